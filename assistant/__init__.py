@@ -1,0 +1,1 @@
+"""Answers from the index: follow-ups, hybrid retrieval, cited extractive answers, declines."""

@@ -1,0 +1,229 @@
+"""The offline, extractive answer composer.
+
+It answers only with the retrieved passages' own sentences and bullets: each statement is a verbatim span
+of the chunk it cites, so a dose is always the source's dose. Steps:
+
+1. Candidates: every sentence of a paragraph and every bullet or step of the passages; list items ending
+   in ':' are headings for the items below them, not statements.
+2. Score: the query's content words found in the candidate, weighted by how rare they are among the
+   candidates; words found only in its heading path or list context count three quarters.
+3. Select: the best candidate leads; others follow if they score at least 40% as well, near-duplicates
+   removed, up to ``limit``; they keep their source order under their section headings.
+4. Cite: each statement cites its passage once per inline marker it carries, resolved to the article's
+   reference entry when the article lists one, or to the article itself when it has no reference list.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.types import Answer, Citation, Passage, Statement
+from assistant.vocabulary import FILLER_TERMS, alternatives
+from corpus.text import split_sentences, terms
+from corpus.types import Block, Reference
+
+BRIEF = 6
+DETAILED = 14
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: Passage
+    block_index: int
+    order: int
+    text: str
+    block: Block
+    own_terms: frozenset[str]
+    context_terms: frozenset[str]
+
+    @property
+    def heading(self) -> str:
+        parts = list(self.passage.chunk.heading_path) + [c.rstrip(":").strip() for c in self.block.context]
+        return " > ".join(parts)
+
+
+def candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    """Every quotable sentence or list item of the passages, in passage then reading order."""
+    out: list[Candidate] = []
+    for passage in passages:
+        chunk = passage.chunk
+        section_terms = terms(" ".join(chunk.heading_path))
+        order = 0
+        for i, block in enumerate(chunk.blocks):
+            if block.kind != "paragraph" and block.text.endswith(":"):
+                continue
+            pieces = split_sentences(block.text) if block.kind == "paragraph" else [block.text]
+            context = section_terms | terms(" ".join(block.context))
+            for piece in pieces:
+                out.append(
+                    Candidate(passage, i, order, piece, block, frozenset(terms(piece)), frozenset(context))
+                )
+                order += 1
+    return out
+
+
+def _matches(term: str, term_set: frozenset[str]) -> bool:
+    return not alternatives(term).isdisjoint(term_set)
+
+
+def _weights(query_terms: Iterable[str], pool: Sequence[Candidate]) -> dict[str, float]:
+    """Each query term's weight: log(1 + n / (1 + df)) over the n candidates; 0 when none has it."""
+    n = max(len(pool), 1)
+    weights = {}
+    for term in query_terms:
+        df = sum(1 for c in pool if _matches(term, c.own_terms) or _matches(term, c.context_terms))
+        weights[term] = math.log(1.0 + n / (1.0 + df)) if df else 0.0
+    return weights
+
+
+# A heading is usually the subject of the bullets below it ("Baclofen" > "Increase weekly by 10 mg/day").
+CONTEXT_WEIGHT = 0.75
+# Statements that score this share of the best one's score are kept.
+KEEP_SHARE = 0.4
+
+
+def score(candidate: Candidate, weights: dict[str, float]) -> float:
+    """Weighted share of the query's words that the candidate covers (its headings at CONTEXT_WEIGHT)."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    own = sum(w for t, w in weights.items() if _matches(t, candidate.own_terms))
+    ctx = sum(
+        w for t, w in weights.items()
+        if not _matches(t, candidate.own_terms) and _matches(t, candidate.context_terms)
+    )
+    return (own + CONTEXT_WEIGHT * ctx) / total
+
+
+def _near_duplicate(a: Candidate, b: Candidate) -> bool:
+    if not a.own_terms or not b.own_terms:
+        return a.text == b.text
+    overlap = len(a.own_terms & b.own_terms) / len(a.own_terms | b.own_terms)
+    return overlap >= 0.8
+
+
+TOPIC_WEIGHT = 0.25
+
+
+def select(
+    query: str,
+    passages: Sequence[Passage],
+    limit: int = BRIEF,
+    focus: str | None = None,
+    required: Sequence[str] = (),
+) -> list[tuple[Candidate, float]]:
+    """The candidates that answer ``query``, lead first, then in source order; with their scores.
+
+    ``focus`` is the question itself when ``query`` also carries the conversation's topic: its words
+    decide and the topic's words weigh a quarter. Then a candidate must speak of every ``required`` word
+    (what "it" stood for) and of at least one other word of the question ("titrate", or a synonym such
+    as "increase"), so a follow-up about titration gets the titration lines of that drug only.
+    """
+    pool = candidates(passages)
+    weights = _weights(terms(query), pool)
+    must: set[str] = set()
+    some: set[str] = set()
+    if focus is not None:
+        own = terms(focus)
+        weights = {t: (w if t in own else w * TOPIC_WEIGHT) for t, w in weights.items()}
+        must = {t for r in required for t in terms(r)}
+        some = own - must - FILLER_TERMS
+
+    def eligible(c: Candidate) -> bool:
+        seen = c.own_terms | c.context_terms
+        if any(not _matches(t, seen) for t in must):
+            return False
+        return not some or any(_matches(t, seen) for t in some)
+
+    scored = sorted(
+        ((c, score(c, weights)) for c in pool if eligible(c)),
+        key=lambda cs: (-cs[1], cs[0].passage.rank, cs[0].block_index, cs[0].order),
+    )
+    if not scored or scored[0][1] <= 0:
+        return []
+    best = scored[0][1]
+    chosen: list[tuple[Candidate, float]] = []
+    for cand, s in scored:
+        if len(chosen) >= limit or s < max(KEEP_SHARE * best, 0.15):
+            break
+        if any(_near_duplicate(cand, c) for c, _ in chosen):
+            continue
+        chosen.append((cand, s))
+    lead, rest = chosen[0], chosen[1:]
+    rest.sort(key=lambda cs: (cs[0].passage.rank, cs[0].block_index, cs[0].order))
+    return [lead, *rest]
+
+
+def _reference(passage: Passage, marker: int | None) -> Reference | None:
+    chunk = passage.chunk
+    if marker is not None:
+        return chunk.reference_for(marker)
+    if not chunk.references:
+        # An article without a reference list is its own source.
+        return Reference(number=None, kind="Article", title=chunk.article_title, source=chunk.source or "",
+                         year=_year(chunk.updated), url=chunk.url)
+    return None
+
+
+def _year(date: str | None) -> str | None:
+    import re
+
+    match = re.search(r"\b(19|20)\d{2}\b", date or "")
+    return match.group(0) if match else None
+
+
+def cite(chosen: Sequence[tuple[Candidate, float]]) -> tuple[list[Statement], list[Citation]]:
+    """Statements with numbered citations; numbers are given in the order statements first use them."""
+    numbers: dict[tuple[str, int | None], int] = {}
+    quotes: dict[int, list[str]] = {}
+    sources: dict[int, tuple[Passage, int | None]] = {}
+    statements: list[Statement] = []
+    for cand, _ in chosen:
+        keys = [(cand.passage.chunk.id, m) for m in cand.block.markers] or [(cand.passage.chunk.id, None)]
+        cited = []
+        for key in keys:
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                sources[numbers[key]] = (cand.passage, key[1])
+                quotes[numbers[key]] = []
+            number = numbers[key]
+            if cand.text not in quotes[number]:
+                quotes[number].append(cand.text)
+            cited.append(number)
+        statements.append(Statement(cand.text, tuple(cited), cand.passage.chunk.id, cand.heading))
+    citations = []
+    for number, (passage, marker) in sorted(sources.items()):
+        chunk = passage.chunk
+        citations.append(
+            Citation(
+                number=number,
+                chunk_id=chunk.id,
+                article_id=chunk.article_id,
+                article_title=chunk.article_title,
+                article_path=chunk.article_path,
+                section=chunk.section or chunk.article_title,
+                reference=_reference(passage, marker),
+                quote="\n".join(quotes[number]),
+                passage=chunk.text,
+                url=chunk.url,
+                marker=marker,
+            )
+        )
+    return statements, citations
+
+
+def compose(
+    question: str,
+    query: str,
+    passages: Sequence[Passage],
+    limit: int = BRIEF,
+    focus: str | None = None,
+    required: Sequence[str] = (),
+) -> Answer:
+    """An extractive answer to ``query`` from ``passages`` (no abstention check here)."""
+    chosen = select(query, passages, limit, focus, required)
+    statements, citations = cite(chosen)
+    return Answer(question=question, standalone_query=query, statements=statements, citations=citations,
+                  passages=list(passages))

@@ -1,0 +1,169 @@
+"""Follow-up questions become standalone queries; small talk gets a short reply, not a search.
+
+Offline rules, no LLM:
+
+- A question is a follow-up when it points back ("it", "that drug", "they"), opens like a continuation
+  ("And ...", "What about ...", "Any ..."), or names no topic of its own (only words such as "titrate",
+  "dose", "monitor"). Otherwise it is a new topic and inherits nothing.
+- A follow-up's pointer ("it") is replaced by the focus of the last answer (the drug or thing its lead
+  statement is about, e.g. "Baclofen"), and the topic of the conversation ("muscle cramps multiple
+  sclerosis") is added when the question does not already name it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.vocabulary import ACTION_TERMS, UNIT_TERMS
+from corpus.text import STOPWORDS, stem, terms, words
+
+# Words that point back at the last answer. Strong ones always make a follow-up; weak ones ("that",
+# "these") also serve as conjunctions and determiners, so they count only in a question with little topic.
+_STRONG_POINTERS = re.compile(
+    r"\b(it|its|it's|they|them|their|the drug|the medication|the medicine|this drug|that drug|"
+    r"this medication|that medication|this medicine|that medicine)\b",
+    re.IGNORECASE,
+)
+_WEAK_POINTERS = re.compile(r"\b(this|that|these|those|the same)\b", re.IGNORECASE)
+_SUBJECT_POINTER = re.compile(
+    r"\b(the drug|the medication|the medicine|this drug|that drug|this medication|that medication|it)\b",
+    re.IGNORECASE,
+)
+# Openers of a continuation. The prepositions ("In children?") only for short questions.
+_CONTINUATIONS = re.compile(r"^\s*(and|also|but|so|what about|how about|what if|any|plus|or|then)\b", re.IGNORECASE)
+_SHORT_OPENERS = re.compile(r"^\s*(in|for|with|during|after|before|on)\b", re.IGNORECASE)
+_GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|greetings)\b[\s!.,]*$", re.IGNORECASE)
+_THANKS = re.compile(r"^\s*(thanks?|thank you|many thanks|cheers|great|perfect|ok(ay)?|got it)\b[\s\w!.,]{0,20}$",
+                     re.IGNORECASE)
+_BYE = re.compile(r"^\s*(bye|goodbye|see you)\b[\s!.,]*$", re.IGNORECASE)
+
+
+# The topic a conversation carries: the newest words first, so an old detour fades out.
+MAX_TOPIC_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a later turn needs of an earlier one."""
+
+    question: str
+    standalone_query: str
+    topic: str
+    focus: str | None = None
+
+
+@dataclass
+class Conversation:
+    """The turns so far of one conversation (one per browser session or `clinqa ask` call)."""
+
+    turns: list[Turn] = field(default_factory=list)
+
+    @property
+    def last(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+
+def small_talk_reply(question: str) -> str | None:
+    """A short reply to a greeting or thanks, or None for a real question."""
+    if _GREETING.match(question):
+        return "Hello. Ask a clinical question and I will answer from the indexed guideline summaries, with sources."
+    if _THANKS.match(question) and "?" not in question:
+        return "You're welcome. Ask a follow-up or a new question at any time."
+    if _BYE.match(question):
+        return "Goodbye."
+    return None
+
+
+def topic_words(text: str) -> list[str]:
+    """The words of ``text`` that name a topic (not stopwords, not question or action words), in order."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for word in words(text):
+        if "-" in word and word not in text.lower():
+            continue
+        s = stem(word)
+        if word in STOPWORDS or word.isdigit() or len(word) < 2 or s in ACTION_TERMS or s in seen:
+            continue
+        seen.add(s)
+        out.append(word)
+    return out
+
+
+def is_followup(question: str) -> bool:
+    """True when the question leans on the conversation (see the module docstring)."""
+    own = topic_words(question)
+    if _STRONG_POINTERS.search(question) or _CONTINUATIONS.match(question):
+        return True
+    if len(own) < 2 and (_WEAK_POINTERS.search(question) or _SHORT_OPENERS.match(question)):
+        return True
+    return not own
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A turn's question made standalone.
+
+    ``query`` is what retrieval searches for; ``key_question`` is the question itself with its pointer
+    resolved (what the answer must cover); ``required`` lists the words the pointer stood for;
+    ``topic`` is the conversation's topic after this turn.
+    """
+
+    query: str
+    key_question: str
+    topic: str
+    required: tuple[str, ...] = ()
+    rewritten: bool = False
+
+
+def rewrite(question: str, conversation: Conversation) -> Rewrite:
+    """The standalone form of ``question`` given the turns before it."""
+    question = question.strip()
+    last = conversation.last
+    own = topic_words(question)
+    if last is None or not is_followup(question):
+        return Rewrite(question, question, " ".join(own))
+    key_question = question
+    required: tuple[str, ...] = ()
+    if last.focus and _SUBJECT_POINTER.search(question):
+        key_question = _SUBJECT_POINTER.sub(last.focus, question, count=1)
+        required = (last.focus,)
+    elif last.focus and not own:
+        key_question = f"{question.rstrip()} ({last.focus})"
+        required = (last.focus,)
+    have = terms(key_question)
+    inherited = [w for w in last.topic.split() if stem(w) not in have]
+    query = f"{key_question.rstrip()} ({' '.join(inherited)})" if inherited else key_question
+    if query.endswith(")") and key_question.endswith(")") and inherited:
+        query = f"{key_question[:-1]}; {' '.join(inherited)})"
+    topic = " ".join(list(dict.fromkeys([*own, *last.topic.split()]))[:MAX_TOPIC_WORDS])
+    return Rewrite(query, key_question, topic, required, query != question)
+def answer_focus(lead: str | None, question: str, statements: Sequence[str] = ()) -> str | None:
+    """What the answer is about, for 'it' in the next turn.
+
+    A question that names one thing ("What about gabapentin?") is about it. Otherwise the subject of the
+    answer's lead statement: 'Baclofen is the first-line treatment ...' and 'Gabapentin: Start 300 mg'
+    -> the drug. Else the topic word of the statements, not in the question, that recurs most.
+    """
+    if not lead:
+        return None
+    own = topic_words(question.split(" (", 1)[0])
+    if len(own) == 1:
+        return own[0]
+    match = re.match(r"^([A-Z][\w/-]*(?: [\w/-]+){0,2}?)(?: \([^)]*\))? (?:is|are|was|remains)\b", lead)
+    if match and topic_words(match.group(1)):
+        return match.group(1)
+    match = re.match(r"^([A-Z][\w/-]+(?: [\w/-]+)?):\s", lead)
+    if match and topic_words(match.group(1)):
+        return match.group(1)
+    query_terms = terms(question)
+    counts: dict[str, int] = {}
+    for text in [lead, *statements]:
+        for word in topic_words(text):
+            if stem(word) not in query_terms and stem(word) not in UNIT_TERMS:
+                counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda kv: kv[1])
+    return best[0] if best[1] > 1 else None

@@ -1,0 +1,102 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by reciprocal rank fusion.
+
+``HybridRetriever`` is a LangChain retriever, so it composes into a chain; ``search`` gives the typed
+passages with their scores and the time each stage took.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.types import Passage
+
+RRF_K = 60
+
+
+def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: score(id) = sum over lists of 1 / (k + rank), rank from 1; best first."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class HybridRetriever(BaseRetriever):
+    """Top ``k`` passages for a query from dense and lexical search over the same chunks."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: Any
+    embeddings: Any
+    lexical: Any = None
+    k: int = 6
+    depth: int = 30
+
+    def search(
+        self, query: str, k: int | None = None, focus: str | None = None
+    ) -> tuple[list[Passage], dict[str, float]]:
+        """Passages best first, and the milliseconds spent embedding, in dense and lexical search, fusing.
+
+        With ``focus`` (a follow-up's own question, ``query`` being it plus the conversation's topic),
+        both are searched and all four rankings fused, so the topic cannot drown what was asked.
+        """
+        k = k or self.k
+        queries = [query] if not focus or focus == query else [query, focus]
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        vectors = [self.embeddings.embed_query(q) for q in queries]
+        t1 = time.perf_counter()
+        dense_runs = [self.store.query(v, self.depth) for v in vectors]
+        t2 = time.perf_counter()
+        lexical_runs = [self.lexical.search(q, self.depth) if self.lexical is not None else [] for q in queries]
+        t3 = time.perf_counter()
+        rankings = [[c.id for c, _ in run] for run in dense_runs] + [[cid for cid, _ in run] for run in lexical_runs]
+        fused = reciprocal_rank_fusion(rankings)[:k]
+        dense = [hit for run in dense_runs for hit in run]
+        lexical = [hit for run in lexical_runs for hit in run]
+        chunks = {c.id: c for c, _ in dense}
+        missing = [cid for cid, _ in fused if cid not in chunks]
+        if missing:
+            chunks.update({c.id: c for c in self.store.get(missing)})
+        dense_scores: dict[str, float] = {}
+        for c, s in dense:
+            dense_scores[c.id] = max(s, dense_scores.get(c.id, s))
+        lexical_scores: dict[str, float] = {}
+        for cid, s in lexical:
+            lexical_scores[cid] = max(s, lexical_scores.get(cid, s))
+        passages = [
+            Passage(
+                chunk=chunks[cid],
+                score=score,
+                rank=rank,
+                dense_score=dense_scores.get(cid),
+                lexical_score=lexical_scores.get(cid),
+            )
+            for rank, (cid, score) in enumerate(fused, start=1)
+            if cid in chunks
+        ]
+        t4 = time.perf_counter()
+        timings.update(
+            embed=(t1 - t0) * 1000, dense=(t2 - t1) * 1000, lexical=(t3 - t2) * 1000, fuse=(t4 - t3) * 1000
+        )
+        return passages, timings
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        passages, timings = self.search(query)
+        return [
+            Document(
+                page_content=p.chunk.text,
+                id=p.chunk.id,
+                metadata={"passage": p, "timings_ms": timings, "article_id": p.chunk.article_id},
+            )
+            for p in passages
+        ]

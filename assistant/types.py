@@ -1,0 +1,69 @@
+"""The records an answer is made of; each keeps the provenance of what it says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpus.types import Reference
+from index.store import StoredChunk
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused rank and the scores that put it there."""
+
+    chunk: StoredChunk
+    score: float
+    rank: int
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer: an article's section, the entry its marker points at, the quote.
+
+    ``reference`` is the article's own reference-list entry for the marker the quoted text carries, or,
+    for an article without a reference list, the article itself; ``None`` when the article cites a marker
+    whose entry it does not list. ``quote`` is the cited text, each line verbatim from the passage.
+    """
+
+    number: int
+    chunk_id: str
+    article_id: str
+    article_title: str
+    article_path: str
+    section: str
+    reference: Reference | None
+    quote: str
+    passage: str
+    url: str | None = None
+    marker: int | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence or bullet of the answer, verbatim from a passage, with the citations that support it."""
+
+    text: str
+    citation_numbers: tuple[int, ...]
+    chunk_id: str
+    heading: str = ""
+
+
+@dataclass
+class Answer:
+    """What the assistant says to one turn of a conversation."""
+
+    question: str
+    standalone_query: str
+    statements: list[Statement] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    abstained: bool = False
+    reason: str = ""
+    notice: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def cited_chunk_ids(self) -> list[str]:
+        return list(dict.fromkeys(c.chunk_id for c in self.citations))

@@ -1,0 +1,101 @@
+"""The records a reader returns: an Article, its Sections and Blocks, and its References."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of an article's own reference list.
+
+    ``number`` is the inline marker the entry is attributed to, or ``None`` when the article lists the
+    entry but its text gives no trustworthy way to tell which marker it belongs to.
+    """
+
+    number: int | None
+    kind: str
+    title: str
+    source: str
+    year: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph, bullet or numbered step of a section, in the source's own words.
+
+    ``text`` has the inline citation markers removed (they are in ``markers``) and nothing else changed.
+    ``depth`` is the list nesting (0 for a paragraph). ``context`` holds the list items this one is nested
+    under ("Dosing protocol:"), so a bullet such as "Start at 10 mg/day" keeps what it is about.
+    """
+
+    text: str
+    kind: str = "paragraph"  # "paragraph" | "bullet" | "step"
+    depth: int = 0
+    markers: tuple[int, ...] = ()
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of blocks under one heading path (the article title is not part of the path)."""
+
+    heading_path: tuple[str, ...]
+    blocks: tuple[Block, ...]
+
+    @property
+    def label(self) -> str:
+        """'A > B'; empty for text that stands directly under the article's title."""
+        return " > ".join(self.heading_path)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source article as read from one file."""
+
+    id: str
+    path: str
+    title: str
+    sections: tuple[Section, ...]
+    question: str | None = None
+    updated: str | None = None
+    references: tuple[Reference, ...] = ()
+    disclaimer: str | None = None
+    url: str | None = None
+    source: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def reference_for(self, marker: int) -> Reference | None:
+        """The listed entry attributed to ``marker``, or ``None`` when the article gives none."""
+        for ref in self.references:
+            if ref.number == marker:
+                return ref
+        return None
+
+    @property
+    def markers(self) -> tuple[int, ...]:
+        """Every inline marker the article's text uses, sorted."""
+        found = {m for s in self.sections for b in s.blocks for m in b.markers}
+        return tuple(sorted(found))
+
+    def self_reference(self) -> Reference:
+        """The article cited as itself, for articles that list no references of their own."""
+        return Reference(
+            number=None,
+            kind="Article",
+            title=self.title,
+            source=self.source or "",
+            year=_year_of(self.updated),
+            url=self.url,
+        )
+
+
+def _year_of(date: str | None) -> str | None:
+    match = re.search(r"\b(19|20)\d{2}\b", date or "")
+    return match.group(0) if match else None
+
+
+class ReadError(Exception):
+    """A file that cannot be read as an article; the message is one line for the index summary."""

@@ -1,0 +1,1 @@
+"""Chunks, embeddings and the store: Article records in, a searchable index out."""

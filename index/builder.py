@@ -1,0 +1,193 @@
+"""Building and updating the index, incrementally by content hash.
+
+New and changed articles are read, chunked, embedded and written; removed ones are deleted; unchanged ones
+are skipped without being parsed, and the embedding model is not even loaded when nothing changed. An
+article is written new-chunks-first and its old version deleted after, and an article whose chunks are
+incomplete (an interrupted run) is indexed again, so a crash never leaves an article silently half-done.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from corpus.loader import Skipped, content_hash, discover, read_article, read_bytes
+from corpus.types import Article, ReadError
+from index.chunker import Chunk, chunk_article
+from index.embeddings import load_embeddings, model_slug
+from index.settings import Settings
+from index.store import Store
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class IndexSummary:
+    """What one index run did."""
+
+    files: int = 0
+    unchanged: int = 0
+    indexed: int = 0
+    removed: int = 0
+    chunks_written: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks_written / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.files} articles read: {self.indexed} indexed, {self.unchanged} unchanged, "
+            f"{self.removed} removed, {len(self.skipped)} skipped; {self.chunks_written} chunks written "
+            f"in {self.seconds:.1f} s ({self.chunks_per_second:.1f} chunks/s)"
+        )
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+class _Batcher:
+    """Embeds and writes chunks in batches that may span articles, reporting throughput."""
+
+    def __init__(self, store: Store, embeddings: Embeddings, batch: int, progress: Progress, total: int) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.batch = batch
+        self.progress = progress
+        self.total = total
+        self.pending: list[tuple[Article, str, Chunk, str, int]] = []
+        self.done = 0
+        self.written: dict[str, int] = {}
+        self.embed_seconds = 0.0
+        self.started = time.perf_counter()
+        self.last_report = self.started
+
+    def add(self, article: Article, article_hash: str, chunks: Sequence[Chunk]) -> None:
+        for chunk in chunks:
+            self.pending.append((article, article_hash, chunk, chunk.embed_text(article.title), len(chunks)))
+            if len(self.pending) >= self.batch:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        items, self.pending = self.pending, []
+        t0 = time.perf_counter()
+        vectors = self.embeddings.embed_documents([item[3] for item in items])
+        self.embed_seconds += time.perf_counter() - t0
+        start = 0
+        while start < len(items):
+            article, article_hash, _, _, total = items[start]
+            end = start
+            while end < len(items) and items[end][0].id == article.id:
+                end += 1
+            self.store.add(article, article_hash, [i[2] for i in items[start:end]], vectors[start:end], total)
+            self.written[article.id] = self.written.get(article.id, 0) + (end - start)
+            if self.written[article.id] == total:
+                # The new version is whole: only now does the old one go.
+                self.store.delete_article(article.id, keep_hash=article_hash)
+            start = end
+        self.done += len(items)
+        now = time.perf_counter()
+        if now - self.last_report >= 5 or self.done == self.total:
+            rate = self.done / max(now - self.started, 1e-9)
+            left = (self.total - self.done) / rate if rate > 0 else 0
+            self.progress(f"embedded {self.done}/{self.total} chunks ({rate:.1f} chunks/s, about {left / 60:.1f} min left)")
+            self.last_report = now
+
+
+def build_index(
+    folders: Iterable[Path],
+    store: Store,
+    embeddings: Embeddings | Callable[[], Embeddings],
+    *,
+    progress: Progress = _quiet,
+    batch: int = 128,
+) -> IndexSummary:
+    """Bring ``store`` up to date with the articles in ``folders``; see the module docstring.
+
+    ``embeddings`` may be a factory, called only when something needs embedding.
+    """
+    started = time.perf_counter()
+    summary = IndexSummary()
+    found, skipped = discover(folders)
+    summary.skipped.extend(skipped)
+    summary.files = len(found)
+
+    indexed, incomplete = store.indexed_articles()
+    hashes: dict[str, tuple[Path, str, bytes]] = {}
+    for article_id, path in found:
+        try:
+            data = read_bytes(path)
+        except ReadError as exc:
+            summary.skipped.append(Skipped(str(path), str(exc)))
+            continue
+        hashes[article_id] = (path, content_hash(data), data)
+
+    changed = [aid for aid, (_, h, _) in hashes.items() if indexed.get(aid) != h]
+    summary.unchanged = len(hashes) - len(changed)
+    # Articles whose files are gone. An unreadable file keeps its last good version in the index.
+    unreadable = {Path(s.path).stem for s in summary.skipped}
+    removed = [aid for aid in (set(indexed) | incomplete) if aid not in hashes and aid not in unreadable]
+    progress(
+        f"{len(found)} article files: {len(changed)} new or changed, {summary.unchanged} unchanged, "
+        f"{len(removed)} removed, {len(summary.skipped)} skipped"
+    )
+    for article_id in removed:
+        store.delete_article(article_id)
+    summary.removed = len(removed)
+
+    work: list[tuple[Article, str, list[Chunk]]] = []
+    for article_id in changed:
+        path, digest, data = hashes[article_id]
+        try:
+            article = read_article(article_id, path, data)
+        except ReadError as exc:
+            summary.skipped.append(Skipped(str(path), str(exc)))
+            continue
+        chunks = chunk_article(article)
+        if not chunks:
+            summary.skipped.append(Skipped(str(path), "no text to index"))
+            continue
+        work.append((article, digest, chunks))
+
+    total = sum(len(c) for _, _, c in work)
+    if total:
+        model = embeddings() if callable(embeddings) and not hasattr(embeddings, "embed_documents") else embeddings
+        batcher = _Batcher(store, model, batch, progress, total)  # type: ignore[arg-type]
+        for article, digest, chunks in work:
+            if article.id in incomplete:
+                store.delete_article(article.id)
+            batcher.add(article, digest, chunks)
+        batcher.flush()
+        summary.embed_seconds = batcher.embed_seconds
+    summary.indexed = len(work)
+    summary.chunks_written = total
+    if work or removed:
+        store.touch()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def open_store(settings: Settings, create: bool = True) -> Store:
+    """The store that ``settings`` names: the Chroma server when a URL is set, else the embedded one."""
+    slug = model_slug(settings.embed_model)
+    if settings.chroma_url:
+        return Store.open(slug, url=settings.chroma_url, token=settings.chroma_token, create=create)
+    return Store.open(slug, path=settings.store_dir, create=create)
+
+
+def index_corpus(settings: Settings, progress: Progress = _quiet) -> IndexSummary:
+    """Bring the index that ``settings`` names up to date with its corpus folders."""
+    store = open_store(settings)
+    return build_index(settings.corpus, store, lambda: load_embeddings(settings.embed_model), progress=progress)

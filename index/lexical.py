@@ -1,0 +1,109 @@
+"""The lexical index: BM25 (bm25s) over the same chunks as the vector store.
+
+It is built from what the store holds (title, heading path and text of each chunk), saved under
+CLINQA_HOME with the fingerprint of the collection it was built from, and rebuilt when that fingerprint
+changes (chunk count or last index time), so it never answers from another version of the store.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from corpus.text import STOPWORDS, stem, words
+from index.store import Store
+
+
+def tokenize(text: str) -> list[str]:
+    """Stemmed lower-case words without stopwords; numbers are kept (doses matter)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def lexical_text(title: str, section: str, text: str) -> str:
+    return f"{title}\n{section}\n{text}"
+
+
+class LexicalIndex:
+    """BM25 over chunk ids."""
+
+    def __init__(self, ids: Sequence[str], retriever: Any, fingerprint: str) -> None:
+        self.ids = list(ids)
+        self.retriever = retriever
+        self.fingerprint = fingerprint
+
+    @classmethod
+    def build(cls, ids: Sequence[str], texts: Sequence[str], fingerprint: str) -> LexicalIndex:
+        import bm25s
+
+        retriever = bm25s.BM25()
+        retriever.index([tokenize(t) or ["_"] for t in texts], show_progress=False)
+        return cls(ids, retriever, fingerprint)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, BM25 score) pairs with a positive score, best first."""
+        if not self.ids:
+            return []
+        vocab = self.retriever.vocab_dict
+        tokens = [t for t in tokenize(query) if t in vocab]
+        if not tokens:
+            return []
+        docs, scores = self.retriever.retrieve([tokens], k=min(k, len(self.ids)), show_progress=False, n_threads=1)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.retriever.save(str(folder), show_progress=False)
+        tmp = folder / "ids.json.tmp"
+        tmp.write_text(json.dumps({"fingerprint": self.fingerprint, "ids": self.ids}))
+        tmp.replace(folder / "ids.json")
+
+    @classmethod
+    def load(cls, folder: Path, fingerprint: str) -> LexicalIndex | None:
+        """The saved index if it was built from the collection state ``fingerprint``; else None."""
+        import bm25s
+
+        meta_path = folder / "ids.json"
+        try:
+            meta = json.loads(meta_path.read_text())
+            if meta.get("fingerprint") != fingerprint:
+                return None
+            retriever = bm25s.BM25.load(str(folder), show_progress=False)
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(meta["ids"], retriever, fingerprint)
+
+
+def fingerprint(store: Store) -> str:
+    meta = store.collection.metadata or {}
+    return f"{store.name}|{store.count()}|{meta.get('indexed_at', '')}"
+
+
+def lexical_index(store: Store, cache: Path | None) -> LexicalIndex:
+    """The lexical index matching ``store`` now: loaded from ``cache`` when current, else rebuilt."""
+    fp = fingerprint(store)
+    folder = cache / re.sub(r"[^A-Za-z0-9_.-]", "_", store.name) if cache else None
+    if folder is not None:
+        loaded = LexicalIndex.load(folder, fp)
+        if loaded is not None:
+            return loaded
+    ids: list[str] = []
+    texts: list[str] = []
+    offset, page = 0, 5000
+    while True:
+        got = store.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+        for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+            ids.append(cid)
+            texts.append(lexical_text(str(meta.get("article_title", "")), str(meta.get("section", "")), doc or ""))
+        if len(got["ids"]) < page:
+            break
+        offset += page
+    index = LexicalIndex.build(ids, texts, fp)
+    if folder is not None:
+        try:
+            index.save(folder)
+        except OSError:
+            pass  # a read-only home costs a rebuild next start, nothing more
+    return index

@@ -1,0 +1,72 @@
+"""Settings: one object built from flags, then environment variables, then defaults.
+
+Nothing below the command line reads the environment; everything takes a Settings or explicit arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from corpus.loader import BUNDLED_CORPUS
+
+DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
+
+
+def default_home(env: Mapping[str, str]) -> Path:
+    """``$CLINQA_HOME``, else ``$XDG_DATA_HOME/clinqa``, else ``~/.local/share/clinqa``."""
+    if env.get("CLINQA_HOME"):
+        return Path(env["CLINQA_HOME"]).expanduser()
+    base = Path(env["XDG_DATA_HOME"]).expanduser() if env.get("XDG_DATA_HOME") else Path.home() / ".local" / "share"
+    return base / "clinqa"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where clinqa keeps its data and what it reads and runs with."""
+
+    home: Path
+    corpus: tuple[Path, ...] = (BUNDLED_CORPUS,)
+    store: Path | None = None
+    chroma_url: str | None = None
+    chroma_token: str | None = None
+    embed_model: str = DEFAULT_EMBED_MODEL
+    llm: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def store_dir(self) -> Path:
+        """The embedded Chroma store (unused when ``chroma_url`` is set): ``store`` or HOME/store."""
+        return self.store or self.home / "store"
+
+    @property
+    def lexical_dir(self) -> Path:
+        """Where the saved lexical index lives, beside the store it was built from."""
+        return self.store_dir.parent / f"{self.store_dir.name}-lexical"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, overridden by CLINQA_* variables, overridden by non-None ``overrides`` (flags)."""
+        env = os.environ if env is None else env
+        settings = cls(home=default_home(env))
+        if env.get("CLINQA_CORPUS"):
+            settings = replace(
+                settings, corpus=tuple(Path(p).expanduser() for p in env["CLINQA_CORPUS"].split(os.pathsep) if p)
+            )
+        if env.get("CLINQA_CHROMA_URL"):
+            settings = replace(settings, chroma_url=env["CLINQA_CHROMA_URL"])
+        if env.get("CLINQA_CHROMA_TOKEN"):
+            settings = replace(settings, chroma_token=env["CLINQA_CHROMA_TOKEN"])
+        if env.get("CLINQA_EMBED_MODEL"):
+            settings = replace(settings, embed_model=env["CLINQA_EMBED_MODEL"])
+        if env.get("CLINQA_LLM"):
+            settings = replace(settings, llm=env["CLINQA_LLM"])
+        given = {k: v for k, v in overrides.items() if v is not None and v != ()}
+        for key in ("home", "store"):
+            if key in given:
+                given[key] = Path(str(given[key])).expanduser()
+        if "corpus" in given:
+            given["corpus"] = tuple(Path(str(p)).expanduser() for p in given["corpus"])  # type: ignore[attr-defined]
+        return replace(settings, **given)  # type: ignore[arg-type]

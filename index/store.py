@@ -1,0 +1,284 @@
+"""The one place that opens Chroma: an embedded store under CLINQA_HOME or a ``chroma run`` server.
+
+Each chunk is stored with its embedding, its text, and metadata that carries its provenance: the article
+(title, path, url, source, updated date, content hash, reference list, disclaimer), the heading path and
+the blocks with their markers. The collection's name says which embedding model and chunking built it,
+so a change of either never mixes vectors from two models.
+
+Chroma's own default embedding function is never created: vectors are always computed by clinqa and
+passed in, and collections are opened with ``embedding_function=None``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from corpus.types import Article, Block, Reference
+from index.chunker import Chunk, chunking_signature
+
+COLLECTION_PREFIX = "clinqa"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or reached; the message is one line for the user."""
+
+
+def collection_name(model_slug: str, chunking: str | None = None) -> str:
+    """'clinqa-all-minilm-l6-v2-c1-700': model and chunking settings that built the collection."""
+    return f"{COLLECTION_PREFIX}-{model_slug}-{chunking or chunking_signature()}"
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as read back from the store, with the article facts a citation needs."""
+
+    id: str
+    article_id: str
+    article_title: str
+    article_path: str
+    heading_path: tuple[str, ...]
+    text: str
+    blocks: tuple[Block, ...]
+    references: tuple[Reference, ...]
+    url: str | None
+    source: str | None
+    updated: str | None
+    disclaimer: str | None
+    position: int
+
+    @property
+    def section(self) -> str:
+        return " > ".join(self.heading_path)
+
+    def reference_for(self, marker: int) -> Reference | None:
+        return next((r for r in self.references if r.number == marker), None)
+
+
+def _client(path: Path | None, url: str | None, token: str | None) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        if not parsed.hostname:
+            raise StoreError(f"not a Chroma server URL: {url!r} (expected http://host:port)")
+        if token:
+            chroma_settings = ChromaSettings(
+                anonymized_telemetry=False,
+                chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider",
+                chroma_client_auth_credentials=token,
+            )
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:
+            raise StoreError(f"cannot reach the Chroma server at {url} ({type(exc).__name__})") from exc
+    assert path is not None
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class Store:
+    """One Chroma collection of clinqa chunks."""
+
+    def __init__(self, client: Any, name: str, create: bool = True) -> None:
+        self.client = client
+        self.name = name
+        try:
+            if create:
+                self.collection = client.get_or_create_collection(
+                    name=name,
+                    embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"created_by": "clinqa"},
+                )
+            else:
+                self.collection = client.get_collection(name=name, embedding_function=None)
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"cannot open collection {name} ({type(exc).__name__}: {exc})".splitlines()[0]) from exc
+
+    @classmethod
+    def open(
+        cls,
+        model_slug: str,
+        *,
+        path: Path | None = None,
+        url: str | None = None,
+        token: str | None = None,
+        create: bool = True,
+    ) -> Store:
+        """Open (or create) the collection for ``model_slug`` in the store at ``path`` or ``url``.
+
+        Exactly one of ``path`` and ``url`` must be given.
+        """
+        if (path is None) == (url is None):
+            raise ValueError("give exactly one of path and url")
+        return cls(_client(path, url, token), collection_name(model_slug), create=create)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def max_batch(self) -> int:
+        try:
+            return int(self.client.get_max_batch_size())
+        except Exception:
+            return 1000
+
+    def add(
+        self,
+        article: Article,
+        article_hash: str,
+        chunks: Sequence[Chunk],
+        embeddings: Sequence[Sequence[float]],
+        total: int,
+    ) -> None:
+        """Write chunks of ``article`` (all or a part of its ``total`` chunks) with their embeddings."""
+        if not chunks:
+            return
+        refs = json.dumps([asdict(r) for r in article.references])
+        metadatas = []
+        for chunk in chunks:
+            metadatas.append(
+                {
+                    "article_id": article.id,
+                    "article_hash": article_hash,
+                    "article_chunks": total,
+                    "article_title": article.title,
+                    "article_path": article.path,
+                    "url": article.url or "",
+                    "source": article.source or "",
+                    "updated": article.updated or "",
+                    "disclaimer": article.disclaimer or "",
+                    "references": refs,
+                    "position": chunk.position,
+                    "section": " > ".join(chunk.heading_path),
+                    "heading_path": json.dumps(list(chunk.heading_path)),
+                    "blocks": json.dumps([asdict(b) for b in chunk.blocks]),
+                }
+            )
+        self.collection.upsert(
+            ids=[c.id for c in chunks],
+            embeddings=[list(map(float, e)) for e in embeddings],
+            documents=[c.text for c in chunks],
+            metadatas=metadatas,
+        )
+
+    def delete_article(self, article_id: str, keep_hash: str | None = None) -> None:
+        """Delete the article's chunks (only those of other versions when ``keep_hash`` is given)."""
+        where: dict[str, Any] = {"article_id": article_id}
+        if keep_hash is not None:
+            where = {"$and": [{"article_id": article_id}, {"article_hash": {"$ne": keep_hash}}]}
+        self.collection.delete(where=where)
+
+    def touch(self) -> None:
+        """Record the time of the last index run in the collection's metadata."""
+        meta = dict(self.collection.metadata or {})
+        meta["indexed_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        meta.pop("hnsw:space", None)
+        self.collection.modify(metadata=meta)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def indexed_articles(self) -> tuple[dict[str, str], set[str]]:
+        """Complete articles as {article id: content hash}, and the ids of incomplete ones.
+
+        An article is complete when all its chunks carry one hash and their number is the number it was
+        written with; anything else is what an interrupted run left, and is indexed again.
+        """
+        seen: dict[str, dict[str, Any]] = {}
+        offset, page = 0, 20000
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            metas = got.get("metadatas") or []
+            for meta in metas:
+                entry = seen.setdefault(str(meta["article_id"]), {"hashes": set(), "n": 0, "total": set()})
+                entry["hashes"].add(str(meta["article_hash"]))
+                entry["n"] += 1
+                entry["total"].add(int(meta["article_chunks"]))
+            if len(metas) < page:
+                break
+            offset += page
+        complete: dict[str, str] = {}
+        incomplete: set[str] = set()
+        for article_id, entry in seen.items():
+            if len(entry["hashes"]) == 1 and len(entry["total"]) == 1 and entry["n"] == next(iter(entry["total"])):
+                complete[article_id] = next(iter(entry["hashes"]))
+            else:
+                incomplete.add(article_id)
+        return complete, incomplete
+
+    def query(self, embedding: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]:
+        """The ``k`` nearest chunks with their cosine similarity, best first."""
+        n = self.count()
+        if n == 0:
+            return []
+        got = self.collection.query(
+            query_embeddings=[list(map(float, embedding))],
+            n_results=min(k, n),
+            include=["documents", "metadatas", "distances"],
+        )
+        out = []
+        for cid, doc, meta, dist in zip(
+            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+        ):
+            out.append((stored_chunk(cid, doc, meta), 1.0 - float(dist)))
+        return out
+
+    def get(self, ids: Sequence[str]) -> list[StoredChunk]:
+        got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return [stored_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for a corpus line: articles, chunks, last index time."""
+        complete, incomplete = self.indexed_articles()
+        meta = self.collection.metadata or {}
+        return {
+            "articles": len(complete) + len(incomplete),
+            "chunks": self.count(),
+            "indexed_at": meta.get("indexed_at"),
+            "collection": self.name,
+        }
+
+    def disclaimers(self, limit: int = 50) -> list[str]:
+        """The distinct professional disclaimers that the indexed articles carry."""
+        got = self.collection.get(where={"disclaimer": {"$ne": ""}}, include=["metadatas"], limit=limit)
+        return list(dict.fromkeys(str(m["disclaimer"]) for m in got.get("metadatas") or []))
+
+
+def stored_chunk(chunk_id: str, document: str | None, meta: dict[str, Any]) -> StoredChunk:
+    """Rebuild a StoredChunk from what Chroma returns."""
+    blocks = tuple(
+        Block(text=b["text"], kind=b["kind"], depth=b["depth"], markers=tuple(b["markers"]), context=tuple(b["context"]))
+        for b in json.loads(meta.get("blocks") or "[]")
+    )
+    references = tuple(Reference(**r) for r in json.loads(meta.get("references") or "[]"))
+    return StoredChunk(
+        id=chunk_id,
+        article_id=str(meta["article_id"]),
+        article_title=str(meta.get("article_title", "")),
+        article_path=str(meta.get("article_path", "")),
+        heading_path=tuple(json.loads(meta.get("heading_path") or "[]")),
+        text=document or "",
+        blocks=blocks,
+        references=references,
+        url=str(meta.get("url")) or None,
+        source=str(meta.get("source")) or None,
+        updated=str(meta.get("updated")) or None,
+        disclaimer=str(meta.get("disclaimer")) or None,
+        position=int(meta.get("position", 0)),
+    )

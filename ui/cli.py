@@ -1,0 +1,186 @@
+"""The `clinqa` command line: index, ask, chat, serve.
+
+Every option has an environment variable (flags win over it). Long work prints progress on stderr; a
+bad input or a missing index ends with one line `clinqa: error: ...` and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from index.settings import Settings
+
+_COMMON = [
+    click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="CLINQA_HOME",
+                 help="Data folder for the store, lexical index and feedback [env CLINQA_HOME; "
+                      "default ~/.local/share/clinqa]."),
+    click.option("--corpus", "corpus", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+                 help="Corpus folder; repeat for several [env CLINQA_CORPUS, ':'-separated; "
+                      "default: the bundled articles]."),
+    click.option("--store", type=click.Path(file_okay=False, path_type=Path),
+                 help="Embedded Chroma store folder [default HOME/store]."),
+    click.option("--chroma-url", envvar="CLINQA_CHROMA_URL",
+                 help="Use a Chroma server (http://host:port) instead of the embedded store [env CLINQA_CHROMA_URL]."),
+    click.option("--embed-model", envvar="CLINQA_EMBED_MODEL",
+                 help="Sentence-transformers model folder, or all-MiniLM-L6-v2 (bundled, the default) "
+                      "[env CLINQA_EMBED_MODEL]."),
+]
+
+
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_COMMON):
+        func = option(func)
+    return func
+
+
+def make_settings(**flags: Any) -> Settings:
+    return Settings.from_env(
+        os.environ,
+        home=flags.get("home"),
+        corpus=tuple(flags.get("corpus") or ()),
+        store=flags.get("store"),
+        chroma_url=flags.get("chroma_url"),
+        embed_model=flags.get("embed_model"),
+    )
+
+
+def progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def fail(message: str) -> None:
+    raise click.ClickException(message.splitlines()[0] if message else "failed")
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from assistant.engine import NotIndexed
+    from index.embeddings import ModelNotFound
+    from index.store import StoreError
+
+    return (NotIndexed, ModelNotFound, StoreError)
+
+
+def load_assistant(settings: Settings) -> Any:
+    """The assistant over the index; an empty index is built first, with progress on stderr."""
+    from assistant.engine import open_assistant
+
+    return open_assistant(settings, progress)
+
+
+class ClinqaGroup(click.Group):
+    """Turns the errors a user can cause into one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _expected_errors() as exc:
+            raise click.ClickException(str(exc).splitlines()[0]) from exc
+
+
+@click.group(cls=ClinqaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="clinqa")
+def main() -> None:
+    """clinqa: answers to clinical questions from guideline-summary articles, every statement cited."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@main.command("index")
+@common_options
+def index_command(**flags: Any) -> None:
+    """Build or update the index of the corpus (only new and changed articles are embedded)."""
+    from index.builder import index_corpus
+
+    settings = make_settings(**flags)
+    summary = index_corpus(settings, progress)
+    for skipped in summary.skipped:
+        progress(f"skipped {skipped.path}: {skipped.reason}")
+    click.echo(summary.line())
+
+
+def _print_answer(answer: Any) -> None:
+    from ui.render import answer_markdown
+
+    click.echo(f"Q: {answer.question}")
+    if answer.standalone_query and answer.standalone_query != answer.question.strip():
+        click.echo(f"Searched for: {answer.standalone_query}")
+    click.echo("")
+    click.echo(answer_markdown(answer))
+    click.echo("")
+
+
+@main.command("ask")
+@click.argument("questions", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array, one object per turn.")
+@click.option("--detailed", is_flag=True, help="A longer answer (more statements).")
+@common_options
+def ask_command(questions: tuple[str, ...], as_json: bool, detailed: bool, **flags: Any) -> None:
+    """Answer QUESTIONS as successive turns of one conversation."""
+    from assistant.followup import Conversation
+    from ui.render import answer_json
+
+    assistant = load_assistant(make_settings(**flags))
+    conversation = Conversation()
+    answers = [assistant.ask(q, conversation, detailed=detailed) for q in questions]
+    if as_json:
+        click.echo(json.dumps([answer_json(a) for a in answers], indent=2, ensure_ascii=False))
+        return
+    for answer in answers:
+        _print_answer(answer)
+
+
+@main.command("chat")
+@click.option("--detailed", is_flag=True, help="Longer answers (more statements).")
+@common_options
+def chat_command(detailed: bool, **flags: Any) -> None:
+    """A chat in the terminal; an empty line or Ctrl-D ends it, 'new' starts a new conversation."""
+    from assistant.followup import Conversation
+
+    assistant = load_assistant(make_settings(**flags))
+    conversation = Conversation()
+    interactive = sys.stdin.isatty()
+    while True:
+        try:
+            question = input("you> " if interactive else "")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question.strip() or question.strip().lower() in {"exit", "quit"}:
+            break
+        if question.strip().lower() == "new":
+            conversation = Conversation()
+            click.echo("(new conversation)")
+            continue
+        _print_answer(assistant.ask(question, conversation, detailed=detailed))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="CLINQA_HOST",
+              help="Address to listen on. Anything but 127.0.0.1 exposes the chat: use --auth then.")
+@click.option("--port", default=7860, show_default=True, type=int, envvar="CLINQA_PORT", help="Port to listen on.")
+@click.option("--auth", envvar="CLINQA_AUTH", help="user:password required to open the chat [env CLINQA_AUTH].")
+@common_options
+def serve_command(host: str, port: int, auth: str | None, **flags: Any) -> None:
+    """Serve the web chat (the index is built first if it is empty)."""
+    from ui.web import serve
+
+    credentials = None
+    if auth:
+        if ":" not in auth:
+            fail("--auth takes user:password")
+        user, password = auth.split(":", 1)
+        credentials = (user, password)
+    elif host not in ("127.0.0.1", "localhost", "::1"):
+        progress(f"clinqa: warning: serving on {host} without --auth; anyone who can reach it can use it")
+    serve(make_settings(**flags), host=host, port=port, auth=credentials, progress=progress)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Answers rendered for people and programs: Markdown for the chat, JSON for `clinqa ask --json`.
+
+Source text is data: everything quoted from an article is escaped before it goes into Markdown, so a
+corpus file cannot inject links, images or HTML into the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from typing import Any
+
+from assistant.types import Answer, Citation
+from corpus.types import Reference
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+
+
+def escape_md(text: str) -> str:
+    """Text shown literally in Markdown: Markdown and HTML syntax characters escaped, '&' as an entity."""
+    return _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+
+
+def reference_line(ref: Reference) -> str:
+    """'Guideline: Management of Muscle Cramps in Dialysis Patients. Praxis Medical Insights, 2025.'"""
+    parts = [f"{ref.kind}: {ref.title.rstrip('.')}"]
+    if ref.source:
+        parts.append(ref.source + (f", {ref.year}" if ref.year else ""))
+    elif ref.year:
+        parts.append(ref.year)
+    return ". ".join(parts) + "."
+
+
+def citation_line(citation: Citation) -> str:
+    """One line of the sources list, plain text (escape before putting it into Markdown)."""
+    where = citation.article_title
+    if citation.section and citation.section != citation.article_title:
+        where += f" › {citation.section}"
+    if citation.reference is not None and citation.reference.kind != "Article":
+        return f"{where} — {reference_line(citation.reference)}"
+    if citation.marker is not None and citation.reference is None:
+        return f"{where} — the article cites its source {citation.marker}, which it does not list"
+    return where
+
+
+def answer_markdown(answer: Answer, disclaimer: str | None = None) -> str:
+    """The answer as the chat shows it: lead statement, statements under their headings, then sources."""
+    lines: list[str] = []
+    if answer.notice:
+        lines.append(f"*{escape_md(answer.notice)}*")
+        lines.append("")
+    if answer.abstained:
+        if answer.reason:
+            lines.append(f"**Not answered from the sources.** {escape_md(answer.reason)}")
+            lines.append("")
+            lines.append("Try naming the condition or drug, or rephrasing the question.")
+        return "\n".join(lines).strip()
+    if not answer.statements:
+        return "\n".join(lines).strip()
+
+    def marks(numbers: tuple[int, ...]) -> str:
+        return "".join(f"[{n}]" for n in numbers)
+
+    lead, rest = answer.statements[0], answer.statements[1:]
+    lines.append(f"{escape_md(lead.text)} {marks(lead.citation_numbers)}")
+    heading = None
+    for statement in rest:
+        if statement.heading != heading:
+            heading = statement.heading
+            lines.append("")
+            if heading:
+                lines.append(f"**{escape_md(heading)}**")
+        lines.append(f"- {escape_md(statement.text)} {marks(statement.citation_numbers)}")
+    if answer.citations:
+        lines.append("")
+        lines.append("**Sources**")
+        for citation in answer.citations:
+            lines.append(f"{citation.number}. {escape_md(citation_line(citation))}")
+    if disclaimer:
+        lines.append("")
+        lines.append(f"*{escape_md(disclaimer)}*")
+    return "\n".join(lines)
+
+
+def reference_json(ref: Reference | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    data = asdict(ref)
+    data.pop("number", None)
+    return data
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """One turn in the JSON contract of `clinqa ask --json` (see the README)."""
+    return {
+        "question": answer.question,
+        "standalone_query": answer.standalone_query,
+        "abstained": answer.abstained,
+        "reason": answer.reason or None,
+        "notice": answer.notice or None,
+        "answer_markdown": answer_markdown(answer),
+        "statements": [{"text": s.text, "citations": list(s.citation_numbers), "section": s.heading}
+                       for s in answer.statements],
+        "citations": [
+            {
+                "number": c.number,
+                "article_id": c.article_id,
+                "article_title": c.article_title,
+                "article_path": c.article_path,
+                "section": c.section,
+                "marker": c.marker,
+                "reference": reference_json(c.reference),
+                "quote": c.quote,
+                "chunk_id": c.chunk_id,
+                "url": c.url,
+            }
+            for c in answer.citations
+        ],
+        "timings_ms": {k: round(v, 2) for k, v in answer.timings_ms.items()},
+    }
