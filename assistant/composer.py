@@ -57,9 +57,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             pieces = split_sentences(block.text) if block.kind == "paragraph" else [block.text]
             context = section_terms | terms(" ".join(block.context))
             for piece in pieces:
-                out.append(
-                    Candidate(passage, i, order, piece, block, frozenset(terms(piece)), frozenset(context))
-                )
+                out.append(Candidate(passage, i, order, piece, block, frozenset(terms(piece)), frozenset(context)))
                 order += 1
     return out
 
@@ -91,8 +89,7 @@ def score(candidate: Candidate, weights: dict[str, float]) -> float:
         return 0.0
     own = sum(w for t, w in weights.items() if _matches(t, candidate.own_terms))
     ctx = sum(
-        w for t, w in weights.items()
-        if not _matches(t, candidate.own_terms) and _matches(t, candidate.context_terms)
+        w for t, w in weights.items() if not _matches(t, candidate.own_terms) and _matches(t, candidate.context_terms)
     )
     return (own + CONTEXT_WEIGHT * ctx) / total
 
@@ -162,8 +159,14 @@ def _reference(passage: Passage, marker: int | None) -> Reference | None:
         return chunk.reference_for(marker)
     if not chunk.references:
         # An article without a reference list is its own source.
-        return Reference(number=None, kind="Article", title=chunk.article_title, source=chunk.source or "",
-                         year=_year(chunk.updated), url=chunk.url)
+        return Reference(
+            number=None,
+            kind="Article",
+            title=chunk.article_title,
+            source=chunk.source or "",
+            year=_year(chunk.updated),
+            url=chunk.url,
+        )
     return None
 
 
@@ -181,7 +184,8 @@ def cite(chosen: Sequence[tuple[Candidate, float]]) -> tuple[list[Statement], li
     sources: dict[int, tuple[Passage, int | None]] = {}
     statements: list[Statement] = []
     for cand, _ in chosen:
-        keys = [(cand.passage.chunk.id, m) for m in cand.block.markers] or [(cand.passage.chunk.id, None)]
+        keys: list[tuple[str, int | None]] = [(cand.passage.chunk.id, m) for m in cand.block.markers]
+        keys = keys or [(cand.passage.chunk.id, None)]
         cited = []
         for key in keys:
             if key not in numbers:
@@ -225,5 +229,6 @@ def compose(
     """An extractive answer to ``query`` from ``passages`` (no abstention check here)."""
     chosen = select(query, passages, limit, focus, required)
     statements, citations = cite(chosen)
-    return Answer(question=question, standalone_query=query, statements=statements, citations=citations,
-                  passages=list(passages))
+    return Answer(
+        question=question, standalone_query=query, statements=statements, citations=citations, passages=list(passages)
+    )

@@ -55,7 +55,9 @@ def coverage_gap(
         return None
     missing_words = sorted(best_missing or [], key=lambda w: key_words.index(w) if w in key_words else 0)
     if missing_words:
-        return "The indexed sources do not cover this: no passage mentions " + ", ".join(
-            f"'{w}'" for w in missing_words
-        ) + " together with the rest of the question."
+        return (
+            "The indexed sources do not cover this: no passage mentions "
+            + ", ".join(f"'{w}'" for w in missing_words)
+            + " together with the rest of the question."
+        )
     return "The indexed sources do not cover this question."

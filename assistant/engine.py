@@ -84,12 +84,25 @@ class Assistant:
             if gap:
                 answer = Answer(inputs["question"], query, passages=passages, abstained=True, reason=gap)
             else:
-                answer = compose(inputs["question"], query, passages, DETAILED if detailed else BRIEF,
-                                 focus=inputs["key_question"], required=inputs["required"])
+                answer = compose(
+                    inputs["question"],
+                    query,
+                    passages,
+                    DETAILED if detailed else BRIEF,
+                    focus=inputs["key_question"],
+                    required=inputs["required"],
+                )
                 if not answer.statements:
-                    answer = Answer(inputs["question"], query, passages=passages, abstained=True,
-                                    reason="No sentence of the matching passages answers the question.")
+                    answer = Answer(
+                        inputs["question"],
+                        query,
+                        passages=passages,
+                        abstained=True,
+                        reason="No sentence of the matching passages answers the question.",
+                    )
             timings["compose"] = (time.perf_counter() - t0) * 1000
+            timings["retrieve"] = sum(timings.get(k, 0.0) for k in ("embed", "dense", "lexical", "fuse"))
+            timings["answer"] = timings["compose"]
             answer.timings_ms = timings
             return answer
 
@@ -101,15 +114,22 @@ class Assistant:
         conversation = conversation if conversation is not None else Conversation()
         text, notice = clean_question(question)
         if not text:
-            return Answer(question, "", abstained=True, reason="The question is empty.", notice="Please type a question.")
+            return Answer(
+                question, "", abstained=True, reason="The question is empty.", notice="Please type a question."
+            )
         reply = small_talk_reply(text)
         if reply is not None:
             return Answer(question, "", notice=reply)
         turn = rewrite(text, conversation)
         last = conversation.last
         answer: Answer = self.chain(detailed).invoke(
-            {"question": question, "standalone_query": turn.query, "key_question": turn.key_question,
-             "required": list(turn.required), "topic": turn.topic if turn.rewritten else ""}
+            {
+                "question": question,
+                "standalone_query": turn.query,
+                "key_question": turn.key_question,
+                "required": list(turn.required),
+                "topic": turn.topic if turn.rewritten else "",
+            }
         )
         answer.notice = notice
         if answer.abstained:
@@ -126,7 +146,6 @@ class Assistant:
             conversation.turns.append(Turn(text, turn.query, turn.topic, focus))
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
-
 
 
 def open_assistant(settings: Settings, progress: Callable[[str], None] | None = None) -> Assistant:

@@ -35,8 +35,9 @@ _SUBJECT_POINTER = re.compile(
 _CONTINUATIONS = re.compile(r"^\s*(and|also|but|so|what about|how about|what if|any|plus|or|then)\b", re.IGNORECASE)
 _SHORT_OPENERS = re.compile(r"^\s*(in|for|with|during|after|before|on)\b", re.IGNORECASE)
 _GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|greetings)\b[\s!.,]*$", re.IGNORECASE)
-_THANKS = re.compile(r"^\s*(thanks?|thank you|many thanks|cheers|great|perfect|ok(ay)?|got it)\b[\s\w!.,]{0,20}$",
-                     re.IGNORECASE)
+_THANKS = re.compile(
+    r"^\s*(thanks?|thank you|many thanks|cheers|great|perfect|ok(ay)?|got it)\b[\s\w!.,]{0,20}$", re.IGNORECASE
+)
 _BYE = re.compile(r"^\s*(bye|goodbye|see you)\b[\s!.,]*$", re.IGNORECASE)
 
 
@@ -139,6 +140,8 @@ def rewrite(question: str, conversation: Conversation) -> Rewrite:
         query = f"{key_question[:-1]}; {' '.join(inherited)})"
     topic = " ".join(list(dict.fromkeys([*own, *last.topic.split()]))[:MAX_TOPIC_WORDS])
     return Rewrite(query, key_question, topic, required, query != question)
+
+
 def answer_focus(lead: str | None, question: str, statements: Sequence[str] = ()) -> str | None:
     """What the answer is about, for 'it' in the next turn.
 

@@ -83,14 +83,10 @@ class HybridRetriever(BaseRetriever):
             if cid in chunks
         ]
         t4 = time.perf_counter()
-        timings.update(
-            embed=(t1 - t0) * 1000, dense=(t2 - t1) * 1000, lexical=(t3 - t2) * 1000, fuse=(t4 - t3) * 1000
-        )
+        timings.update(embed=(t1 - t0) * 1000, dense=(t2 - t1) * 1000, lexical=(t3 - t2) * 1000, fuse=(t4 - t3) * 1000)
         return passages, timings
 
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         passages, timings = self.search(query)
         return [
             Document(

@@ -18,8 +18,22 @@ from corpus.references import attribute, split_source_year
 from corpus.text import decode, normalize_space
 from corpus.types import Article, Block, ReadError, Reference, Section
 
-_FURNITURE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button",
-                   "iframe", "svg", "template", "select", "input")
+_FURNITURE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "iframe",
+    "svg",
+    "template",
+    "select",
+    "input",
+)
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _UPDATED = re.compile(r"(?:last )?updated:?\s*([A-Za-z]+ \d{1,2}, \d{4}|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 
@@ -118,8 +132,9 @@ def read_html_article(path: Path, data: bytes | None = None, article_id: str | N
                 number = len(tag.find_previous_siblings("li")) + 1
             parts = [p.strip() for p in re.split(r"\.\s+", text) if p.strip()]
             src, year = split_source_year(". ".join(parts[1:])) if len(parts) > 1 else ("", None)
-            references.append(Reference(number=number, kind="Reference", title=parts[0] if parts else text,
-                                        source=src, year=year))
+            references.append(
+                Reference(number=number, kind="Reference", title=parts[0] if parts else text, source=src, year=year)
+            )
             continue
         if mode == "disclaimer":
             disclaimer.append(text)

@@ -73,8 +73,14 @@ def _parse_reference_entry(raw: str, number: int | None) -> Reference:
         match = re.search(r"\b(19|20)\d{2}\b", text)
         year = match.group(0) if match else None
     url_match = re.search(r"https?://\S+", raw)
-    return Reference(number=number, kind="Reference", title=title, source=source, year=year,
-                     url=url_match.group(0).rstrip(").") if url_match else None)
+    return Reference(
+        number=number,
+        kind="Reference",
+        title=title,
+        source=source,
+        year=year,
+        url=url_match.group(0).rstrip(").") if url_match else None,
+    )
 
 
 def read_markdown_article(path: Path, data: bytes | None = None, article_id: str | None = None) -> Article:
@@ -153,8 +159,9 @@ def read_markdown_article(path: Path, data: bytes | None = None, article_id: str
             depth = indent // 2 + 1
             raw = bullet.group(2) if bullet else f"{step.group(2)}. {step.group(3)}"  # type: ignore[union-attr]
             if mode == "references":
-                references.append(_parse_reference_entry(step.group(3) if step else raw,
-                                                         int(step.group(2)) if step else None))
+                references.append(
+                    _parse_reference_entry(step.group(3) if step else raw, int(step.group(2)) if step else None)
+                )
                 continue
             if mode == "disclaimer":
                 disclaimer_parts.append(_clean_inline(raw))
@@ -164,8 +171,15 @@ def read_markdown_article(path: Path, data: bytes | None = None, article_id: str
                 continue
             while heads and heads[-1][0] >= depth:
                 heads.pop()
-            blocks.append(Block(text=text, kind="step" if step else "bullet", depth=depth, markers=markers,
-                                context=tuple(h for _, h in heads)))
+            blocks.append(
+                Block(
+                    text=text,
+                    kind="step" if step else "bullet",
+                    depth=depth,
+                    markers=markers,
+                    context=tuple(h for _, h in heads),
+                )
+            )
             if text.endswith(":"):
                 heads.append((depth, text))
             continue

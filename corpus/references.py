@@ -29,16 +29,73 @@ from corpus.types import Block, Reference
 
 # Words that say what kind of publication an entry is, not what it is about.
 _GENERIC = frozenset(
-    """management treatment treatments therapy guideline guidelines directed topic overview review reviews
-    systematic study studies trial trials clinical practice practical summary summaries recommendation
-    recommendations update approach approaches patient patients evidence based medical medicine editor
-    editors board advisory insight insights journal database cochrane report consensus statement
-    what whats done new""".split()
+    [
+        "management",
+        "treatment",
+        "treatments",
+        "therapy",
+        "guideline",
+        "guidelines",
+        "directed",
+        "topic",
+        "overview",
+        "review",
+        "reviews",
+        "systematic",
+        "study",
+        "studies",
+        "trial",
+        "trials",
+        "clinical",
+        "practice",
+        "practical",
+        "summary",
+        "summaries",
+        "recommendation",
+        "recommendations",
+        "update",
+        "approach",
+        "approaches",
+        "patient",
+        "patients",
+        "evidence",
+        "based",
+        "medical",
+        "medicine",
+        "editor",
+        "editors",
+        "board",
+        "advisory",
+        "insight",
+        "insights",
+        "journal",
+        "database",
+        "cochrane",
+        "report",
+        "consensus",
+        "statement",
+        "what",
+        "whats",
+        "done",
+        "new",
+    ]
 )
 
 _KINDS = frozenset(
-    """guideline research review meta-analysis study trial textbook consensus systematic cohort book
-    article""".split()
+    [
+        "guideline",
+        "research",
+        "review",
+        "meta-analysis",
+        "study",
+        "trial",
+        "textbook",
+        "consensus",
+        "systematic",
+        "cohort",
+        "book",
+        "article",
+    ]
 )
 
 

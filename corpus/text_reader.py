@@ -128,7 +128,7 @@ def _parse_body(lines: list[_Line], find_markers: bool = True) -> list[Section]:
                 path = [heading]
                 first_child = None
             elif len(path) >= 2 and first_child is not None and _same_form(first_child, line.text):
-                path = path[:-1] + [heading]
+                path = [*path[:-1], heading]
             else:
                 path = [heading]
                 first_child = None
@@ -243,4 +243,3 @@ def read_text_article(path: Path, data: bytes | None = None, article_id: str | N
         references=references,
         disclaimer=disclaimer,
     )
-

@@ -102,7 +102,9 @@ class _Batcher:
         if now - self.last_report >= 5 or self.done == self.total:
             rate = self.done / max(now - self.started, 1e-9)
             left = (self.total - self.done) / rate if rate > 0 else 0
-            self.progress(f"embedded {self.done}/{self.total} chunks ({rate:.1f} chunks/s, about {left / 60:.1f} min left)")
+            self.progress(
+                f"embedded {self.done}/{self.total} chunks ({rate:.1f} chunks/s, about {left / 60:.1f} min left)"
+            )
             self.last_report = now
 
 

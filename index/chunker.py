@@ -112,9 +112,9 @@ def chunk_article(article: Article, max_chars: int = MAX_CHARS) -> list[Chunk]:
     for section in article.sections:
         for blocks in _section_groups(section, max_chars):
             position = len(chunks)
-            digest = hashlib.sha1(
-                json.dumps([section.heading_path, [b.text for b in blocks]]).encode()
-            ).hexdigest()[:10]
+            digest = hashlib.sha1(json.dumps([section.heading_path, [b.text for b in blocks]]).encode()).hexdigest()[
+                :10
+            ]
             chunks.append(
                 Chunk(
                     id=f"{article.id}:{position:04d}:{digest}",

@@ -7,6 +7,7 @@ changes (chunk count or last index time), so it never answers from another versi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Sequence
@@ -102,8 +103,6 @@ def lexical_index(store: Store, cache: Path | None) -> LexicalIndex:
         offset += page
     index = LexicalIndex.build(ids, texts, fp)
     if folder is not None:
-        try:
+        with contextlib.suppress(OSError):  # a read-only home costs a rebuild next start, nothing more
             index.save(folder)
-        except OSError:
-            pass  # a read-only home costs a rebuild next start, nothing more
     return index

@@ -12,6 +12,7 @@ passed in, and collections are opened with ``embedding_function=None``.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -60,7 +61,23 @@ class StoredChunk:
         return next((r for r in self.references if r.number == marker), None)
 
 
+# One client per embedded store and process: Chroma keeps per-path state, and two threads creating
+# clients for one path at once trip over each other.
+_CLIENTS: dict[str, Any] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
 def _client(path: Path | None, url: str | None, token: str | None) -> Any:
+    if path is not None and url is None:
+        key = str(path.resolve())
+        with _CLIENTS_LOCK:
+            if key not in _CLIENTS:
+                _CLIENTS[key] = _new_client(path, None, None)
+            return _CLIENTS[key]
+    return _new_client(path, url, token)
+
+
+def _new_client(path: Path | None, url: str | None, token: str | None) -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -240,7 +257,11 @@ class Store:
         return out
 
     def get(self, ids: Sequence[str]) -> list[StoredChunk]:
-        got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        """The chunks with these ids (each once; unknown ids are left out)."""
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return []
+        got = self.collection.get(ids=unique, include=["documents", "metadatas"])
         return [stored_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
 
     def summary(self) -> dict[str, Any]:
@@ -263,7 +284,9 @@ class Store:
 def stored_chunk(chunk_id: str, document: str | None, meta: dict[str, Any]) -> StoredChunk:
     """Rebuild a StoredChunk from what Chroma returns."""
     blocks = tuple(
-        Block(text=b["text"], kind=b["kind"], depth=b["depth"], markers=tuple(b["markers"]), context=tuple(b["context"]))
+        Block(
+            text=b["text"], kind=b["kind"], depth=b["depth"], markers=tuple(b["markers"]), context=tuple(b["context"])
+        )
         for b in json.loads(meta.get("blocks") or "[]")
     )
     references = tuple(Reference(**r) for r in json.loads(meta.get("references") or "[]"))

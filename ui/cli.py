@@ -18,19 +18,34 @@ import click
 from index.settings import Settings
 
 _COMMON = [
-    click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="CLINQA_HOME",
-                 help="Data folder for the store, lexical index and feedback [env CLINQA_HOME; "
-                      "default ~/.local/share/clinqa]."),
-    click.option("--corpus", "corpus", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-                 help="Corpus folder; repeat for several [env CLINQA_CORPUS, ':'-separated; "
-                      "default: the bundled articles]."),
-    click.option("--store", type=click.Path(file_okay=False, path_type=Path),
-                 help="Embedded Chroma store folder [default HOME/store]."),
-    click.option("--chroma-url", envvar="CLINQA_CHROMA_URL",
-                 help="Use a Chroma server (http://host:port) instead of the embedded store [env CLINQA_CHROMA_URL]."),
-    click.option("--embed-model", envvar="CLINQA_EMBED_MODEL",
-                 help="Sentence-transformers model folder, or all-MiniLM-L6-v2 (bundled, the default) "
-                      "[env CLINQA_EMBED_MODEL]."),
+    click.option(
+        "--home",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="CLINQA_HOME",
+        help="Data folder for the store, lexical index and feedback [env CLINQA_HOME; default ~/.local/share/clinqa].",
+    ),
+    click.option(
+        "--corpus",
+        "corpus",
+        multiple=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Corpus folder; repeat for several [env CLINQA_CORPUS, ':'-separated; default: the bundled articles].",
+    ),
+    click.option(
+        "--store",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Embedded Chroma store folder [default HOME/store].",
+    ),
+    click.option(
+        "--chroma-url",
+        envvar="CLINQA_CHROMA_URL",
+        help="Use a Chroma server (http://host:port) instead of the embedded store [env CLINQA_CHROMA_URL].",
+    ),
+    click.option(
+        "--embed-model",
+        envvar="CLINQA_EMBED_MODEL",
+        help="Sentence-transformers model folder, or all-MiniLM-L6-v2 (bundled, the default) [env CLINQA_EMBED_MODEL].",
+    ),
 ]
 
 
@@ -162,8 +177,13 @@ def chat_command(detailed: bool, **flags: Any) -> None:
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="CLINQA_HOST",
-              help="Address to listen on. Anything but 127.0.0.1 exposes the chat: use --auth then.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar="CLINQA_HOST",
+    help="Address to listen on. Anything but 127.0.0.1 exposes the chat: use --auth then.",
+)
 @click.option("--port", default=7860, show_default=True, type=int, envvar="CLINQA_PORT", help="Port to listen on.")
 @click.option("--auth", envvar="CLINQA_AUTH", help="user:password required to open the chat [env CLINQA_AUTH].")
 @common_options
@@ -183,4 +203,4 @@ def serve_command(host: str, port: int, auth: str | None, **flags: Any) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="clinqa")

@@ -99,8 +99,9 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "reason": answer.reason or None,
         "notice": answer.notice or None,
         "answer_markdown": answer_markdown(answer),
-        "statements": [{"text": s.text, "citations": list(s.citation_numbers), "section": s.heading}
-                       for s in answer.statements],
+        "statements": [
+            {"text": s.text, "citations": list(s.citation_numbers), "section": s.heading} for s in answer.statements
+        ],
         "citations": [
             {
                 "number": c.number,

@@ -78,20 +78,26 @@ def build_app(backend: Backend, disclaimer: str, corpus_line: str = "") -> gr.Bl
     with gr.Blocks(title="clinqa", analytics_enabled=False) as app:
         gr.Markdown("## clinqa\n" + escape_md(SCOPE_NOTE) + (f"\n\n*{escape_md(corpus_line)}*" if corpus_line else ""))
         gr.Markdown(f"**Professional disclaimer.** {escape_md(disclaimer)}", elem_id="disclaimer")
-        conversation = gr.State(Conversation)
+        conversation = gr.State(None)  # a Conversation per browser session, made on its first question
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label="Conversation", elem_id="chat", height=520, sanitize_html=True)
                 with gr.Row():
-                    box = gr.Textbox(placeholder="Ask a clinical question…", show_label=False, scale=5,
-                                     max_length=100_000, elem_id="question")
+                    box = gr.Textbox(
+                        placeholder="Ask a clinical question…",
+                        show_label=False,
+                        scale=5,
+                        max_length=100_000,
+                        elem_id="question",
+                    )
                     send = gr.Button("Ask", variant="primary", scale=1)
                 new = gr.Button("New chat", size="sm")
             with gr.Column(scale=2):
                 sources = gr.Markdown(sources_markdown(None), elem_id="sources", label="Sources")
 
-        def respond(message: str, history: list[dict[str, Any]], conv: Conversation) -> Iterator[Any]:
+        def respond(message: str, history: list[dict[str, Any]], conv: Conversation | None) -> Iterator[Any]:
             history = list(history or [])
+            conv = conv if conv is not None else Conversation()
             if not (message or "").strip():
                 yield history, conv, gr.update(), ""
                 return
@@ -110,9 +116,12 @@ def build_app(backend: Backend, disclaimer: str, corpus_line: str = "") -> gr.Bl
             yield history, conv, sources_markdown(answer), ""
 
         send.click(respond, [box, chatbot, conversation], [chatbot, conversation, sources, box], api_name="ask")
-        box.submit(respond, [box, chatbot, conversation], [chatbot, conversation, sources, box], api_name=False)
-        new.click(lambda: ([], Conversation(), sources_markdown(None)), None, [chatbot, conversation, sources],
-                  api_name=False)
+        box.submit(
+            respond, [box, chatbot, conversation], [chatbot, conversation, sources, box], api_visibility="private"
+        )
+        new.click(
+            lambda: ([], None, sources_markdown(None)), None, [chatbot, conversation, sources], api_visibility="private"
+        )
     return app
 
 
@@ -142,12 +151,19 @@ def serve(
             disclaimer = found[0]
         info = store.summary()
         if info["chunks"]:
-            corpus_line = f"Corpus: {info['articles']} articles, {info['chunks']} passages, indexed {info['indexed_at']}."
+            corpus_line = (
+                f"Corpus: {info['articles']} articles, {info['chunks']} passages, indexed {info['indexed_at']}."
+            )
     except Exception:
         pass  # the page still opens; the backend reports the store's problem on the first question
     app = build_app(backend, disclaimer, corpus_line)
     progress(f"clinqa: serving on http://{host}:{port}")
     app.queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, auth=auth, share=False, show_error=False, quiet=True,
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        share=False,
+        show_error=False,
+        quiet=True,
         footer_links=[],
     )

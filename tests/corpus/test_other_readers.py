@@ -40,21 +40,29 @@ def test_markdown_front_matter_sections_and_numbered_references() -> None:
 
 def test_markdown_without_references_has_no_markers_and_cites_itself(tmp_path: Path) -> None:
     path = tmp_path / "plain.md"
-    path.write_text("---\ntitle: Gout\nsource: Example\nurl: https://example.org/gout\n---\n\n# Gout\n\n"
-                    "## What is gout?\n\nGout is an arthritis caused by urate crystals.\nIt often affects the big toe.\n")
+    path.write_text(
+        "---\ntitle: Gout\nsource: Example\nurl: https://example.org/gout\n---\n\n# Gout\n\n"
+        "## What is gout?\n\nGout is an arthritis caused by urate crystals.\nIt often affects the big toe.\n"
+    )
     article = read_markdown_article(path)
     assert article.references == ()
-    assert article.sections[0].blocks[0].text == "Gout is an arthritis caused by urate crystals. It often affects the big toe."
+    assert (
+        article.sections[0].blocks[0].text
+        == "Gout is an arthritis caused by urate crystals. It often affects the big toe."
+    )
     ref = article.self_reference()
     assert (ref.title, ref.source, ref.url) == ("Gout", "Example", "https://example.org/gout")
 
 
-@pytest.mark.parametrize("bad, reason", [
-    ("---\ntitle: [unclosed\n---\n# T\n\ntext\n", "not valid YAML"),
-    ("---\ntitle: T\n# T\n\ntext\n", "never closed"),
-    ("---\n- a list\n---\n# T\n\ntext\n", "not a YAML mapping"),
-    ("---\ntitle: T\n---\n", "no text"),
-])
+@pytest.mark.parametrize(
+    "bad, reason",
+    [
+        ("---\ntitle: [unclosed\n---\n# T\n\ntext\n", "not valid YAML"),
+        ("---\ntitle: T\n# T\n\ntext\n", "never closed"),
+        ("---\n- a list\n---\n# T\n\ntext\n", "not a YAML mapping"),
+        ("---\ntitle: T\n---\n", "no text"),
+    ],
+)
 def test_markdown_bad_input_is_one_clear_error(tmp_path: Path, bad: str, reason: str) -> None:
     path = tmp_path / "bad.md"
     path.write_text(bad)
@@ -76,8 +84,9 @@ def test_medquad_articles(name: str) -> None:
     assert article.references == () and article.markers == ()
     # No answer text is lost: every word of the body is in the blocks.
     body_words = re.findall(r"\w+", raw.split("\n# ", 1)[1].split("\n", 1)[1].replace("## ", ""))
-    block_words = re.findall(r"\w+", " ".join(
-        " ".join([*s.heading_path, *(b.text for b in s.blocks)]) for s in article.sections))
+    block_words = re.findall(
+        r"\w+", " ".join(" ".join([*s.heading_path, *(b.text for b in s.blocks)]) for s in article.sections)
+    )
     assert sorted(body_words) == sorted(block_words)
 
 
@@ -91,15 +100,19 @@ def test_html_reader_drops_furniture_and_keeps_structure() -> None:
         assert furniture not in text
     lead = article.sections[0]
     assert lead.heading_path == () and lead.blocks[0].markers == (1,)
-    assert lead.blocks[0].text == "Alteplase is given within 4.5 hours of symptom onset when no contraindication applies."
+    assert (
+        lead.blocks[0].text == "Alteplase is given within 4.5 hours of symptom onset when no contraindication applies."
+    )
     imaging = next(s for s in article.sections if s.heading_path == ("Eligibility", "Imaging"))
     items = {b.text: b for b in imaging.blocks}
     assert items["Check blood glucose before giving alteplase"].depth == 1
     assert items["Treat glucose below 2.7 mmol/L first"].depth == 2
     assert items["Blood pressure must be below 185/110 mmHg"].markers == (1, 2)
     dosing = next(s for s in article.sections if s.heading_path == ("Dosing",))
-    assert [b.text for b in dosing.blocks] == ["1. Alteplase 0.9 mg/kg, maximum 90 mg",
-                                               "2. Give 10% as a bolus over 1 minute, the rest over 60 minutes"]
+    assert [b.text for b in dosing.blocks] == [
+        "1. Alteplase 0.9 mg/kg, maximum 90 mg",
+        "2. Give 10% as a bolus over 1 minute, the rest over 60 minutes",
+    ]
     assert article.reference_for(2).title == "Imaging before thrombolysis"
     assert article.disclaimer == "Educational material for clinicians only."
 
@@ -111,11 +124,15 @@ def test_attribution_by_position_when_the_list_is_complete() -> None:
 
 
 def test_attribution_refuses_when_text_contradicts_order() -> None:
-    blocks = [Block("Dialysis patients need sodium profiling", markers=(1,)),
-              Block("Cramps in pregnancy respond to magnesium", markers=(2,)),
-              Block("Stretching helps", markers=(3,))]
-    refs = [Reference(None, "Research", "Magnesium for cramps in pregnancy", "J"),
-            Reference(None, "Guideline", "Cramps in dialysis", "J")]
+    blocks = [
+        Block("Dialysis patients need sodium profiling", markers=(1,)),
+        Block("Cramps in pregnancy respond to magnesium", markers=(2,)),
+        Block("Stretching helps", markers=(3,)),
+    ]
+    refs = [
+        Reference(None, "Research", "Magnesium for cramps in pregnancy", "J"),
+        Reference(None, "Guideline", "Cramps in dialysis", "J"),
+    ]
     assert [r.number for r in attribute(refs, blocks)] == [None, None]
 
 
@@ -146,8 +163,12 @@ def test_loader_reports_and_skips_bad_files(tmp_path: Path) -> None:
 
 
 def test_a_complete_list_whose_titles_contradict_its_order_is_not_attributed() -> None:
-    blocks = [Block("Dialysis patients need sodium profiling", markers=(1,)),
-              Block("Cramps in pregnancy respond to magnesium", markers=(2,))]
-    refs = [Reference(None, "Research", "Magnesium for cramps in pregnancy", "J"),
-            Reference(None, "Guideline", "Sodium profiling in dialysis", "J")]
+    blocks = [
+        Block("Dialysis patients need sodium profiling", markers=(1,)),
+        Block("Cramps in pregnancy respond to magnesium", markers=(2,)),
+    ]
+    refs = [
+        Reference(None, "Research", "Magnesium for cramps in pregnancy", "J"),
+        Reference(None, "Guideline", "Sodium profiling in dialysis", "J"),
+    ]
     assert [r.number for r in attribute(refs, blocks)] == [None, None]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -105,12 +104,16 @@ def test_every_marker_found(ms: Article, cramps: Article) -> None:
 
 def test_numbers_in_the_text_are_not_markers() -> None:
     assert strip_markers("Titrate up to 30 mg/day as needed for symptom control") == (
-        "Titrate up to 30 mg/day as needed for symptom control", ())
+        "Titrate up to 30 mg/day as needed for symptom control",
+        (),
+    )
     assert strip_markers("... up to 30 mg/day 1") == ("... up to 30 mg/day", (1,))
     assert strip_markers("irregular firing of motor unit action potentials (200-300 Hz)")[1] == ()
     assert strip_markers("Patients with trisomy 21") == ("Patients with trisomy 21", ())
     assert strip_markers("Lidocaine patch 5%: Apply daily to the painful site 3") == (
-        "Lidocaine patch 5%: Apply daily to the painful site", (3,))
+        "Lidocaine patch 5%: Apply daily to the painful site",
+        (3,),
+    )
     assert strip_markers("with associated symptoms 3, 4") == ("with associated symptoms", (3, 4))
 
 
@@ -140,13 +143,18 @@ def test_disclaimer(ms: Article, cramps: Article) -> None:
     for article in (ms, cramps):
         assert article.disclaimer is not None
         assert article.disclaimer.startswith("This information is intended for healthcare professionals.")
-        assert article.disclaimer.endswith("Dr.Oracle assumes no liability for clinical decisions based on this content.")
+        assert article.disclaimer.endswith(
+            "Dr.Oracle assumes no liability for clinical decisions based on this content."
+        )
 
 
 def test_no_web_furniture_left(ms: Article, cramps: Article) -> None:
     for article in (ms, cramps):
-        texts = [article.title, *(b.text for _, b in blocks(article)),
-                 *(h for s in article.sections for h in s.heading_path)]
+        texts = [
+            article.title,
+            *(b.text for _, b in blocks(article)),
+            *(h for s in article.sections for h in s.heading_path),
+        ]
         for text in texts:
             for furniture in FURNITURE:
                 assert furniture not in text, f"{furniture!r} left in {article.id}: {text!r}"

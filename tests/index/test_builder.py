@@ -1,0 +1,108 @@
+"""The incremental index on a real Chroma store with the real model: build, no-op, change, remove, repair."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from index.builder import build_index, open_store
+from index.settings import Settings
+from index.store import collection_name
+from tests.conftest import FIXTURES, SEEDS
+
+
+class CountingEmbeddings:
+    """The real model, counting what it is asked to embed."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+        self.texts: list[str] = []
+
+    def embed_documents(self, texts):
+        self.texts.extend(texts)
+        return self.real.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.real.embed_query(text)
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in [*SEEDS.glob("*.txt"), FIXTURES / "guideline-sample.md"]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def ids_of(store, article_id: str) -> set[str]:
+    return set(store.collection.get(where={"article_id": article_id})["ids"])
+
+
+def test_incremental_index(tmp_path: Path, corpus: Path, embeddings) -> None:
+    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path / "home")}, corpus=(corpus,))
+    store = open_store(settings)
+    assert store.name == collection_name("all-minilm-l6-v2")
+    counter = CountingEmbeddings(embeddings)
+
+    first = build_index([corpus], store, counter)
+    assert (first.files, first.indexed, first.unchanged, first.removed) == (3, 3, 0, 0)
+    assert first.chunks_written == store.count() == len(counter.texts) > 20
+    before = {a: ids_of(store, a) for a in ("ms-muscle-cramps", "cramps-and-numbness", "guideline-sample")}
+
+    calls: list[int] = []
+
+    def factory():
+        calls.append(1)
+        return counter
+
+    started = time.perf_counter()
+    again = build_index([corpus], store, factory)
+    assert (again.indexed, again.unchanged, again.chunks_written) == (0, 3, 0)
+    assert calls == []  # nothing changed: the model is not even loaded
+    assert time.perf_counter() - started < 5
+
+    path = corpus / "guideline-sample.md"
+    path.write_text(path.read_text().replace("30 mL intravenously", "30 mL IV"))
+    counter.texts.clear()
+    changed = build_index([corpus], store, counter)
+    assert (changed.indexed, changed.unchanged) == (1, 2)
+    assert all("Hyperkalaemia" in t for t in counter.texts)  # only the changed article was embedded
+    assert ids_of(store, "ms-muscle-cramps") == before["ms-muscle-cramps"]
+    new_ids = ids_of(store, "guideline-sample")
+    assert new_ids != before["guideline-sample"] and len(new_ids) == changed.chunks_written
+    docs = store.collection.get(where={"article_id": "guideline-sample"})["documents"]
+    assert any("30 mL IV" in d for d in docs) and not any("30 mL intravenously" in d for d in docs)
+
+    (corpus / "cramps-and-numbness.txt").unlink()
+    removed = build_index([corpus], store, counter)
+    assert removed.removed == 1
+    assert ids_of(store, "cramps-and-numbness") == set()
+    assert store.count() == len(ids_of(store, "ms-muscle-cramps")) + len(new_ids)
+
+
+def test_an_article_left_incomplete_is_indexed_again(tmp_path: Path, corpus: Path, embeddings) -> None:
+    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path / "home")}, corpus=(corpus,))
+    store = open_store(settings)
+    build_index([corpus], store, embeddings)
+    full = ids_of(store, "ms-muscle-cramps")
+    store.collection.delete(ids=sorted(full)[:3])  # as an interrupted run would leave it
+    complete, incomplete = store.indexed_articles()
+    assert incomplete == {"ms-muscle-cramps"} and "ms-muscle-cramps" not in complete
+    repaired = build_index([corpus], store, embeddings)
+    assert repaired.indexed == 1
+    assert ids_of(store, "ms-muscle-cramps") == full
+
+
+def test_a_bad_file_is_reported_and_the_rest_indexed(tmp_path: Path, corpus: Path, embeddings) -> None:
+    (corpus / "broken.md").write_text("---\ntitle: [oops\n---\n# X\n\ntext\n")
+    (corpus / "empty.txt").write_text("")
+    store = open_store(Settings.from_env({"CLINQA_HOME": str(tmp_path / "home")}, corpus=(corpus,)))
+    summary = build_index([corpus], store, embeddings)
+    reasons = {Path(s.path).name: s.reason for s in summary.skipped}
+    assert reasons == {"broken.md": "front matter is not valid YAML (line 2)", "empty.txt": "empty file"}
+    assert summary.indexed == 3
+    assert "3 indexed" in summary.line() and "2 skipped" in summary.line()

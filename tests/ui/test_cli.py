@@ -1,0 +1,101 @@
+"""The `clinqa` command line as a user runs it: a real subprocess on a real index."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.integration
+
+
+def clinqa(
+    *args: str, home: Path, env: dict[str, str] | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "CLINQA_HOME": str(home), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+
+def test_ask_json_follows_the_contract(seed_settings) -> None:
+    result = clinqa(
+        "ask",
+        "--json",
+        "--corpus",
+        str(SEEDS),
+        "What is the first-line treatment for muscle cramps in multiple sclerosis?",
+        "How do I titrate it?",
+        "Is it safe in pregnancy?",
+        home=seed_settings.home,
+    )
+    assert result.returncode == 0, result.stderr
+    turns = json.loads(result.stdout)
+    assert len(turns) == 3
+    for turn in turns:
+        assert {
+            "question",
+            "standalone_query",
+            "abstained",
+            "answer_markdown",
+            "statements",
+            "citations",
+            "timings_ms",
+        } <= set(turn)
+        assert set(turn["timings_ms"]) >= {"retrieve", "answer", "total"}
+        for statement in turn["statements"]:
+            assert isinstance(statement["text"], str) and statement["citations"]
+        for citation in turn["citations"]:
+            assert {"number", "article_title", "article_path", "section", "reference", "quote"} <= set(citation)
+            assert citation["reference"] is None or set(citation["reference"]) >= {"kind", "title", "source", "year"}
+    first, titrate, pregnancy = turns
+    assert not first["abstained"] and "Baclofen" in first["statements"][0]["text"]
+    assert "10 mg/day" in first["statements"][0]["text"]
+    assert first["citations"][0]["article_path"].endswith("ms-muscle-cramps.txt")
+    assert "[1]" in first["answer_markdown"]
+    assert titrate["standalone_query"].startswith("How do I titrate Baclofen?")
+    assert pregnancy["abstained"] and pregnancy["citations"] == [] and pregnancy["statements"] == []
+
+
+def test_ask_builds_a_missing_index_then_answers_in_text(tmp_path: Path) -> None:
+    result = clinqa(
+        "ask", "--corpus", str(SEEDS), "What should I do for a patient on dialysis with cramps?", home=tmp_path / "home"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "the index is empty; building it" in result.stderr
+    assert "2 indexed" in result.stderr
+    assert "In dialysis patients: Consider sodium profiling" in result.stdout
+    assert "Management of Muscle Cramps in Dialysis Patients" in result.stdout
+
+
+def test_index_twice_then_nothing_to_do(seed_settings) -> None:
+    result = clinqa("index", "--corpus", str(SEEDS), home=seed_settings.home)
+    assert result.returncode == 0, result.stderr
+    assert "0 indexed, 2 unchanged" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["ask", "--embed-model", "/no/such/model", "hello there"], "is not a local sentence-transformers folder"),
+        (["ask", "--chroma-url", "http://127.0.0.1:9", "What is baclofen?"], "cannot reach the Chroma server"),
+        (["serve", "--auth", "nocolon"], "--auth takes user:password"),
+    ],
+)
+def test_bad_input_is_one_line_and_no_traceback(tmp_path: Path, args: list[str], message: str) -> None:
+    result = clinqa(*args, home=tmp_path / "home", timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert message in result.stderr
+    assert len([ln for ln in result.stderr.splitlines() if ln.startswith("Error")]) == 1

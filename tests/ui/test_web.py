@@ -1,0 +1,111 @@
+"""The web chat: the real `clinqa serve` on a free 127.0.0.1 port, asked through gradio_client."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+from ui.render import answer_markdown, escape_md
+from ui.web import sources_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def text_of(message: dict) -> str:
+    """The text of a chat message, whether Gradio gives it as a string or as typed parts."""
+    content = message["content"]
+    if isinstance(content, str):
+        return content
+    return "\n".join(part.get("text", "") for part in content if isinstance(part, dict))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(seed_settings) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "CLINQA_HOME": str(seed_settings.home)}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--corpus", str(SEEDS)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"clinqa serve exited: {proc.stdout.read() if proc.stdout else ''}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    page = response.read().decode()
+                    break
+            except OSError:
+                if time.perf_counter() - started > 120:
+                    pytest.fail("the page was not served within 120 s")
+                time.sleep(0.3)
+        served_after = time.perf_counter() - started
+        assert "clinqa" in page
+        print(f"page served after {served_after:.1f} s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.mark.integration
+def test_the_chat_answers_with_citations_and_keeps_conversations_apart(server: str) -> None:
+    from gradio_client import Client
+
+    alice = Client(server, verbose=False, download_files=False)
+    bob = Client(server, verbose=False, download_files=False)
+    history, sources, box = alice.predict(
+        "What is the first-line treatment for muscle cramps in multiple sclerosis?", [], api_name="/ask"
+    )
+    reply = history[-1]["content"]
+    reply = reply if isinstance(reply, str) else str(reply)
+    assert "Baclofen is the first-line treatment" in reply and "[1]" in reply
+    assert "Treatment Options for Muscle Cramps in Multiple Sclerosis" in sources
+    assert box == ""
+    # Bob has said nothing before: "it" means nothing to his conversation.
+    bob_history, _, _ = bob.predict("How do I titrate it?", [], api_name="/ask")
+    assert "Not answered from the sources" in text_of(bob_history[-1])
+    alice_history, _, _ = alice.predict("How do I titrate it?", history, api_name="/ask")
+    follow = text_of(alice_history[-1])
+    assert "Searched for: How do I titrate Baclofen?" in follow
+    assert "Increase weekly by 10 mg/day" in follow or "increase weekly by 10 mg" in follow
+
+
+def test_rendering_escapes_source_text() -> None:
+    hostile = "<script>alert(1)</script> [click](http://evil.example) ![x](http://evil.example/x.png)"
+    escaped = escape_md(hostile)
+    assert "<script>" not in escaped and "](" not in escaped
+    from assistant.types import Answer, Citation, Statement
+
+    answer = Answer(
+        "q",
+        "q",
+        statements=[Statement(hostile, (1,), "c1", "Head <b>")],
+        citations=[Citation(1, "c1", "a", "Title <i>", "a.md", "Sec", None, hostile, hostile)],
+    )
+    for text in (answer_markdown(answer), sources_markdown(answer)):
+        assert "<script>" not in text and "<b>" not in text and "](http" not in text
