@@ -16,12 +16,14 @@ of the chunk it cites, so a dose is always the source's dose. Steps:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from assistant.followup import topic_words
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.vocabulary import FILLER_TERMS, alternatives
-from corpus.text import split_sentences, terms
+from corpus.text import split_sentences, stem, terms
 from corpus.types import Block, Reference
 
 BRIEF = 6
@@ -37,6 +39,7 @@ class Candidate:
     block: Block
     own_terms: frozenset[str]
     context_terms: frozenset[str]
+    title_terms: frozenset[str] = frozenset()
 
     @property
     def heading(self) -> str:
@@ -50,6 +53,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     for passage in passages:
         chunk = passage.chunk
         section_terms = terms(" ".join(chunk.heading_path))
+        title = frozenset(terms(chunk.article_title) | acronyms(chunk.article_title))
         order = 0
         for i, block in enumerate(chunk.blocks):
             if block.kind != "paragraph" and block.text.endswith(":"):
@@ -57,8 +61,22 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             pieces = split_sentences(block.text) if block.kind == "paragraph" else [block.text]
             context = section_terms | terms(" ".join(block.context))
             for piece in pieces:
-                out.append(Candidate(passage, i, order, piece, block, frozenset(terms(piece)), frozenset(context)))
+                out.append(
+                    Candidate(passage, i, order, piece, block, frozenset(terms(piece)), frozenset(context), title)
+                )
                 order += 1
+    return out
+
+
+def acronyms(title: str) -> set[str]:
+    """Initials of runs of two or three capitalised words: 'Multiple Sclerosis' -> 'ms'."""
+    words = re.findall(r"[A-Za-z][\w-]*", title)
+    out: set[str] = set()
+    for size in (2, 3):
+        for i in range(len(words) - size + 1):
+            run = words[i : i + size]
+            if all(w[0].isupper() for w in run):
+                out.add("".join(w[0].lower() for w in run))
     return out
 
 
@@ -102,6 +120,8 @@ def _near_duplicate(a: Candidate, b: Candidate) -> bool:
 
 
 TOPIC_WEIGHT = 0.25
+# Share (by weight) of the question's topic words a statement must speak of, with its headings and title.
+TOPIC_SHARE = 0.5
 
 
 def select(
@@ -122,17 +142,28 @@ def select(
     weights = _weights(terms(query), pool)
     must: set[str] = set()
     some: set[str] = set()
+    topic: dict[str, float] = {}
     if focus is not None:
         own = terms(focus)
         weights = {t: (w if t in own else w * TOPIC_WEIGHT) for t, w in weights.items()}
         must = {t for r in required for t in terms(r)}
         some = own - must - FILLER_TERMS
+        topic_stems = {stem(w) for w in topic_words(focus)}
+        topic = {t: w for t, w in _weights(topic_stems, pool).items() if w > 0}
 
     def eligible(c: Candidate) -> bool:
         seen = c.own_terms | c.context_terms
         if any(not _matches(t, seen) for t in must):
             return False
-        return not some or any(_matches(t, seen) for t in some)
+        if some and not any(_matches(t, seen) for t in some):
+            return False
+        if topic:
+            # The statement must be about what was asked: most of the question's topic (by weight) is in
+            # it, its headings or its article's title. A dose line of another drug is not an answer.
+            around = seen | c.title_terms
+            covered = sum(w for t, w in topic.items() if _matches(t, around))
+            return covered >= TOPIC_SHARE * sum(topic.values())
+        return True
 
     scored = sorted(
         ((c, score(c, weights)) for c in pool if eligible(c)),

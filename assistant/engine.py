@@ -34,6 +34,16 @@ MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%").
+DOSE = re.compile(r"\d(?:[\d.,-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|%)\b", re.IGNORECASE)
+_DOSE_QUESTION = re.compile(r"\b(dose|doses|dosing|dosage|how much|how many (mg|milligrams)|mg)\b", re.IGNORECASE)
+
+
+def asks_for_dose(question: str) -> bool:
+    """True for a question that asks how much of something to give."""
+    return bool(_DOSE_QUESTION.search(question))
+
+
 class NotIndexed(Exception):
     """There is no index to answer from yet."""
 
@@ -54,6 +64,7 @@ class Assistant:
     embeddings: Any
     lexical: Any = None
     k: int = 6
+    exclude: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -66,7 +77,9 @@ class Assistant:
 
     @property
     def retriever(self) -> HybridRetriever:
-        return HybridRetriever(store=self.store, embeddings=self.embeddings, lexical=self.lexical, k=self.k)
+        return HybridRetriever(
+            store=self.store, embeddings=self.embeddings, lexical=self.lexical, k=self.k, exclude=self.exclude
+        )
 
     def chain(self, detailed: bool = False) -> Runnable:
         """{"question", "standalone_query", "required", "topic"} -> Answer, as a LangChain runnable."""
@@ -99,6 +112,15 @@ class Assistant:
                         passages=passages,
                         abstained=True,
                         reason="No sentence of the matching passages answers the question.",
+                    )
+                elif asks_for_dose(inputs["key_question"]) and not any(DOSE.search(s.text) for s in answer.statements):
+                    # Never let a dose question be answered by lines that give no dose.
+                    answer = Answer(
+                        inputs["question"],
+                        query,
+                        passages=passages,
+                        abstained=True,
+                        reason="The indexed sources mention this but give no dose for it.",
                     )
             timings["compose"] = (time.perf_counter() - t0) * 1000
             timings["retrieve"] = sum(timings.get(k, 0.0) for k in ("embed", "dense", "lexical", "fuse"))

@@ -38,6 +38,7 @@ class HybridRetriever(BaseRetriever):
     lexical: Any = None
     k: int = 6
     depth: int = 30
+    exclude: frozenset[str] = frozenset()
 
     def search(
         self, query: str, k: int | None = None, focus: str | None = None
@@ -53,9 +54,11 @@ class HybridRetriever(BaseRetriever):
         t0 = time.perf_counter()
         vectors = [self.embeddings.embed_query(q) for q in queries]
         t1 = time.perf_counter()
-        dense_runs = [self.store.query(v, self.depth) for v in vectors]
+        dense_runs = [self.store.query(v, self.depth, self.exclude) for v in vectors]
         t2 = time.perf_counter()
-        lexical_runs = [self.lexical.search(q, self.depth) if self.lexical is not None else [] for q in queries]
+        lexical_runs = [
+            self.lexical.search(q, self.depth, self.exclude) if self.lexical is not None else [] for q in queries
+        ]
         t3 = time.perf_counter()
         rankings = [[c.id for c, _ in run] for run in dense_runs] + [[cid for cid, _ in run] for run in lexical_runs]
         fused = reciprocal_rank_fusion(rankings)[:k]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +43,23 @@ class LexicalIndex:
         retriever.index([tokenize(t) or ["_"] for t in texts], show_progress=False)
         return cls(ids, retriever, fingerprint)
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Up to ``k`` (chunk id, BM25 score) pairs with a positive score, best first."""
+    def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, BM25 score) pairs with a positive score, best first.
+
+        ``exclude`` names articles (the part of a chunk id before its first ':') to leave out.
+        """
         if not self.ids:
             return []
         vocab = self.retriever.vocab_dict
         tokens = [t for t in tokenize(query) if t in vocab]
         if not tokens:
             return []
-        docs, scores = self.retriever.retrieve([tokens], k=min(k, len(self.ids)), show_progress=False, n_threads=1)
-        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+        depth = min(k + (k * 4 if exclude else 0), len(self.ids))
+        docs, scores = self.retriever.retrieve([tokens], k=depth, show_progress=False, n_threads=1)
+        hits = [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+        if exclude:
+            hits = [(cid, s) for cid, s in hits if cid.split(":", 1)[0] not in exclude]
+        return hits[:k]
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -239,8 +239,13 @@ class Store:
                 incomplete.add(article_id)
         return complete, incomplete
 
-    def query(self, embedding: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]:
-        """The ``k`` nearest chunks with their cosine similarity, best first."""
+    def query(
+        self, embedding: Sequence[float], k: int, exclude: Collection[str] = ()
+    ) -> list[tuple[StoredChunk, float]]:
+        """The ``k`` nearest chunks with their cosine similarity, best first.
+
+        ``exclude`` names articles to leave out, as if they were not indexed (used by evaluations).
+        """
         n = self.count()
         if n == 0:
             return []
@@ -248,6 +253,7 @@ class Store:
             query_embeddings=[list(map(float, embedding))],
             n_results=min(k, n),
             include=["documents", "metadatas", "distances"],
+            where={"article_id": {"$nin": sorted(exclude)}} if exclude else None,
         )
         out = []
         for cid, doc, meta, dist in zip(

@@ -176,6 +176,78 @@ def chat_command(detailed: bool, **flags: Any) -> None:
         _print_answer(assistant.ask(question, conversation, detailed=detailed))
 
 
+@main.command("eval")
+@click.option(
+    "--gold",
+    "gold",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Gold JSONL file (schema in the README); repeat for several [default: the seed set].",
+)
+@click.option(
+    "--medquad",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A MedQuAD folder (questions.jsonl, articles/): add cases sampled from it.",
+)
+@click.option(
+    "--sample",
+    default="300,60,30",
+    show_default=True,
+    help="MedQuAD cases to sample: retrieval,followup,out-of-corpus.",
+)
+@click.option("--seed", default=13, show_default=True, type=int, help="Seed of the MedQuAD sampler.")
+@click.option(
+    "--out",
+    default="eval-report",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for report.md, report.json and report.html.",
+)
+@click.option("--baseline", is_flag=True, help="Also run the plain baseline pipeline, side by side.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of a table.")
+@common_options
+def eval_command(
+    gold: tuple[Path, ...],
+    medquad: Path | None,
+    sample: str,
+    seed: int,
+    out: Path,
+    baseline: bool,
+    as_json: bool,
+    **flags: Any,
+) -> None:
+    """Run an offline evaluation against gold answers and write a report."""
+    from evals.evaluate import evaluate, gather_cases
+    from evals.gold import GoldError
+    from evals.report import summary_table
+
+    try:
+        sizes = tuple(int(x) for x in sample.split(","))
+        if len(sizes) != 3:
+            raise ValueError
+    except ValueError:
+        fail("--sample takes three whole numbers: retrieval,followup,out-of-corpus")
+    try:
+        cases = gather_cases(list(gold), medquad, sizes, seed, out)  # type: ignore[arg-type]
+    except GoldError as exc:
+        fail(str(exc))
+    progress(f"eval: {len(cases)} cases")
+    run = evaluate(make_settings(**flags), cases, out, baseline=baseline, progress=progress)
+    if as_json:
+        click.echo(json.dumps(run.summaries, indent=2))
+    else:
+        rows = summary_table(run.summaries)
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+        failed = [t for t in run.turns if t.failed]
+        if failed:
+            click.echo(f"\n{len(failed)} failed turns (see the report):")
+            for t in failed[:20]:
+                click.echo(f"  {t.system} {t.case_id} turn {t.turn}: {'; '.join(t.failures)}")
+    progress(f"report: {run.paths['md']}, {run.paths['html']}, {run.paths['json']}")
+
+
 @main.command("serve")
 @click.option(
     "--host",

@@ -99,3 +99,33 @@ def test_bad_input_is_one_line_and_no_traceback(tmp_path: Path, args: list[str],
     assert "Traceback" not in result.stderr
     assert message in result.stderr
     assert len([ln for ln in result.stderr.splitlines() if ln.startswith("Error")]) == 1
+
+
+def test_eval_writes_the_report_with_the_baseline_side_by_side(seed_settings, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = clinqa("eval", "--baseline", "--out", str(out), "--corpus", str(SEEDS), home=seed_settings.home)
+    assert result.returncode == 0, result.stderr
+    header = result.stdout.splitlines()[0].split()
+    assert header == ["metric", "clinqa", "baseline"]
+    assert "key_fact_recall" in result.stdout and "unsupported_numbers" in result.stdout
+    report = json.loads((out / "report.json").read_text())
+    assert set(report["systems"]) == {"clinqa", "baseline"}
+    assert report["systems"]["clinqa"]["unsupported_numbers"] == 0
+    assert report["systems"]["clinqa"]["decline_recall"] == 1.0
+    turns = report["turns"]
+    assert {t["system"] for t in turns} == {"clinqa", "baseline"}
+    md = (out / "report.md").read_text()
+    assert "## Cases (failures first)" in md
+    first_rows = [ln for ln in md.split("## Cases (failures first)")[1].splitlines() if ln.startswith("| ")][1:]
+    statuses = [row.split("|")[1].strip() for row in first_rows]
+    assert statuses == sorted(statuses, key=lambda s: s != "FAIL")  # failures first
+    page = (out / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 3
+
+
+def test_eval_rejects_a_bad_gold_file(tmp_path: Path) -> None:
+    gold = tmp_path / "bad.jsonl"
+    gold.write_text('{"id": "x", "turns": []}\n')
+    result = clinqa("eval", "--gold", str(gold), home=tmp_path / "home", timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "bad.jsonl:1: a case needs a non-empty list of 'turns'" in result.stderr

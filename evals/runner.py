@@ -1,0 +1,260 @@
+"""Running gold cases through the systems and scoring every turn; aggregating the scores.
+
+Each answerable turn is scored for retrieval (article and section level), the answer (key facts, token
+F1, ROUGE-L) and its citations; each unanswerable turn for whether it was declined. A follow-up turn that
+carries its standalone form is also asked that way in a fresh conversation and scored beside it.
+A turn fails when it should have been declined and was not, was declined but answerable, missed a key
+fact, stated a number its source does not give, or (retrieval cases) found no gold article in the top 5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from evals.gold import GoldCase, GoldTurn
+from evals.metrics import (
+    key_fact_recall,
+    mean,
+    ndcg_at_k,
+    percentile,
+    recall_at_k,
+    reciprocal_rank,
+    rouge_l,
+    token_f1,
+    unsupported_numbers,
+)
+from evals.systems import System, SystemTurn
+
+KS = (1, 3, 5, 10)
+
+
+@dataclass
+class TurnResult:
+    case_id: str
+    set: str
+    kind: str
+    turn: int
+    question: str
+    answerable: bool
+    system: str
+    standalone: str
+    abstained: bool
+    reason: str
+    answer: str
+    citations: list[dict[str, Any]]
+    scores: dict[str, float]
+    unsupported: list[str]
+    missed: list[str]
+    failures: list[str] = field(default_factory=list)
+    standalone_scores: dict[str, float] | None = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failures)
+
+
+def score_turn(gold: GoldTurn, said: SystemTurn) -> tuple[dict[str, float], list[str], list[str]]:
+    """The scores of one answerable turn, the unsupported numbers and the missed facts."""
+    scores: dict[str, float] = {}
+    articles = list(dict.fromkeys(a for a, _ in said.ranked))
+    pairs = list(dict.fromkeys(f"{a}|{s}" for a, sections in said.ranked for s in sections))
+    gold_pairs = {f"{a}|{s}" for a in gold.articles for s in gold.sections}
+    for k in KS:
+        scores[f"article_recall@{k}"] = recall_at_k(articles, gold.articles, k)
+        if gold.sections:
+            scores[f"section_recall@{k}"] = recall_at_k(pairs, gold_pairs, k)
+    scores["article_rr"] = reciprocal_rank(articles, gold.articles)
+    scores["article_ndcg@10"] = ndcg_at_k(articles, gold.articles, 10)
+    missed: list[str] = []
+    unsupported: list[str] = []
+    if said.abstained:
+        return scores, unsupported, missed
+    text = said.answer_text
+    if gold.key_facts:
+        scores["key_fact_recall"] = key_fact_recall(text, gold.key_facts)
+        missed = [" / ".join(f) for f in gold.key_facts if key_fact_recall(text, [f]) == 0]
+    if gold.answer:
+        scores["token_f1"] = token_f1(text, gold.answer)
+        scores["rouge_l"] = rouge_l(text, gold.answer)
+    pairs_total = pairs_valid = statements_valid = 0
+    for statement, cited in said.statements:
+        sources = [said.sources[i] for i in cited if 0 <= i < len(said.sources)]
+        valid = [s for s in sources if statement in s.text]
+        pairs_total += len(cited)
+        pairs_valid += len(valid)
+        statements_valid += 1 if valid else 0
+        unsupported.extend(unsupported_numbers(statement, [s.text for s in sources]))
+    if said.statements:
+        scores["citation_precision"] = pairs_valid / pairs_total if pairs_total else 0.0
+        scores["citation_recall"] = statements_valid / len(said.statements)
+    if said.sources:
+        scores["correct_source_rate"] = sum(1 for s in said.sources if s.article_id in gold.articles) / len(
+            said.sources
+        )
+    if gold.references:
+        titles = {s.reference_title for s in said.sources if s.reference_title}
+        scores["reference_hit"] = 1.0 if titles & set(gold.references) else 0.0
+    scores["unsupported_numbers"] = float(len(unsupported))
+    return scores, unsupported, missed
+
+
+def _failures(
+    case: GoldCase,
+    gold: GoldTurn,
+    said: SystemTurn,
+    scores: dict[str, float],
+    unsupported: list[str],
+    missed: list[str],
+) -> list[str]:
+    if not gold.answerable:
+        return [] if said.abstained else ["answered a question the sources do not cover"]
+    out = []
+    if said.abstained:
+        out.append(f"declined an answerable question ({said.reason})")
+    if missed:
+        out.append("missed key facts: " + "; ".join(missed))
+    if unsupported:
+        out.append("numbers not in the cited source: " + ", ".join(unsupported))
+    if case.kind == "retrieval" and scores.get("article_recall@5", 1.0) == 0.0:
+        out.append("no gold article in the top 5")
+    return out
+
+
+def run_cases(
+    cases: Sequence[GoldCase],
+    systems: Sequence[System],
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[TurnResult]:
+    """Every turn of every case through every system, scored."""
+    results: list[TurnResult] = []
+    total = len(cases) * len(systems)
+    done = 0
+    for system in systems:
+        for case in cases:
+            conversation = system.new_conversation(case.held_out)
+            for i, gold in enumerate(case.turns):
+                said = system.ask(gold.question, conversation)
+                scores, unsupported, missed = score_turn(gold, said) if gold.answerable else ({}, [], [])
+                if gold.answerable is False:
+                    scores["declined"] = 1.0 if said.abstained else 0.0
+                scores["latency_ms"] = said.latency_ms
+                scores["confidence"] = said.confidence
+                result = TurnResult(
+                    case.id,
+                    case.set,
+                    case.kind,
+                    i + 1,
+                    gold.question,
+                    gold.answerable,
+                    system.name,
+                    said.standalone,
+                    said.abstained,
+                    said.reason,
+                    said.answer_text,
+                    said.citations,
+                    scores,
+                    unsupported,
+                    missed,
+                    _failures(case, gold, said, scores, unsupported, missed),
+                )
+                if i > 0 and gold.standalone and gold.answerable:
+                    alone = system.ask(gold.standalone, system.new_conversation(case.held_out))
+                    result.standalone_scores = score_turn(gold, alone)[0]
+                results.append(result)
+            done += 1
+            if done % 25 == 0 or done == total:
+                progress(f"eval: {done}/{total} cases")
+    return results
+
+
+def coverage_risk(turns: Sequence[TurnResult], steps: int = 40) -> list[dict[str, float]]:
+    """Coverage and risk as the confidence threshold rises (answers below it count as declined).
+
+    coverage = answerable turns answered / answerable turns; risk = answered turns that are wrong (an
+    out-of-corpus question answered, or key-fact recall below 0.5, or no gold article retrieved) / answered
+    turns.
+    """
+    points = []
+    answerable = [t for t in turns if t.answerable]
+    for step in range(steps + 1):
+        threshold = step / steps
+        answered = [t for t in turns if not t.abstained and t.scores.get("confidence", 0.0) >= threshold]
+        wrong = [
+            t
+            for t in answered
+            if not t.answerable
+            or t.scores.get("key_fact_recall", 1.0) < 0.5
+            or t.scores.get("article_recall@5", 1.0) == 0.0
+        ]
+        covered = [t for t in answered if t.answerable]
+        points.append(
+            {
+                "threshold": threshold,
+                "coverage": len(covered) / len(answerable) if answerable else 0.0,
+                "risk": len(wrong) / len(answered) if answered else 0.0,
+            }
+        )
+    return points
+
+
+def summarize(turns: Sequence[TurnResult]) -> dict[str, float]:
+    """The run's figures for one system (see the README for each definition)."""
+    answerable = [t for t in turns if t.answerable]
+    unanswerable = [t for t in turns if not t.answerable]
+    answered = [t for t in answerable if not t.abstained]
+    out: dict[str, float] = {
+        "turns": float(len(turns)),
+        "answerable_turns": float(len(answerable)),
+        "out_of_corpus_turns": float(len(unanswerable)),
+    }
+
+    def avg(key: str, pool: Sequence[TurnResult]) -> None:
+        values = [t.scores[key] for t in pool if key in t.scores]
+        if values:
+            out[key] = mean(values)
+
+    for k in KS:
+        avg(f"article_recall@{k}", answerable)
+        avg(f"section_recall@{k}", answerable)
+    out_mrr = [t.scores["article_rr"] for t in answerable if "article_rr" in t.scores]
+    if out_mrr:
+        out["article_mrr"] = mean(out_mrr)
+    avg("article_ndcg@10", answerable)
+    for key in (
+        "key_fact_recall",
+        "token_f1",
+        "rouge_l",
+        "citation_precision",
+        "citation_recall",
+        "correct_source_rate",
+        "reference_hit",
+    ):
+        avg(key, answered)
+    out["unsupported_numbers"] = float(sum(len(t.unsupported) for t in turns))
+    declined_ooc = sum(1 for t in unanswerable if t.abstained)
+    declined_all = declined_ooc + sum(1 for t in answerable if t.abstained)
+    if unanswerable:
+        out["decline_recall"] = declined_ooc / len(unanswerable)
+    if declined_all:
+        out["decline_precision"] = declined_ooc / declined_all
+    if answerable:
+        out["false_decline_rate"] = sum(1 for t in answerable if t.abstained) / len(answerable)
+    followups = [t for t in answerable if t.standalone_scores is not None]
+    if followups:
+        for key in ("article_recall@5", "section_recall@5", "key_fact_recall"):
+            pairs = [
+                (t.scores[key], alone[key])
+                for t in followups
+                if key in t.scores and key in (alone := t.standalone_scores or {})
+            ]
+            if pairs:
+                out[f"followup_{key}"] = mean(a for a, _ in pairs)
+                out[f"standalone_{key}"] = mean(b for _, b in pairs)
+        out["followup_turns"] = float(len(followups))
+    latencies = [t.scores["latency_ms"] for t in turns]
+    out["latency_median_ms"] = percentile(latencies, 50)
+    out["latency_p95_ms"] = percentile(latencies, 95)
+    out["failed_turns"] = float(sum(1 for t in turns if t.failed))
+    return out

@@ -1,0 +1,76 @@
+"""The gold sets: the hand-written seed set is sound, and bad gold files fail with their line."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from corpus.text_reader import read_text_article
+from evals.gold import SEED_GOLD, GoldError, load_gold
+from evals.metrics import normalize
+from tests.conftest import MEDQUAD, SEEDS
+
+
+def test_seed_gold_covers_every_kind() -> None:
+    cases = load_gold([SEED_GOLD])
+    kinds = Counter(c.kind for c in cases)
+    assert len(cases) >= 40
+    assert kinds["single"] >= 25 and kinds["followup"] >= 5 and kinds["out_of_corpus"] >= 5
+    assert kinds["topic_switch"] >= 1
+    drift = [c for c in cases if c.kind == "followup" and not c.turns[-1].answerable]
+    assert len(drift) >= 2  # follow-ups that drift out of the corpus
+    assert any(len(c.turns) >= 3 for c in cases)
+
+
+def test_every_seed_key_fact_is_in_its_article() -> None:
+    """A gold fact the article does not state would reward a made-up answer."""
+    texts = {}
+    for path in SEEDS.glob("*.txt"):
+        article = read_text_article(path)
+        texts[article.id] = normalize(" ".join(b.text for s in article.sections for b in s.blocks))
+    for case in load_gold([SEED_GOLD]):
+        for turn in case.turns:
+            if not turn.answerable:
+                continue
+            for forms in turn.key_facts:
+                assert any(normalize(f) in texts[a] for f in forms for a in turn.articles), (case.id, forms)
+
+
+def test_bad_gold_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    good = {"id": "a", "kind": "single", "turns": [{"question": "q", "articles": ["x"]}]}
+    path.write_text(json.dumps(good) + "\n" + json.dumps({"id": "b", "kind": "weird", "turns": []}) + "\n")
+    with pytest.raises(GoldError, match=r"gold.jsonl:2: unknown kind 'weird'"):
+        load_gold([path])
+    path.write_text(json.dumps(good) + "\n{not json\n")
+    with pytest.raises(GoldError, match=r":2: not JSON"):
+        load_gold([path])
+    path.write_text(json.dumps({"id": "c", "turns": [{"question": "q"}]}) + "\n")
+    with pytest.raises(GoldError, match="needs 'articles'"):
+        load_gold([path])
+
+
+@pytest.mark.skipif(not (MEDQUAD / "questions.jsonl").is_file(), reason="MedQuAD is not beside the project")
+def test_medquad_sampler_is_seeded_and_sound() -> None:
+    from evals.medquad import MedQuAD
+
+    data = MedQuAD(MEDQUAD)
+    first = data.cases(20, 5, 5, seed=7)
+    again = data.cases(20, 5, 5, seed=7)
+    assert [c.id for c in first] == [c.id for c in again]
+    assert [c.id for c in data.cases(20, 5, 5, seed=8)] != [c.id for c in first]
+    retrieval = [c for c in first if c.kind == "retrieval"]
+    assert len(retrieval) == 20
+    for case in retrieval:
+        turn = case.turns[0]
+        assert turn.articles and turn.sections and turn.answer
+    followups = [c for c in first if c.kind == "followup"]
+    assert followups and all(len(c.turns) >= 2 for c in followups)
+    for case in followups:
+        for turn in case.turns[1:]:
+            assert turn.standalone and " it" in f" {turn.question}".replace("its", "it")
+    ooc = [c for c in first if c.kind == "out_of_corpus"]
+    assert len(ooc) == 5 and all(c.held_out and not c.turns[0].answerable for c in ooc)
