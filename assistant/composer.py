@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from assistant.followup import topic_words
 from assistant.types import Answer, Citation, Passage, Statement
-from assistant.vocabulary import FILLER_TERMS, alternatives
+from assistant.vocabulary import DOSE, FILLER_TERMS, alternatives, asks_for_dose
 from corpus.text import split_sentences, stem, terms
 from corpus.types import Block, Reference
 
@@ -121,7 +121,9 @@ def _near_duplicate(a: Candidate, b: Candidate) -> bool:
 
 TOPIC_WEIGHT = 0.25
 # Share (by weight) of the question's topic words a statement must speak of, with its headings and title.
-TOPIC_SHARE = 0.5
+TOPIC_SHARE = 0.4
+# A question that asks for a dose prefers the statements that give one.
+DOSE_BONUS = 1.3
 
 
 def select(
@@ -143,6 +145,7 @@ def select(
     must: set[str] = set()
     some: set[str] = set()
     topic: dict[str, float] = {}
+    named: set[str] = set()
     if focus is not None:
         own = terms(focus)
         weights = {t: (w if t in own else w * TOPIC_WEIGHT) for t, w in weights.items()}
@@ -150,6 +153,10 @@ def select(
         some = own - must - FILLER_TERMS
         topic_stems = {stem(w) for w in topic_words(focus)}
         topic = {t: w for t, w in _weights(topic_stems, pool).items() if w > 0}
+        # Topic words that name a section of the sources ("Gabapentin/Pregabalin", "Tizanidine") are the
+        # things the question is about: a statement must speak of each of them.
+        headings = frozenset(t for p in passages for t in terms(" ".join(p.chunk.heading_path)))
+        named = {t for t in topic if _matches(t, headings)}
 
     def eligible(c: Candidate) -> bool:
         seen = c.own_terms | c.context_terms
@@ -158,15 +165,24 @@ def select(
         if some and not any(_matches(t, seen) for t in some):
             return False
         if topic:
-            # The statement must be about what was asked: most of the question's topic (by weight) is in
-            # it, its headings or its article's title. A dose line of another drug is not an answer.
+            # The statement must be about what was asked: most of the question's topic (by weight) and every
+            # topic word that names a section are in it, its headings or its article's title. A dose line of
+            # another drug is not an answer.
             around = seen | c.title_terms
+            if any(not _matches(t, around) for t in named):
+                return False
             covered = sum(w for t, w in topic.items() if _matches(t, around))
             return covered >= TOPIC_SHARE * sum(topic.values())
         return True
 
+    dose_wanted = focus is not None and asks_for_dose(focus)
+
+    def rank_score(c: Candidate) -> float:
+        value = score(c, weights)
+        return value * DOSE_BONUS if dose_wanted and DOSE.search(c.text) else value
+
     scored = sorted(
-        ((c, score(c, weights)) for c in pool if eligible(c)),
+        ((c, rank_score(c)) for c in pool if eligible(c)),
         key=lambda cs: (-cs[1], cs[0].passage.rank, cs[0].block_index, cs[0].order),
     )
     if not scored or scored[0][1] <= 0:

@@ -24,6 +24,7 @@ from assistant.coverage import coverage_gap
 from assistant.followup import Conversation, Turn, answer_focus, rewrite, small_talk_reply
 from assistant.retriever import HybridRetriever
 from assistant.types import Answer, Passage
+from assistant.vocabulary import DOSE, asks_for_dose
 from index.builder import open_store
 from index.embeddings import load_embeddings
 from index.lexical import lexical_index
@@ -32,16 +33,6 @@ from index.store import Store
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-# A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%").
-DOSE = re.compile(r"\d(?:[\d.,-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|%)\b", re.IGNORECASE)
-_DOSE_QUESTION = re.compile(r"\b(dose|doses|dosing|dosage|how much|how many (mg|milligrams)|mg)\b", re.IGNORECASE)
-
-
-def asks_for_dose(question: str) -> bool:
-    """True for a question that asks how much of something to give."""
-    return bool(_DOSE_QUESTION.search(question))
 
 
 class NotIndexed(Exception):

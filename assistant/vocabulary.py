@@ -6,6 +6,7 @@ seed articles' wording ("titrate" is written "increase weekly by", "maximum" as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from corpus.text import stem
@@ -129,6 +130,33 @@ _ACTION_WORDS = [
     "ok",
     "safe",
     "safety",
+    "quickly",
+    "fast",
+    "slowly",
+    "always",
+    "never",
+    "happen",
+    "happens",
+    "look",
+    "looking",
+    "soon",
+    "whether",
+    "important",
+    "necessary",
+    "generally",
+    "exactly",
+    "really",
+    "still",
+    "ever",
+    "anything",
+    "something",
+    "someone",
+    "kind",
+    "way",
+    "ways",
+    "apart",
+    "differ",
+    "difference",
 ]
 ACTION_TERMS = frozenset(stem(w) for w in _ACTION_WORDS)
 
@@ -209,7 +237,7 @@ _SYNONYMS = [
     ("stop", "discontinue", "discontinuation", "withdraw", "withdrawal"),
     ("refer", "referral", "specialist"),
     ("kidney", "renal"),
-    ("liver", "hepatic"),
+    ("liver", "hepatic", "cirrhosis"),
     ("elderly", "older", "geriatric"),
     ("child", "children", "pediatric", "paediatric"),
 ]
@@ -231,3 +259,13 @@ def expand(term_set: Iterable[str]) -> set[str]:
     for term in list(out):
         out |= SYNONYMS.get(term, frozenset())
     return out
+
+
+# A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%").
+DOSE = re.compile(r"\d(?:[\d.,-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|%)(?![A-Za-z])", re.IGNORECASE)
+_DOSE_QUESTION = re.compile(r"\b(dose|doses|dosing|dosage|how much|how many (mg|milligrams)|mg)\b", re.IGNORECASE)
+
+
+def asks_for_dose(question: str) -> bool:
+    """True for a question that asks how much of something to give."""
+    return bool(_DOSE_QUESTION.search(question))

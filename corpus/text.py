@@ -188,12 +188,14 @@ def stem(word: str) -> str:
     """A light, predictable suffix stripper, so that word forms meet.
 
     'cramps' -> 'cramp', 'dosing' and 'dose' -> 'dos', 'titrate', 'titrating' and 'titration' -> 'titrat',
-    'monitoring' -> 'monitor'. Short words are left alone.
+    'monitoring' -> 'monitor', 'abruptly' -> 'abrupt'. Short words are left alone.
     """
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    if len(word) > 5 and word.endswith("ly"):
+        word = word[:-2]  # 'abruptly' -> 'abrupt', 'weekly' -> 'week'
     for suffix in ("ing", "ion", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]

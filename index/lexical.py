@@ -17,6 +17,9 @@ from typing import Any
 from corpus.text import STOPWORDS, stem, words
 from index.store import Store
 
+# Bump when tokenize() changes: a saved index built with other tokens must not be reused.
+TOKENIZER_VERSION = "2"
+
 
 def tokenize(text: str) -> list[str]:
     """Stemmed lower-case words without stopwords; numbers are kept (doses matter)."""
@@ -86,7 +89,7 @@ class LexicalIndex:
 
 def fingerprint(store: Store) -> str:
     meta = store.collection.metadata or {}
-    return f"{store.name}|{store.count()}|{meta.get('indexed_at', '')}"
+    return f"{store.name}|{store.count()}|{meta.get('indexed_at', '')}|t{TOKENIZER_VERSION}"
 
 
 def lexical_index(store: Store, cache: Path | None) -> LexicalIndex:

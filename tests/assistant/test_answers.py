@@ -156,3 +156,14 @@ def test_every_statement_is_verbatim_and_cited(assistant, words: list[str], temp
             units.add(block.text)
             units.update(split_sentences(block.text) if block.kind == "paragraph" else [])
         assert statement.text in units
+
+
+def test_a_dose_question_is_never_answered_with_another_drugs_dose(assistant) -> None:
+    gabapentin = assistant.ask("What gabapentin dose is used for muscle cramps in multiple sclerosis?")
+    assert gabapentin.statements and all(
+        "abapentin" in s.text or "abapentin" in s.heading for s in gabapentin.statements
+    )
+    assert any("1800-3600 mg/day" in s.text for s in gabapentin.statements)
+    midodrine = assistant.ask("What dose of midodrine?")
+    assert midodrine.abstained and "give no dose" in midodrine.reason
+    assert midodrine.citations == []
