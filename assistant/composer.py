@@ -200,7 +200,8 @@ def select(
     return [lead, *rest]
 
 
-def _reference(passage: Passage, marker: int | None) -> Reference | None:
+def source_reference(passage: Passage, marker: int | None) -> Reference | None:
+    """The reference a citation of ``passage`` carrying ``marker`` names (see Citation.reference)."""
     chunk = passage.chunk
     if marker is not None:
         return chunk.reference_for(marker)
@@ -255,7 +256,7 @@ def cite(chosen: Sequence[tuple[Candidate, float]]) -> tuple[list[Statement], li
                 article_title=chunk.article_title,
                 article_path=chunk.article_path,
                 section=chunk.section or chunk.article_title,
-                reference=_reference(passage, marker),
+                reference=source_reference(passage, marker),
                 quote="\n".join(quotes[number]),
                 passage=chunk.text,
                 url=chunk.url,

@@ -19,11 +19,13 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.composer import BRIEF, DETAILED, compose
+from assistant.composer import BRIEF, DETAILED, compose, select, source_reference
 from assistant.coverage import coverage_gap
-from assistant.followup import Conversation, Turn, answer_focus, rewrite, small_talk_reply
+from assistant.followup import Conversation, Rewrite, Turn, answer_focus, rewrite, small_talk_reply, topic_words
+from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.retriever import HybridRetriever
-from assistant.types import Answer, Passage
+from assistant.types import Answer, Citation, Passage, Statement
+from assistant.verify import verify
 from assistant.vocabulary import DOSE, asks_for_dose
 from index.builder import open_store
 from index.embeddings import load_embeddings
@@ -56,6 +58,7 @@ class Assistant:
     lexical: Any = None
     k: int = 6
     exclude: frozenset[str] = frozenset()
+    llm: LLMWriter | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -64,7 +67,10 @@ class Assistant:
         if store.count() == 0:
             raise NotIndexed("the index is empty: run `clinqa index` first")
         lexical = lexical_index(store, settings.lexical_dir if not settings.chroma_url else None)
-        return cls(store=store, embeddings=load_embeddings(settings.embed_model), lexical=lexical)
+        llm = None
+        if settings.llm:
+            llm = LLMWriter(load_chat_model(settings.llm, settings.llm_base_url, settings.llm_timeout_s), settings.llm)
+        return cls(store=store, embeddings=load_embeddings(settings.embed_model), lexical=lexical, llm=llm)
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -114,8 +120,12 @@ class Assistant:
                         reason="The indexed sources mention this but give no dose for it.",
                     )
             timings["compose"] = (time.perf_counter() - t0) * 1000
+            if self.llm is not None and not answer.abstained:
+                t1 = time.perf_counter()
+                answer = written_by_llm(self.llm, inputs, passages, answer)
+                timings["llm"] = (time.perf_counter() - t1) * 1000
             timings["retrieve"] = sum(timings.get(k, 0.0) for k in ("embed", "dense", "lexical", "fuse"))
-            timings["answer"] = timings["compose"]
+            timings["answer"] = timings["compose"] + timings.get("llm", 0.0)
             answer.timings_ms = timings
             return answer
 
@@ -135,6 +145,11 @@ class Assistant:
             return Answer(question, "", notice=reply)
         turn = rewrite(text, conversation)
         last = conversation.last
+        notices = [notice] if notice else []
+        if self.llm is not None and last is not None:
+            turn, problem = rewrite_with_llm(self.llm, text, conversation, turn)
+            if problem:
+                notices.append(problem)
         answer: Answer = self.chain(detailed).invoke(
             {
                 "question": question,
@@ -144,11 +159,12 @@ class Assistant:
                 "topic": turn.topic if turn.rewritten else "",
             }
         )
-        answer.notice = notice
+        answer.notice = " ".join([*notices, answer.notice] if answer.notice else notices)
+        lead_text = answer.statements[0].text if answer.statements else ""
         if answer.abstained:
             # A declined turn leaves the conversation's topic and focus as they were.
             if last is not None:
-                conversation.turns.append(Turn(text, turn.query, last.topic, last.focus))
+                conversation.turns.append(Turn(text, turn.query, last.topic, last.focus, last.answer))
             else:
                 conversation.turns.append(Turn(text, turn.query, turn.topic, None))
         else:
@@ -156,7 +172,7 @@ class Assistant:
             focus = answer_focus(lead, turn.key_question, [s.text for s in answer.statements])
             if focus is None and turn.rewritten and last is not None:
                 focus = last.focus
-            conversation.turns.append(Turn(text, turn.query, turn.topic, focus))
+            conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead_text))
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 
@@ -173,3 +189,99 @@ def open_assistant(settings: Settings, progress: Callable[[str], None] | None = 
             say(f"skipped {skipped.path}: {skipped.reason}")
         say(summary.line())
     return Assistant.from_settings(settings)
+
+
+LLM_SOURCES = 12
+
+
+def written_by_llm(llm: LLMWriter, inputs: dict[str, Any], passages: list[Passage], extractive: Answer) -> Answer:
+    """The model's answer from numbered source statements, verified; the extractive one on any failure."""
+    question = inputs["key_question"]
+    chosen = select(inputs["standalone_query"], passages, LLM_SOURCES, question, inputs["required"])
+    if not chosen:
+        return extractive
+    sources = [(f"{c.passage.chunk.article_title} › {c.heading or 'Summary'}", c.text) for c, _ in chosen]
+    try:
+        reply = llm.answer(question, sources)
+    except Exception as exc:  # timeouts, connection and provider errors alike: serve the checked answer
+        extractive.notice = f"The language model did not answer ({type(exc).__name__}); this answer is extractive."
+        return extractive
+    if is_refusal(reply):
+        return Answer(
+            extractive.question,
+            extractive.standalone_query,
+            passages=passages,
+            abstained=True,
+            reason="The language model found no answer in the retrieved sources.",
+            engine=f"llm:{llm.name}",
+        )
+    checked = verify(reply, [text for _, text in sources])
+    if not checked.sentences:
+        extractive.notice = "The language model's answer was empty; this answer is extractive."
+        return extractive
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    statements: list[Statement] = []
+    for sentence in checked.sentences:
+        cited = []
+        for source in sentence.sources:
+            if source not in numbers:
+                numbers[source] = len(numbers) + 1
+                cand = chosen[source - 1][0]
+                chunk = cand.passage.chunk
+                marker = cand.block.markers[0] if cand.block.markers else None
+                reference = source_reference(cand.passage, marker)
+                citations.append(
+                    Citation(
+                        numbers[source],
+                        chunk.id,
+                        chunk.article_id,
+                        chunk.article_title,
+                        chunk.article_path,
+                        chunk.section or chunk.article_title,
+                        reference,
+                        cand.text,
+                        chunk.text,
+                        chunk.url,
+                        marker,
+                    )
+                )
+            cited.append(numbers[source])
+        first = chosen[sentence.sources[0] - 1][0] if sentence.sources else None
+        statements.append(
+            Statement(
+                sentence.text,
+                tuple(cited),
+                first.passage.chunk.id if first else "",
+                first.heading if first else "",
+                sentence.supported,
+                sentence.issues,
+            )
+        )
+    notes = []
+    if checked.dropped_markers:
+        notes.append(f"Removed {len(checked.dropped_markers)} citation marker(s) that pointed at no source.")
+    if checked.unsupported:
+        notes.append(f"{checked.unsupported} sentence(s) are not supported by their cited sources and are marked.")
+    return Answer(
+        extractive.question,
+        extractive.standalone_query,
+        statements,
+        citations,
+        passages,
+        notice=" ".join(notes),
+        engine=f"llm:{llm.name}",
+    )
+
+
+def rewrite_with_llm(llm: LLMWriter, text: str, conversation: Conversation, fallback: Rewrite) -> tuple[Rewrite, str]:
+    """The model's standalone form of a follow-up; the rule-based one, and why, when the model fails."""
+    history = [(t.question, t.answer) for t in conversation.turns]
+    try:
+        standalone = llm.rewrite(text, history)
+    except Exception as exc:
+        return fallback, f"The language model could not rewrite the follow-up ({type(exc).__name__})."
+    if not standalone:
+        return fallback, ""
+    topic = " ".join(dict.fromkeys([*topic_words(standalone), *fallback.topic.split()]))
+    return Rewrite(standalone, standalone, topic, (), standalone.strip() != text.strip()), ""

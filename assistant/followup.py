@@ -53,6 +53,7 @@ class Turn:
     standalone_query: str
     topic: str
     focus: str | None = None
+    answer: str = ""
 
 
 @dataclass

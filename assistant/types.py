@@ -43,12 +43,18 @@ class Citation:
 
 @dataclass(frozen=True)
 class Statement:
-    """A sentence or bullet of the answer, verbatim from a passage, with the citations that support it."""
+    """A sentence or bullet of the answer with the citations that support it.
+
+    Extractive statements are verbatim spans of their passage. A language model's sentences are checked
+    against their sources; ``supported`` is False, with the reasons in ``issues``, when the check fails.
+    """
 
     text: str
     citation_numbers: tuple[int, ...]
     chunk_id: str
     heading: str = ""
+    supported: bool = True
+    issues: tuple[str, ...] = ()
 
 
 @dataclass
@@ -64,6 +70,12 @@ class Answer:
     reason: str = ""
     notice: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
+    engine: str = "extractive"
+
+    @property
+    def unsupported(self) -> int:
+        """Statements that their cited sources do not back (always 0 for extractive answers)."""
+        return sum(1 for s in self.statements if not s.supported)
 
     def cited_chunk_ids(self) -> list[str]:
         return list(dict.fromkeys(c.chunk_id for c in self.citations))

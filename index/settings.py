@@ -34,6 +34,8 @@ class Settings:
     chroma_token: str | None = None
     embed_model: str = DEFAULT_EMBED_MODEL
     llm: str | None = None
+    llm_base_url: str | None = None
+    llm_timeout_s: float = 30.0
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -63,6 +65,8 @@ class Settings:
             settings = replace(settings, embed_model=env["CLINQA_EMBED_MODEL"])
         if env.get("CLINQA_LLM"):
             settings = replace(settings, llm=env["CLINQA_LLM"])
+        if env.get("CLINQA_LLM_BASE_URL"):
+            settings = replace(settings, llm_base_url=env["CLINQA_LLM_BASE_URL"])
         given = {k: v for k, v in overrides.items() if v is not None and v != ()}
         for key in ("home", "store"):
             if key in given:

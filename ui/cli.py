@@ -63,6 +63,8 @@ def make_settings(**flags: Any) -> Settings:
         store=flags.get("store"),
         chroma_url=flags.get("chroma_url"),
         embed_model=flags.get("embed_model"),
+        llm=flags.get("llm"),
+        llm_base_url=flags.get("llm_base_url"),
     )
 
 
@@ -76,10 +78,11 @@ def fail(message: str) -> None:
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
     from assistant.engine import NotIndexed
+    from assistant.llm import LLMUnavailable
     from index.embeddings import ModelNotFound
     from index.store import StoreError
 
-    return (NotIndexed, ModelNotFound, StoreError)
+    return (NotIndexed, ModelNotFound, StoreError, LLMUnavailable)
 
 
 def load_assistant(settings: Settings) -> Any:

@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Citation, Statement
 from corpus.types import Reference
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
@@ -61,8 +61,13 @@ def answer_markdown(answer: Answer, disclaimer: str | None = None) -> str:
     def marks(numbers: tuple[int, ...]) -> str:
         return "".join(f"[{n}]" for n in numbers)
 
+    def flag(statement: Statement) -> str:
+        if statement.supported:
+            return ""
+        return f" ⚠ *not supported by the cited source: {escape_md('; '.join(statement.issues))}*"
+
     lead, rest = answer.statements[0], answer.statements[1:]
-    lines.append(f"{escape_md(lead.text)} {marks(lead.citation_numbers)}")
+    lines.append(f"{escape_md(lead.text)} {marks(lead.citation_numbers)}{flag(lead)}")
     heading = None
     for statement in rest:
         if statement.heading != heading:
@@ -70,7 +75,7 @@ def answer_markdown(answer: Answer, disclaimer: str | None = None) -> str:
             lines.append("")
             if heading:
                 lines.append(f"**{escape_md(heading)}**")
-        lines.append(f"- {escape_md(statement.text)} {marks(statement.citation_numbers)}")
+        lines.append(f"- {escape_md(statement.text)} {marks(statement.citation_numbers)}{flag(statement)}")
     if answer.citations:
         lines.append("")
         lines.append("**Sources**")
@@ -99,8 +104,17 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "reason": answer.reason or None,
         "notice": answer.notice or None,
         "answer_markdown": answer_markdown(answer),
+        "engine": answer.engine,
+        "unsupported_statements": answer.unsupported,
         "statements": [
-            {"text": s.text, "citations": list(s.citation_numbers), "section": s.heading} for s in answer.statements
+            {
+                "text": s.text,
+                "citations": list(s.citation_numbers),
+                "section": s.heading,
+                "supported": s.supported,
+                "issues": list(s.issues),
+            }
+            for s in answer.statements
         ],
         "citations": [
             {
