@@ -51,12 +51,15 @@ def evaluate(
     out: Path,
     *,
     baseline: bool = False,
+    dense_only: bool = False,
     progress: Callable[[str], None] = lambda _: None,
 ) -> EvalRun:
     """Run ``cases`` through clinqa (and the baseline) on the index ``settings`` names; write the report."""
     started = time.perf_counter()
     assistant = open_assistant(settings, progress)
     systems: list[Any] = [ClinqaSystem(assistant)]
+    if dense_only:
+        systems.append(ClinqaSystem(assistant, dense_only=True))
     if baseline:
         progress("eval: preparing the baseline index (RecursiveCharacterTextSplitter 1000/200, k=4)")
         systems.append(
@@ -82,7 +85,7 @@ def evaluate(
         "corpus": ", ".join(str(p) for p in settings.corpus),
         "embedding model": settings.embed_model,
         "store": settings.chroma_url or str(settings.store_dir),
-        "answer engine": "extractive (offline)",
+        "answer engine": f"language model {settings.llm}, verified" if settings.llm else "extractive (offline)",
         "seconds": round(time.perf_counter() - started, 1),
     }
     paths = write_report(out, turns, summaries, curves, config)

@@ -26,6 +26,7 @@ DEFINITIONS = {
     "correct_source_rate": "citations to a gold article / all citations",
     "reference_hit": "turns whose gold reference entry is among the answer's cited references",
     "unsupported_numbers": "numbers in an answer statement that none of its cited passages contains (target 0)",
+    "unsupported_statements": "sentences of a language model's answer that verification marked unsupported",
     "decline_recall": "out-of-corpus turns declined / out-of-corpus turns",
     "decline_precision": "out-of-corpus turns declined / all declined turns",
     "false_decline_rate": "answerable turns declined / answerable turns",
@@ -67,7 +68,7 @@ def _fmt(value: float | None, key: str) -> str:
         return "–"
     if key.endswith("_ms"):
         return f"{value:.1f}"
-    if key in ("turns", "failed_turns", "unsupported_numbers"):
+    if key in ("turns", "failed_turns", "unsupported_numbers", "unsupported_statements"):
         return f"{value:.0f}"
     return f"{value:.3f}"
 

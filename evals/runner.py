@@ -97,6 +97,7 @@ def score_turn(gold: GoldTurn, said: SystemTurn) -> tuple[dict[str, float], list
         titles = {s.reference_title for s in said.sources if s.reference_title}
         scores["reference_hit"] = 1.0 if titles & set(gold.references) else 0.0
     scores["unsupported_numbers"] = float(len(unsupported))
+    scores["unsupported_statements"] = float(said.unsupported_statements)
     return scores, unsupported, missed
 
 
@@ -233,6 +234,7 @@ def summarize(turns: Sequence[TurnResult]) -> dict[str, float]:
     ):
         avg(key, answered)
     out["unsupported_numbers"] = float(sum(len(t.unsupported) for t in turns))
+    out["unsupported_statements"] = float(sum(t.scores.get("unsupported_statements", 0.0) for t in turns))
     declined_ooc = sum(1 for t in unanswerable if t.abstained)
     declined_all = declined_ooc + sum(1 for t in answerable if t.abstained)
     if unanswerable:

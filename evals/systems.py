@@ -46,6 +46,7 @@ class SystemTurn:
     latency_ms: float
     reason: str = ""
     citations: list[dict[str, Any]] = field(default_factory=list)
+    unsupported_statements: int = 0
 
     @property
     def answer_text(self) -> str:
@@ -61,18 +62,20 @@ class System(Protocol):
 
 
 class ClinqaSystem:
-    """clinqa as it answers users, plus a deeper look at its fused ranking for the retrieval metrics."""
+    """clinqa as it answers users, plus a deeper look at its fused ranking for the retrieval metrics.
 
-    name = "clinqa"
+    ``dense_only`` drops the lexical half of retrieval: the ablation that shows what BM25 adds.
+    """
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, dense_only: bool = False) -> None:
         self.assistant = assistant
+        self.dense_only = dense_only
+        self.name = "clinqa-dense" if dense_only else "clinqa"
 
     def new_conversation(self, held_out: frozenset[str]) -> Any:
-        assistant = Assistant(
-            self.assistant.store, self.assistant.embeddings, self.assistant.lexical, self.assistant.k, held_out
-        )
-        return (assistant, Conversation())
+        a = self.assistant
+        lexical = None if self.dense_only else a.lexical
+        return (Assistant(a.store, a.embeddings, lexical, a.k, held_out, a.llm), Conversation())
 
     def ask(self, question: str, conversation: Any) -> SystemTurn:
         assistant, conv = conversation
@@ -117,6 +120,7 @@ class ClinqaSystem:
             latency,
             answer.reason or answer.notice,
             citations,
+            answer.unsupported,
         )
 
 

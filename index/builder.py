@@ -190,6 +190,13 @@ def open_store(settings: Settings, create: bool = True) -> Store:
 
 
 def index_corpus(settings: Settings, progress: Progress = _quiet) -> IndexSummary:
-    """Bring the index that ``settings`` names up to date with its corpus folders."""
+    """Bring the index that ``settings`` names, and its saved lexical index, up to date with the corpus."""
+    from index.lexical import lexical_index
+
     store = open_store(settings)
-    return build_index(settings.corpus, store, lambda: load_embeddings(settings.embed_model), progress=progress)
+    summary = build_index(settings.corpus, store, lambda: load_embeddings(settings.embed_model), progress=progress)
+    if not settings.chroma_url and store.count():
+        started = time.perf_counter()
+        lexical_index(store, settings.lexical_dir, progress)
+        summary.seconds += time.perf_counter() - started
+    return summary

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +40,15 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], fingerprint: str) -> LexicalIndex:
+        return cls.from_tokens(ids, [tokenize(t) or ["_"] for t in texts], fingerprint)
+
+    @classmethod
+    def from_tokens(cls, ids: Sequence[str], tokens: Sequence[list[str]], fingerprint: str) -> LexicalIndex:
         import bm25s
 
         retriever = bm25s.BM25()
-        retriever.index([tokenize(t) or ["_"] for t in texts], show_progress=False)
+        if tokens:
+            retriever.index(list(tokens), show_progress=False)
         return cls(ids, retriever, fingerprint)
 
     def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[tuple[str, float]]:
@@ -92,27 +97,56 @@ def fingerprint(store: Store) -> str:
     return f"{store.name}|{store.count()}|{meta.get('indexed_at', '')}|t{TOKENIZER_VERSION}"
 
 
-def lexical_index(store: Store, cache: Path | None) -> LexicalIndex:
-    """The lexical index matching ``store`` now: loaded from ``cache`` when current, else rebuilt."""
+def _all_ids(store: Store, page: int = 20000) -> list[str]:
+    ids: list[str] = []
+    offset = 0
+    while True:
+        got = store.collection.get(include=[], limit=page, offset=offset)
+        ids.extend(got["ids"])
+        if len(got["ids"]) < page:
+            return ids
+        offset += page
+
+
+def _load_tokens(folder: Path | None) -> dict[str, list[str]]:
+    if folder is None:
+        return {}
+    try:
+        data = json.loads((folder / "tokens.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return data.get("tokens", {}) if data.get("version") == TOKENIZER_VERSION else {}
+
+
+def lexical_index(store: Store, cache: Path | None, progress: Callable[[str], None] | None = None) -> LexicalIndex:
+    """The lexical index matching ``store`` now: loaded from ``cache`` when current, else brought up to date.
+
+    Updating is incremental: the tokens of every chunk are kept in the cache, so only chunks written since
+    are fetched and tokenized; BM25 statistics are then recomputed over all chunks (a few seconds at 40k).
+    """
     fp = fingerprint(store)
     folder = cache / re.sub(r"[^A-Za-z0-9_.-]", "_", store.name) if cache else None
     if folder is not None:
         loaded = LexicalIndex.load(folder, fp)
         if loaded is not None:
             return loaded
-    ids: list[str] = []
-    texts: list[str] = []
-    offset, page = 0, 5000
-    while True:
-        got = store.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+    cached = _load_tokens(folder)
+    ids = _all_ids(store)
+    missing = [cid for cid in ids if cid not in cached]
+    if progress and missing:
+        progress(f"lexical index: tokenizing {len(missing)} new chunks ({len(ids) - len(missing)} cached)")
+    for start in range(0, len(missing), 5000):
+        got = store.collection.get(ids=missing[start : start + 5000], include=["documents", "metadatas"])
         for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-            ids.append(cid)
-            texts.append(lexical_text(str(meta.get("article_title", "")), str(meta.get("section", "")), doc or ""))
-        if len(got["ids"]) < page:
-            break
-        offset += page
-    index = LexicalIndex.build(ids, texts, fp)
+            text = lexical_text(str(meta.get("article_title", "")), str(meta.get("section", "")), doc or "")
+            cached[cid] = tokenize(text) or ["_"]
+    tokens = {cid: cached[cid] for cid in ids if cid in cached}
+    order = list(tokens)
+    index = LexicalIndex.from_tokens(order, [tokens[cid] for cid in order], fp)
     if folder is not None:
         with contextlib.suppress(OSError):  # a read-only home costs a rebuild next start, nothing more
             index.save(folder)
+            tmp = folder / "tokens.json.tmp"
+            tmp.write_text(json.dumps({"version": TOKENIZER_VERSION, "tokens": tokens}))
+            tmp.replace(folder / "tokens.json")
     return index

@@ -207,6 +207,7 @@ def chat_command(detailed: bool, **flags: Any) -> None:
     help="Folder for report.md, report.json and report.html.",
 )
 @click.option("--baseline", is_flag=True, help="Also run the plain baseline pipeline, side by side.")
+@click.option("--dense-only", is_flag=True, help="Also run clinqa with dense retrieval alone (what BM25 adds).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of a table.")
 @common_options
 def eval_command(
@@ -216,6 +217,7 @@ def eval_command(
     seed: int,
     out: Path,
     baseline: bool,
+    dense_only: bool,
     as_json: bool,
     **flags: Any,
 ) -> None:
@@ -235,7 +237,7 @@ def eval_command(
     except GoldError as exc:
         fail(str(exc))
     progress(f"eval: {len(cases)} cases")
-    run = evaluate(make_settings(**flags), cases, out, baseline=baseline, progress=progress)
+    run = evaluate(make_settings(**flags), cases, out, baseline=baseline, dense_only=dense_only, progress=progress)
     if as_json:
         click.echo(json.dumps(run.summaries, indent=2))
     else:
