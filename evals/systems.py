@@ -152,12 +152,12 @@ class BaselineSystem:
             digest.update(article_id.encode() + b"\0" + hashlib.sha256(data).digest())
             texts[article_id] = (path, data.decode("utf-8", errors="replace"))
         corpus_hash = digest.hexdigest()[:16]
-        store = Store(client, f"baseline-{slug}-rcts1000-200")
+        store = Store(client, f"baseline-{slug}-rcts1000-200", manifest=False)
         spans = {aid: _section_spans(aid, path, text) for aid, (path, text) in texts.items()}
         if (store.collection.metadata or {}).get("corpus_hash") == corpus_hash and store.count() > 0:
             return cls(store, embeddings, spans)
         client.delete_collection(store.name)
-        store = Store(client, store.name)
+        store = Store(client, store.name, manifest=False)
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
         batch_ids: list[str] = []
         batch_docs: list[str] = []

@@ -86,6 +86,7 @@ class _Batcher:
         vectors = self.embeddings.embed_documents([item[3] for item in items])
         self.embed_seconds += time.perf_counter() - t0
         start = 0
+        done: list[tuple[Article, str, int]] = []
         while start < len(items):
             article, article_hash, _, _, total = items[start]
             end = start
@@ -94,9 +95,11 @@ class _Batcher:
             self.store.add(article, article_hash, [i[2] for i in items[start:end]], vectors[start:end], total)
             self.written[article.id] = self.written.get(article.id, 0) + (end - start)
             if self.written[article.id] == total:
-                # The new version is whole: only now does the old one go.
+                # The new version is whole: only now does the old one go, and then the manifest says so.
                 self.store.delete_article(article.id, keep_hash=article_hash)
+                done.append((article, article_hash, total))
             start = end
+        self.store.mark_complete(done)
         self.done += len(items)
         now = time.perf_counter()
         if now - self.last_report >= 5 or self.done == self.total:

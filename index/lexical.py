@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.text import STOPWORDS, stem, words
-from index.store import Store
+from index.store import Store, chunk_article_id
 
 # Bump when tokenize() changes: a saved index built with other tokens must not be reused.
 TOKENIZER_VERSION = "2"
@@ -66,7 +66,7 @@ class LexicalIndex:
         docs, scores = self.retriever.retrieve([tokens], k=depth, show_progress=False, n_threads=1)
         hits = [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
         if exclude:
-            hits = [(cid, s) for cid, s in hits if cid.split(":", 1)[0] not in exclude]
+            hits = [(cid, s) for cid, s in hits if chunk_article_id(cid) not in exclude]
         return hits[:k]
 
     def save(self, folder: Path) -> None:

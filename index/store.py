@@ -109,9 +109,10 @@ def _new_client(path: Path | None, url: str | None, token: str | None) -> Any:
 class Store:
     """One Chroma collection of clinqa chunks."""
 
-    def __init__(self, client: Any, name: str, create: bool = True) -> None:
+    def __init__(self, client: Any, name: str, create: bool = True, manifest: bool = True) -> None:
         self.client = client
         self.name = name
+        self.manifest: Any = None
         try:
             if create:
                 self.collection = client.get_or_create_collection(
@@ -122,6 +123,12 @@ class Store:
                 )
             else:
                 self.collection = client.get_collection(name=name, embedding_function=None)
+            if manifest:
+                # One small record per complete article (its hash and chunk count), so that an index run
+                # with nothing to do reads ids and this, never the chunks' metadata.
+                self.manifest = client.get_or_create_collection(
+                    name=f"{name}-articles", embedding_function=None, metadata={"created_by": "clinqa"}
+                )
         except StoreError:
             raise
         except Exception as exc:
@@ -197,7 +204,26 @@ class Store:
         where: dict[str, Any] = {"article_id": article_id}
         if keep_hash is not None:
             where = {"$and": [{"article_id": article_id}, {"article_hash": {"$ne": keep_hash}}]}
+        else:
+            self._forget(article_id)
         self.collection.delete(where=where)
+
+    def mark_complete(self, done: Sequence[tuple[Article, str, int]]) -> None:
+        """Record, for each (article, content hash, chunk count), that all its chunks are written."""
+        if self.manifest is None or not done:
+            return
+        self.manifest.upsert(
+            ids=[article.id for article, _, _ in done],
+            embeddings=[[1.0]] * len(done),
+            metadatas=[
+                {"hash": digest, "chunks": chunks, "title": article.title, "disclaimer": article.disclaimer or ""}
+                for article, digest, chunks in done
+            ],
+        )
+
+    def _forget(self, article_id: str) -> None:
+        if self.manifest is not None:
+            self.manifest.delete(ids=[article_id])
 
     def touch(self) -> None:
         """Record the time of the last index run in the collection's metadata."""
@@ -211,19 +237,55 @@ class Store:
     def count(self) -> int:
         return int(self.collection.count())
 
+    def _chunk_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        offset, page = 0, 50000
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)
+            for chunk_id in got["ids"]:
+                article_id = chunk_article_id(chunk_id)
+                counts[article_id] = counts.get(article_id, 0) + 1
+            if len(got["ids"]) < page:
+                return counts
+            offset += page
+
+    def _manifest(self) -> dict[str, tuple[str, int]]:
+        if self.manifest is None:
+            return {}
+        got = self.manifest.get(include=["metadatas"])
+        return {i: (str(m["hash"]), int(m["chunks"])) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
     def indexed_articles(self) -> tuple[dict[str, str], set[str]]:
         """Complete articles as {article id: content hash}, and the ids of incomplete ones.
 
-        An article is complete when all its chunks carry one hash and their number is the number it was
-        written with; anything else is what an interrupted run left, and is indexed again.
+        An article is complete when the manifest records its version and the store holds exactly that
+        many chunks of it; anything else is what an interrupted run left, and is indexed again.
         """
+        counts = self._chunk_counts()
+        manifest = self._manifest()
+        if counts and not manifest and self.manifest is not None:
+            return self._rebuild_manifest()
+        complete: dict[str, str] = {}
+        incomplete: set[str] = set()
+        for article_id in set(counts) | set(manifest):
+            recorded = manifest.get(article_id)
+            if recorded is not None and counts.get(article_id, 0) == recorded[1]:
+                complete[article_id] = recorded[0]
+            else:
+                incomplete.add(article_id)
+        return complete, incomplete
+
+    def _rebuild_manifest(self) -> tuple[dict[str, str], set[str]]:
+        """The manifest from the chunks' own metadata: for stores written before it existed (slow, once)."""
         seen: dict[str, dict[str, Any]] = {}
         offset, page = 0, 20000
         while True:
             got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
             metas = got.get("metadatas") or []
             for meta in metas:
-                entry = seen.setdefault(str(meta["article_id"]), {"hashes": set(), "n": 0, "total": set()})
+                entry = seen.setdefault(
+                    str(meta["article_id"]), {"hashes": set(), "n": 0, "total": set(), "meta": meta}
+                )
                 entry["hashes"].add(str(meta["article_hash"]))
                 entry["n"] += 1
                 entry["total"].add(int(meta["article_chunks"]))
@@ -232,11 +294,26 @@ class Store:
             offset += page
         complete: dict[str, str] = {}
         incomplete: set[str] = set()
+        records: list[tuple[str, dict[str, Any]]] = []
         for article_id, entry in seen.items():
             if len(entry["hashes"]) == 1 and len(entry["total"]) == 1 and entry["n"] == next(iter(entry["total"])):
-                complete[article_id] = next(iter(entry["hashes"]))
+                digest = next(iter(entry["hashes"]))
+                complete[article_id] = digest
+                meta = entry["meta"]
+                record = {
+                    "hash": digest,
+                    "chunks": entry["n"],
+                    "title": str(meta.get("article_title", "")),
+                    "disclaimer": str(meta.get("disclaimer", "")),
+                }
+                records.append((article_id, record))
             else:
                 incomplete.add(article_id)
+        for first in range(0, len(records), 1000):
+            part = records[first : first + 1000]
+            self.manifest.upsert(
+                ids=[i for i, _ in part], embeddings=[[1.0]] * len(part), metadatas=[m for _, m in part]
+            )
         return complete, incomplete
 
     def query(
@@ -272,10 +349,10 @@ class Store:
 
     def summary(self) -> dict[str, Any]:
         """Counts for a corpus line: articles, chunks, last index time."""
-        complete, incomplete = self.indexed_articles()
+        articles = self.manifest.count() if self.manifest is not None else len(self._chunk_counts())
         meta = self.collection.metadata or {}
         return {
-            "articles": len(complete) + len(incomplete),
+            "articles": articles,
             "chunks": self.count(),
             "indexed_at": meta.get("indexed_at"),
             "collection": self.name,
@@ -283,8 +360,14 @@ class Store:
 
     def disclaimers(self, limit: int = 50) -> list[str]:
         """The distinct professional disclaimers that the indexed articles carry."""
-        got = self.collection.get(where={"disclaimer": {"$ne": ""}}, include=["metadatas"], limit=limit)
+        source = self.manifest if self.manifest is not None and self.manifest.count() else self.collection
+        got = source.get(where={"disclaimer": {"$ne": ""}}, include=["metadatas"], limit=limit)
         return list(dict.fromkeys(str(m["disclaimer"]) for m in got.get("metadatas") or []))
+
+
+def chunk_article_id(chunk_id: str) -> str:
+    """The article id part of a chunk id ('<article id>:<position>:<digest>')."""
+    return chunk_id.rsplit(":", 2)[0]
 
 
 def stored_chunk(chunk_id: str, document: str | None, meta: dict[str, Any]) -> StoredChunk:

@@ -106,3 +106,33 @@ def test_a_bad_file_is_reported_and_the_rest_indexed(tmp_path: Path, corpus: Pat
     assert reasons == {"broken.md": "front matter is not valid YAML (line 2)", "empty.txt": "empty file"}
     assert summary.indexed == 3
     assert "3 indexed" in summary.line() and "2 skipped" in summary.line()
+
+
+def test_left_over_chunks_of_an_old_version_are_caught(tmp_path: Path, corpus: Path, embeddings) -> None:
+    store = open_store(Settings.from_env({"CLINQA_HOME": str(tmp_path / "home")}, corpus=(corpus,)))
+    build_index([corpus], store, embeddings)
+    got = store.collection.get(
+        where={"article_id": "guideline-sample"}, include=["embeddings", "documents", "metadatas"]
+    )
+    # As if a run crashed after writing a new version but before deleting the old one's extra chunk.
+    store.collection.add(
+        ids=["guideline-sample:0099:stale"],
+        embeddings=[got["embeddings"][0]],
+        documents=["stale text"],
+        metadatas=[got["metadatas"][0]],
+    )
+    _, incomplete = store.indexed_articles()
+    assert incomplete == {"guideline-sample"}
+    build_index([corpus], store, embeddings)
+    assert "guideline-sample:0099:stale" not in store.collection.get(where={"article_id": "guideline-sample"})["ids"]
+    assert store.indexed_articles()[1] == set()
+
+
+def test_a_store_without_manifest_gets_one_from_its_chunks(tmp_path: Path, corpus: Path, embeddings) -> None:
+    store = open_store(Settings.from_env({"CLINQA_HOME": str(tmp_path / "home")}, corpus=(corpus,)))
+    build_index([corpus], store, embeddings)
+    store.manifest.delete(ids=store.manifest.get()["ids"])
+    complete, incomplete = store.indexed_articles()
+    assert set(complete) == {"ms-muscle-cramps", "cramps-and-numbness", "guideline-sample"} and not incomplete
+    assert store.manifest.count() == 3
+    assert build_index([corpus], store, embeddings).chunks_written == 0
