@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 7860
 
-.PHONY: run test test-all install index lint format clean
+.PHONY: run test test-all install browser index lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,11 +20,17 @@ run: install
 	$(VENV)/bin/clinqa index
 	$(VENV)/bin/clinqa serve --host $(HOST) --port $(PORT)
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium is not installed (apt-get install chromium); the browser tests will be skipped"; fi; }
+
 ## The test suite (slow full-corpus tests excluded; `make test-all` runs them too)
-test: install
+test: install browser
 	$(VENV)/bin/pytest -m "not slow"
 
-test-all: install
+test-all: install browser
 	$(VENV)/bin/pytest
 
 index: install

@@ -41,9 +41,15 @@ class NotIndexed(Exception):
     """There is no index to answer from yet."""
 
 
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+# An HTML tag starts with a letter right after '<', so "eGFR < 30 and > 15" is left alone.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
 def clean_question(text: str) -> tuple[str, str]:
-    """The question with control characters removed and its length bounded; and a notice if cut."""
-    text = _CONTROL.sub(" ", text or "").strip()
+    """The question without control characters or HTML markup, its length bounded; and a notice if cut."""
+    text = _TAG.sub(" ", _SCRIPT.sub(" ", _CONTROL.sub(" ", text or "")))
+    text = re.sub(r"[ \t]+", " ", text).strip()
     if len(text) > MAX_QUESTION_CHARS:
         return text[:MAX_QUESTION_CHARS], f"Only the first {MAX_QUESTION_CHARS:,} characters of the question were used."
     return text, ""

@@ -266,7 +266,7 @@ def eval_command(
 @common_options
 def serve_command(host: str, port: int, auth: str | None, **flags: Any) -> None:
     """Serve the web chat (the index is built first if it is empty)."""
-    from ui.web import serve
+    from ui.backend import start_loading
 
     credentials = None
     if auth:
@@ -276,7 +276,11 @@ def serve_command(host: str, port: int, auth: str | None, **flags: Any) -> None:
         credentials = (user, password)
     elif host not in ("127.0.0.1", "localhost", "::1"):
         progress(f"clinqa: warning: serving on {host} without --auth; anyone who can reach it can use it")
-    serve(make_settings(**flags), host=host, port=port, auth=credentials, progress=progress)
+    settings = make_settings(**flags)
+    backend = start_loading(settings, progress)  # before importing Gradio: the two overlap
+    from ui.web import serve
+
+    serve(settings, backend, host=host, port=port, auth=credentials, progress=progress)
 
 
 if __name__ == "__main__":

@@ -39,12 +39,15 @@ def citation_line(citation: Citation) -> str:
     if citation.reference is not None and citation.reference.kind != "Article":
         return f"{where} — {reference_line(citation.reference)}"
     if citation.marker is not None and citation.reference is None:
-        return f"{where} — the article cites its source {citation.marker}, which it does not list"
+        return f"{where} — the article's source {citation.marker} (not in its reference list)"
     return where
 
 
-def answer_markdown(answer: Answer, disclaimer: str | None = None) -> str:
-    """The answer as the chat shows it: lead statement, statements under their headings, then sources."""
+def answer_markdown(answer: Answer, disclaimer: str | None = None, link_citations: bool = False) -> str:
+    """The answer as the chat shows it: lead statement, statements under their headings, then sources.
+
+    With ``link_citations`` each [n] links to ``#source-n``, the source's card in the web page's panel.
+    """
     lines: list[str] = []
     if answer.notice:
         lines.append(f"*{escape_md(answer.notice)}*")
@@ -59,6 +62,8 @@ def answer_markdown(answer: Answer, disclaimer: str | None = None) -> str:
         return "\n".join(lines).strip()
 
     def marks(numbers: tuple[int, ...]) -> str:
+        if link_citations:
+            return "".join(f"[\\[{n}\\]](#source-{n})" for n in numbers)
         return "".join(f"[{n}]" for n in numbers)
 
     def flag(statement: Statement) -> str:

@@ -1,14 +1,18 @@
-"""The web chat (Gradio): the answer with its citations, the sources beside it, the disclaimer always shown.
+"""The web chat (Gradio): answers streamed beside their sources, the disclaimer always in view.
 
 The page is served at once; the index is opened (or built, when empty) and the model loaded in a
 background thread, and a question asked before that finishes waits for it. Each browser session keeps its
-own conversation in Gradio session state; nothing is shared between users but the read-only index.
+own conversation in Gradio session state; nothing is shared between users but the read-only index and the
+local feedback file.
 """
 
 from __future__ import annotations
 
-import threading
+import tempfile
+import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -16,7 +20,10 @@ import gradio as gr
 from assistant.followup import Conversation
 from assistant.types import Answer
 from index.settings import Settings
-from ui.render import answer_markdown, citation_line, escape_md
+from ui.backend import Backend
+from ui.feedback import FeedbackStore
+from ui.panels import conversation_markdown, sources_html, suggestions
+from ui.render import answer_markdown, escape_md
 
 DEFAULT_DISCLAIMER = (
     "This information is intended for healthcare professionals. Any medical decision-making should rely on "
@@ -26,62 +33,80 @@ SCOPE_NOTE = (
     "Answers come only from the indexed guideline-summary articles, in their own words, each statement cited. "
     "When the articles do not cover a question, clinqa says so."
 )
-LOAD_TIMEOUT_S = 600
+SUGGESTIONS = 3
+
+CSS = """
+#disclaimer { position: fixed; left: 0; right: 0; bottom: 0; z-index: 100; margin: 0;
+  background: var(--background-fill-secondary); border-top: 2px solid var(--color-accent);
+  padding: 6px 16px; font-size: 12px; max-height: 30vh; overflow-y: auto; }
+.gradio-container { padding-bottom: 90px !important; }
+.source { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 8px; margin-bottom: 8px; }
+.source.cited { outline: 3px solid var(--color-accent); }
+.src-section, .src-ref { font-size: 13px; color: var(--body-text-color-subdued); }
+.src-passage { white-space: pre-wrap; font-size: 13px; margin: 6px 0; }
+.src-passage mark { background: #fff3a3; color: inherit; }
+#sources { max-height: 640px; overflow-y: auto; }
+"""
+
+# Citations in an answer link to their card in the sources panel; this brings the card into view.
+HEAD = """
+<script>
+document.addEventListener('click', function (event) {
+  const link = event.target.closest && event.target.closest('a[href^="#source-"]');
+  if (!link) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const card = document.getElementById(link.getAttribute('href').slice(1));
+  if (!card) return;
+  card.scrollIntoView({behavior: 'smooth', block: 'center'});
+  card.classList.add('cited');
+  setTimeout(function () { card.classList.remove('cited'); }, 2500);
+}, true);
+</script>
+"""
 
 
-class Backend:
-    """Loads the assistant in the background; ``get`` waits for it."""
+@dataclass
+class Session:
+    """One browser session's conversation and what it was told."""
 
-    def __init__(self, load: Callable[[], Any]) -> None:
-        self._load = load
-        self._ready = threading.Event()
-        self.assistant: Any = None
-        self.error: str | None = None
-        self.thread = threading.Thread(target=self._run, name="clinqa-load", daemon=True)
-
-    def start(self) -> Backend:
-        self.thread.start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            self.assistant = self._load()
-        except Exception as exc:  # shown to the user as one line, never as a trace
-            self.error = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        finally:
-            self._ready.set()
-
-    def get(self, timeout: float = LOAD_TIMEOUT_S) -> Any:
-        if not self._ready.wait(timeout):
-            raise RuntimeError("the index is still loading; try again in a moment")
-        if self.error:
-            raise RuntimeError(self.error)
-        return self.assistant
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    conversation: Conversation = field(default_factory=Conversation)
+    turns: list[tuple[str, Answer]] = field(default_factory=list)
+    suggested: list[str] = field(default_factory=list)
 
 
-def sources_markdown(answer: Answer | None) -> str:
-    """The sources panel: each citation with its article, section, reference entry and quoted text."""
-    if answer is None:
-        return "*Sources of the latest answer appear here.*"
-    if answer.abstained or not answer.citations:
-        return "*No sources: the question was not answered from the articles.*" if answer.abstained else ""
-    parts = []
-    for c in answer.citations:
-        quote = "\n".join(f"> {escape_md(line)}" for line in c.quote.splitlines())
-        link = f"\n\n{escape_md(c.url)}" if c.url else ""
-        parts.append(f"**[{c.number}]** {escape_md(citation_line(c))}\n\n{quote}{link}")
-    return "\n\n---\n\n".join(parts)
+def chat_text(question: str, answer: Answer) -> str:
+    text = answer_markdown(answer, link_citations=True)
+    if answer.standalone_query and answer.standalone_query != question.strip():
+        text = f"*Searched for: {escape_md(answer.standalone_query)}*\n\n{text}"
+    return text
 
 
-def build_app(backend: Backend, disclaimer: str, corpus_line: str = "") -> gr.Blocks:
+def build_app(
+    backend: Backend,
+    disclaimer: str,
+    corpus_line: str = "",
+    feedback: FeedbackStore | None = None,
+    index_version: str = "",
+) -> gr.Blocks:
     """The Blocks app around a (possibly still loading) backend."""
+    export_dir = Path(tempfile.mkdtemp(prefix="clinqa-export-"))
     with gr.Blocks(title="clinqa", analytics_enabled=False) as app:
-        gr.Markdown("## clinqa\n" + escape_md(SCOPE_NOTE) + (f"\n\n*{escape_md(corpus_line)}*" if corpus_line else ""))
-        gr.Markdown(f"**Professional disclaimer.** {escape_md(disclaimer)}", elem_id="disclaimer")
-        conversation = gr.State(None)  # a Conversation per browser session, made on its first question
+        gr.Markdown(
+            "## clinqa\n" + escape_md(SCOPE_NOTE) + (f"\n\n*{escape_md(corpus_line)}*" if corpus_line else ""),
+            elem_id="scope",
+        )
+        state = gr.State(None)
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Conversation", elem_id="chat", height=520, sanitize_html=True)
+                chatbot = gr.Chatbot(
+                    label="Conversation",
+                    elem_id="chat",
+                    height=520,
+                    sanitize_html=True,
+                    feedback_options=("Like", "Dislike"),
+                )
                 with gr.Row():
                     box = gr.Textbox(
                         placeholder="Ask a clinical question…",
@@ -90,58 +115,122 @@ def build_app(backend: Backend, disclaimer: str, corpus_line: str = "") -> gr.Bl
                         max_length=100_000,
                         elem_id="question",
                     )
-                    send = gr.Button("Ask", variant="primary", scale=1)
-                new = gr.Button("New chat", size="sm")
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                with gr.Row():
+                    hints = [
+                        gr.Button("", visible=False, size="sm", elem_classes=["suggestion"]) for _ in range(SUGGESTIONS)
+                    ]
+                with gr.Row():
+                    length = gr.Radio(["Brief", "Detailed"], value="Brief", show_label=False, elem_id="length")
+                    new = gr.Button("New chat", size="sm", elem_id="new-chat")
+                    export = gr.DownloadButton("Export (Markdown)", size="sm", elem_id="export", visible=False)
+                with gr.Row():
+                    comment = gr.Textbox(
+                        placeholder="Comment on the last answer (optional)",
+                        show_label=False,
+                        scale=5,
+                        elem_id="comment",
+                    )
+                    send_comment = gr.Button("Send comment", size="sm", scale=1, elem_id="send-comment")
+                thanks = gr.Markdown("", elem_id="feedback-status")
             with gr.Column(scale=2):
-                sources = gr.Markdown(sources_markdown(None), elem_id="sources", label="Sources")
+                gr.Markdown("**Sources**")
+                sources = gr.HTML(sources_html(None), elem_id="sources")
+        gr.Markdown(f"**Professional disclaimer.** {escape_md(disclaimer)}", elem_id="disclaimer")
 
-        def respond(message: str, history: list[dict[str, Any]], conv: Conversation | None) -> Iterator[Any]:
+        def respond(message: str, history: list[dict[str, Any]], session: Session | None, mode: str) -> Iterator[Any]:
+            session = session if session is not None else Session()
             history = list(history or [])
-            conv = conv if conv is not None else Conversation()
+            keep = [gr.update() for _ in hints]
             if not (message or "").strip():
-                yield history, conv, gr.update(), ""
+                yield (history, session, gr.update(), "", gr.update(), *keep)
                 return
             history.append({"role": "user", "content": message})
+            history.append({"role": "assistant", "content": "*Searching the sources…*"})
+            yield (history, session, gr.update(), "", gr.update(), *keep)
             try:
                 assistant = backend.get()
             except RuntimeError as exc:
-                history.append({"role": "assistant", "content": f"*{escape_md(str(exc))}*"})
-                yield history, conv, gr.update(), ""
+                history[-1] = {"role": "assistant", "content": f"*{escape_md(str(exc))}*"}
+                yield (history, session, gr.update(), "", gr.update(), *keep)
                 return
-            answer = assistant.ask(message, conv)
-            text = answer_markdown(answer)
-            if answer.standalone_query and answer.standalone_query != message.strip():
-                text = f"*Searched for: {escape_md(answer.standalone_query)}*\n\n{text}"
-            history.append({"role": "assistant", "content": text})
-            yield history, conv, sources_markdown(answer), ""
+            answer = assistant.ask(message, session.conversation, detailed=mode == "Detailed")
+            session.turns.append((message, answer))
+            # Stream the checked answer a statement at a time; nothing unverified is ever shown.
+            statements = answer.statements
+            for shown in range(1, len(statements)):
+                partial = Answer(
+                    answer.question, answer.standalone_query, statements[:shown], answer.citations, engine=answer.engine
+                )
+                history[-1] = {"role": "assistant", "content": chat_text(message, partial)}
+                yield (history, session, gr.update(), "", gr.update(), *keep)
+            history[-1] = {"role": "assistant", "content": chat_text(message, answer)}
+            session.suggested = suggestions(answer, assistant.store, SUGGESTIONS)
+            updates = [gr.update(value=q, visible=True) for q in session.suggested]
+            updates += [gr.update(value="", visible=False) for _ in range(SUGGESTIONS - len(session.suggested))]
+            path = export_dir / f"clinqa-conversation-{session.id}.md"
+            path.write_text(conversation_markdown(session.turns, disclaimer), encoding="utf-8")
+            yield (history, session, sources_html(answer), "", gr.update(value=str(path), visible=True), *updates)
 
-        send.click(respond, [box, chatbot, conversation], [chatbot, conversation, sources, box], api_name="ask")
-        box.submit(
-            respond, [box, chatbot, conversation], [chatbot, conversation, sources, box], api_visibility="private"
-        )
-        new.click(
-            lambda: ([], None, sources_markdown(None)), None, [chatbot, conversation, sources], api_visibility="private"
-        )
+        outputs = [chatbot, state, sources, box, export, *hints]
+        send.click(respond, [box, chatbot, state, length], outputs, api_name="ask")
+        box.submit(respond, [box, chatbot, state, length], outputs, api_visibility="private")
+        for hint in hints:
+            hint.click(respond, [hint, chatbot, state, length], outputs, api_visibility="private")
+
+        def reset() -> tuple[Any, ...]:
+            return (
+                [],
+                None,
+                sources_html(None),
+                gr.update(value=None, visible=False),
+                "",
+                *[gr.update(value="", visible=False) for _ in hints],
+            )
+
+        new.click(reset, None, [chatbot, state, sources, export, thanks, *hints], api_visibility="private")
+
+        def store_feedback(session: Session | None, turn: int, rating: str | None, text: str | None) -> str:
+            if feedback is None or session is None or not session.turns:
+                return ""
+            question, answer = session.turns[min(max(turn, 0), len(session.turns) - 1)]
+            feedback.record(
+                session=session.id,
+                question=question,
+                standalone_query=answer.standalone_query,
+                answer=answer_markdown(answer),
+                cited_chunk_ids=answer.cited_chunk_ids(),
+                index_version=index_version,
+                rating=rating,
+                comment=text,
+            )
+            return "*Thank you: your feedback is stored on this machine.*"
+
+        def on_like(session: Session | None, event: gr.LikeData) -> str:
+            index = event.index if isinstance(event.index, int) else event.index[0]
+            rating = "up" if event.liked is True else "down" if event.liked is False else None
+            return store_feedback(session, index // 2, rating, None)
+
+        def on_comment(session: Session | None, text: str) -> tuple[str, str]:
+            if not (text or "").strip():
+                return "", text
+            return store_feedback(session, len(session.turns) - 1 if session else 0, None, text), ""
+
+        chatbot.like(on_like, [state], [thanks], api_visibility="private")
+        send_comment.click(on_comment, [state, comment], [thanks, comment], api_visibility="private")
     return app
 
 
 def serve(
     settings: Settings,
+    backend: Backend,
     host: str = "127.0.0.1",
     port: int = 7860,
     auth: tuple[str, str] | None = None,
     progress: Callable[[str], None] = print,
 ) -> None:
-    """Start the chat server (blocks until stopped)."""
-    from assistant.engine import open_assistant
-
-    def load() -> Any:
-        assistant = open_assistant(settings, progress)
-        progress("clinqa: index loaded; ready to answer")
-        return assistant
-
-    backend = Backend(load).start()
-    disclaimer, corpus_line = DEFAULT_DISCLAIMER, ""
+    """Start the chat server around ``backend`` (blocks until stopped)."""
+    disclaimer, corpus_line, version = DEFAULT_DISCLAIMER, "", ""
     try:
         from index.builder import open_store
 
@@ -150,13 +239,14 @@ def serve(
         if found:
             disclaimer = found[0]
         info = store.summary()
+        version = f"{info['collection']}@{info['indexed_at']}"
         if info["chunks"]:
             corpus_line = (
                 f"Corpus: {info['articles']} articles, {info['chunks']} passages, indexed {info['indexed_at']}."
             )
     except Exception:
         pass  # the page still opens; the backend reports the store's problem on the first question
-    app = build_app(backend, disclaimer, corpus_line)
+    app = build_app(backend, disclaimer, corpus_line, FeedbackStore(settings.home / "feedback.sqlite3"), version)
     progress(f"clinqa: serving on http://{host}:{port}")
     app.queue(default_concurrency_limit=4).launch(
         server_name=host,
@@ -166,4 +256,6 @@ def serve(
         show_error=False,
         quiet=True,
         footer_links=[],
+        css=CSS,
+        head=HEAD,
     )

@@ -1,0 +1,195 @@
+"""The web chat in a real browser: Debian's Chromium driven by Playwright against the real app.
+
+Every request that leaves 127.0.0.1 is blocked (and counted); a screenshot of each step is saved under
+test-output/browser/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import SEEDS
+from tests.ui.test_web import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "test-output" / "browser"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def app_url(seed_settings) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "CLINQA_HOME": str(seed_settings.home)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--corpus", str(SEEDS)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    started = time.perf_counter()
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.perf_counter() - started > 120:
+                    pytest.fail("clinqa serve did not come up")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser_page(app_url: str, tmp_path_factory: pytest.TempPathFactory):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    blocked: list[str] = []
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            args=FLAGS,
+            headless=True,
+            accept_downloads=True,
+            viewport={"width": 1400, "height": 950},
+        )
+
+        def guard(route, request) -> None:
+            if urlparse(request.url).hostname in ("127.0.0.1", "localhost"):
+                route.continue_()
+            else:
+                blocked.append(request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.goto(app_url)
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        yield page, blocked
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def ask(page, question: str) -> None:
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def in_viewport(page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] < height and box["y"] + box["height"] > 0
+
+
+def test_a_clinician_session(browser_page, seed_settings) -> None:
+    from playwright.sync_api import expect
+
+    page, blocked = browser_page
+    chat, sources = page.locator("#chat"), page.locator("#sources")
+    expect(page.locator("#disclaimer")).to_contain_text("intended for healthcare professionals")
+    shot(page, "01-opened")
+
+    ask(page, "What is the first-line treatment for muscle cramps in multiple sclerosis?")
+    expect(chat).to_contain_text("Baclofen is the first-line treatment", timeout=60_000)
+    expect(sources.locator("#source-1")).to_contain_text("Treatment Options for Muscle Cramps in Multiple Sclerosis")
+    expect(sources.locator("#source-1 mark")).to_contain_text("starting dose of 10 mg/day")
+    assert in_viewport(page, "#disclaimer")
+    shot(page, "02-answer-with-sources")
+
+    chat.locator('a[href="#source-2"]').first.click()
+    expect(sources.locator("#source-2")).to_have_class("source cited", timeout=3_000)
+    shot(page, "03-citation-selected")
+
+    ask(page, "How do I titrate it?")
+    expect(chat).to_contain_text("Searched for: How do I titrate Baclofen?", timeout=60_000)
+    expect(chat).to_contain_text("Increase weekly by 10 mg/day")
+    shot(page, "04-follow-up")
+
+    ask(page, "What is the dose of metformin in type 2 diabetes?")
+    expect(chat).to_contain_text("Not answered from the sources", timeout=60_000)
+    expect(sources).to_contain_text("No sources")
+    shot(page, "05-declined")
+
+    page.locator("#chat button[aria-label='Dislike']").last.click()
+    page.locator("#comment textarea").fill("Please cover metformin.")
+    page.locator("#send-comment").click()
+    expect(page.locator("#feedback-status")).to_contain_text("stored on this machine", timeout=10_000)
+    shot(page, "06-feedback")
+    rows = _feedback_rows(seed_settings.home / "feedback.sqlite3")
+    assert [r["rating"] for r in rows[-2:]] == ["down", None]
+    assert rows[-1]["comment"] == "Please cover metformin."
+    assert rows[-1]["question"] == "What is the dose of metformin in type 2 diabetes?"
+    assert rows[-1]["index_version"].startswith("clinqa-all-minilm-l6-v2")
+
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    for text in (
+        "## What is the first-line treatment for muscle cramps in multiple sclerosis?",
+        "Searched for: How do I titrate Baclofen?",
+        "Sources",
+        "Professional disclaimer",
+        "Not answered from the sources",
+    ):
+        assert text in exported
+    shot(page, "07-exported")
+
+    assert all(urlparse(u).hostname not in ("127.0.0.1", "localhost") for u in blocked)
+
+
+def test_markup_in_a_question_is_shown_not_run(browser_page) -> None:
+    from playwright.sync_api import expect
+
+    page, _ = browser_page
+    page.locator("#new-chat").click()
+    hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> baclofen maximum dose'
+    ask(page, hostile)
+    expect(page.locator("#chat")).to_contain_text("80 mg/day", timeout=60_000)
+    assert page.evaluate("window.__pwned") is None
+    shot(page, "08-hostile-input")
+
+
+def _feedback_rows(path: Path) -> list[dict]:
+    with sqlite3.connect(path) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(r) for r in db.execute("SELECT * FROM feedback ORDER BY id")]
