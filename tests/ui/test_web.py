@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,3 +149,40 @@ def test_suggestions_come_from_the_neighbouring_sections(assistant) -> None:
         "What about diazepam and other benzodiazepines?",
     ]
     assert suggestions(assistant.ask("What is the dose of metformin?"), assistant.store) == []
+
+
+@pytest.mark.integration
+def test_auth_keeps_an_exposed_chat_closed(seed_settings) -> None:
+    from gradio_client import Client
+
+    port = free_port()
+    env = {**os.environ, "CLINQA_HOME": str(seed_settings.home), "CLINQA_AUTH": "doctor:s3cret-pass"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--corpus", str(SEEDS)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(400):
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        from gradio_client.exceptions import AuthenticationError
+
+        with pytest.raises(AuthenticationError):
+            Client(url, verbose=False, download_files=False)
+        with pytest.raises(ValueError, match="Could not login"):
+            Client(url, auth=("doctor", "wrong"), verbose=False, download_files=False)
+        with pytest.raises(urllib.error.HTTPError, match="401"):
+            urllib.request.urlopen(url + "config", timeout=5)
+        client = Client(url, auth=("doctor", "s3cret-pass"), verbose=False, download_files=False)
+        history, *_ = client.predict("What is the maximum dose of baclofen in MS?", [], "Brief", api_name="/ask")
+        assert "80 mg/day" in text_of(history[-1])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
