@@ -24,7 +24,7 @@ from assistant.followup import topic_words
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.vocabulary import DOSE, FILLER_TERMS, alternatives, asks_for_dose
 from corpus.text import split_sentences, stem, terms
-from corpus.types import Block, Reference
+from corpus.types import Block, Reference, article_reference
 
 BRIEF = 6
 DETAILED = 14
@@ -207,22 +207,8 @@ def source_reference(passage: Passage, marker: int | None) -> Reference | None:
         return chunk.reference_for(marker)
     if not chunk.references:
         # An article without a reference list is its own source.
-        return Reference(
-            number=None,
-            kind="Article",
-            title=chunk.article_title,
-            source=chunk.source or "",
-            year=_year(chunk.updated),
-            url=chunk.url,
-        )
+        return article_reference(chunk.article_title, chunk.source, chunk.updated, chunk.url)
     return None
-
-
-def _year(date: str | None) -> str | None:
-    import re
-
-    match = re.search(r"\b(19|20)\d{2}\b", date or "")
-    return match.group(0) if match else None
 
 
 def cite(chosen: Sequence[tuple[Candidate, float]]) -> tuple[list[Statement], list[Citation]]:

@@ -82,19 +82,15 @@ class Article:
 
     def self_reference(self) -> Reference:
         """The article cited as itself, for articles that list no references of their own."""
-        return Reference(
-            number=None,
-            kind="Article",
-            title=self.title,
-            source=self.source or "",
-            year=_year_of(self.updated),
-            url=self.url,
-        )
+        return article_reference(self.title, self.source, self.updated, self.url)
 
 
-def _year_of(date: str | None) -> str | None:
-    match = re.search(r"\b(19|20)\d{2}\b", date or "")
-    return match.group(0) if match else None
+def article_reference(title: str, source: str | None, updated: str | None, url: str | None) -> Reference:
+    """An article as its own reference entry: kind 'Article', its title, source, year and url."""
+    match = re.search(r"\b(19|20)\d{2}\b", updated or "")
+    return Reference(
+        number=None, kind="Article", title=title, source=source or "", year=match.group(0) if match else None, url=url
+    )
 
 
 class ReadError(Exception):

@@ -6,13 +6,8 @@ test-output/browser/.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import SEEDS
-from tests.ui.test_web import free_port
+from tests.ui.server import running_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -44,33 +39,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def app_url(seed_settings) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "CLINQA_HOME": str(seed_settings.home)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--corpus", str(SEEDS)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    started = time.perf_counter()
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.perf_counter() - started > 120:
-                    pytest.fail("clinqa serve did not come up")
-                time.sleep(0.3)
+    with running_app(seed_settings.home, "--corpus", str(SEEDS)) as (url, _, _):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
+from tests.ui.server import running_app
 from ui.panels import conversation_markdown, highlighted, sources_html
 from ui.render import answer_markdown, escape_md
 
@@ -29,49 +26,13 @@ def text_of(message: dict) -> str:
     return "\n".join(part.get("text", "") for part in content if isinstance(part, dict))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(seed_settings) -> Iterator[tuple[str, float]]:
-    port = free_port()
-    env = {**os.environ, "CLINQA_HOME": str(seed_settings.home)}
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--corpus", str(SEEDS)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"clinqa serve exited: {proc.stdout.read() if proc.stdout else ''}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    page = response.read().decode()
-                    break
-            except OSError:
-                if time.perf_counter() - started > 120:
-                    pytest.fail("the page was not served within 120 s")
-                time.sleep(0.3)
-        served_after = time.perf_counter() - started
-        assert "clinqa" in page
+    with running_app(seed_settings.home, "--corpus", str(SEEDS)) as (url, started, served_after):
         print(f"page served after {served_after:.1f} s")
         assert served_after < 8, f"the page took {served_after:.1f} s to be served (target 6 s)"
+        assert "clinqa" in urllib.request.urlopen(url, timeout=10).read().decode()
         yield url, started
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.mark.integration
@@ -155,23 +116,7 @@ def test_suggestions_come_from_the_neighbouring_sections(assistant) -> None:
 def test_auth_keeps_an_exposed_chat_closed(seed_settings) -> None:
     from gradio_client import Client
 
-    port = free_port()
-    env = {**os.environ, "CLINQA_HOME": str(seed_settings.home), "CLINQA_AUTH": "doctor:s3cret-pass"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--corpus", str(SEEDS)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(400):
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.3)
+    with running_app(seed_settings.home, env={"CLINQA_AUTH": "doctor:s3cret-pass"}) as (url, _, _):
         from gradio_client.exceptions import AuthenticationError
 
         with pytest.raises(AuthenticationError):
@@ -183,6 +128,3 @@ def test_auth_keeps_an_exposed_chat_closed(seed_settings) -> None:
         client = Client(url, auth=("doctor", "s3cret-pass"), verbose=False, download_files=False)
         history, *_ = client.predict("What is the maximum dose of baclofen in MS?", [], "Brief", api_name="/ask")
         assert "80 mg/day" in text_of(history[-1])
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

@@ -1,0 +1,58 @@
+"""Starting the real `clinqa serve` for a test, on a free 127.0.0.1 port, and stopping it after."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_app(
+    home: Path, *args: str, env: dict[str, str] | None = None, timeout_s: float = 120
+) -> Iterator[tuple[str, float, float]]:
+    """(url, start time, seconds until the page was served) of a server that stops when the block ends."""
+    port = free_port()
+    full_env = {**os.environ, "CLINQA_HOME": str(home), **(env or {})}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), *args],
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"clinqa serve exited with status {proc.returncode}")
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                if time.perf_counter() - started > timeout_s:
+                    raise RuntimeError(f"the page was not served within {timeout_s:.0f} s") from None
+                time.sleep(0.2)
+        yield url, started, time.perf_counter() - started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=20)
