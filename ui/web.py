@@ -34,6 +34,7 @@ SCOPE_NOTE = (
     "When the articles do not cover a question, clinqa says so."
 )
 SUGGESTIONS = 3
+SEARCHING = '<div class="sources-empty">Searching the sources…</div>'
 
 CSS = """
 #disclaimer { position: fixed; left: 0; right: 0; bottom: 0; z-index: 100; margin: 0;
@@ -147,7 +148,8 @@ def build_app(
                 return
             history.append({"role": "user", "content": message})
             history.append({"role": "assistant", "content": "*Searching the sources…*"})
-            yield (history, session, gr.update(), "", gr.update(), *keep)
+            # The panel never shows the last answer's sources beside a new one.
+            yield (history, session, SEARCHING, "", gr.update(), *keep)
             try:
                 assistant = backend.get()
             except RuntimeError as exc:
@@ -156,6 +158,7 @@ def build_app(
                 return
             answer = assistant.ask(message, session.conversation, detailed=mode == "Detailed")
             session.turns.append((message, answer))
+            panel = sources_html(answer)
             # Stream the checked answer a statement at a time; nothing unverified is ever shown.
             statements = answer.statements
             for shown in range(1, len(statements)):
@@ -163,14 +166,14 @@ def build_app(
                     answer.question, answer.standalone_query, statements[:shown], answer.citations, engine=answer.engine
                 )
                 history[-1] = {"role": "assistant", "content": chat_text(message, partial)}
-                yield (history, session, gr.update(), "", gr.update(), *keep)
+                yield (history, session, panel, "", gr.update(), *keep)
             history[-1] = {"role": "assistant", "content": chat_text(message, answer)}
             session.suggested = suggestions(answer, assistant.store, SUGGESTIONS)
             updates = [gr.update(value=q, visible=True) for q in session.suggested]
             updates += [gr.update(value="", visible=False) for _ in range(SUGGESTIONS - len(session.suggested))]
             path = export_dir / f"clinqa-conversation-{session.id}.md"
             path.write_text(conversation_markdown(session.turns, disclaimer), encoding="utf-8")
-            yield (history, session, sources_html(answer), "", gr.update(value=str(path), visible=True), *updates)
+            yield (history, session, panel, "", gr.update(value=str(path), visible=True), *updates)
 
         outputs = [chatbot, state, sources, box, export, *hints]
         send.click(respond, [box, chatbot, state, length], outputs, api_name="ask")

@@ -158,6 +158,14 @@ def test_markup_in_a_question_is_shown_not_run(browser_page) -> None:
     assert page.evaluate("window.__pwned") is None
     shot(page, "08-hostile-input")
 
+    suggestion = page.locator("button.suggestion:visible").first
+    question = suggestion.inner_text()
+    assert question.startswith("What about ")
+    suggestion.click()
+    expect(page.locator("#chat")).to_contain_text(question, timeout=30_000)
+    expect(page.locator("#chat")).to_contain_text("Searched for: " + question.rstrip("?"), timeout=60_000)
+    shot(page, "09-suggestion-asked")
+
 
 def _feedback_rows(path: Path) -> list[dict]:
     with sqlite3.connect(path) as db:
