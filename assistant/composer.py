@@ -145,31 +145,35 @@ def select(
     must: set[str] = set()
     some: set[str] = set()
     topic: dict[str, float] = {}
-    named: set[str] = set()
+    headings: dict[str, set[str]] = {}
     if focus is not None:
         own = terms(focus)
         weights = {t: (w if t in own else w * TOPIC_WEIGHT) for t, w in weights.items()}
         must = {t for r in required for t in terms(r)}
-        some = own - must - FILLER_TERMS
+        # Question words that no candidate uses ("common" when the sources say "1 in 60,500") cannot
+        # be asked of a statement.
+        some = {t for t in own - must - FILLER_TERMS if weights.get(t, 0.0) > 0}
         topic_stems = {stem(w) for w in topic_words(focus)}
         topic = {t: w for t, w in _weights(topic_stems, pool).items() if w > 0}
-        # Topic words that name a section of the sources ("Gabapentin/Pregabalin", "Tizanidine") are the
-        # things the question is about: a statement must speak of each of them.
-        headings = frozenset(t for p in passages for t in terms(" ".join(p.chunk.heading_path)))
-        named = {t for t in topic if _matches(t, headings)}
+        # Topic words that name a section of the candidate's article ("Gabapentin/Pregabalin") are the
+        # things the question is about there: a statement of that article must speak of each of them.
+        for p in passages:
+            headings.setdefault(p.chunk.article_id, set()).update(terms(" ".join(p.chunk.heading_path)))
 
     def eligible(c: Candidate) -> bool:
         seen = c.own_terms | c.context_terms
-        if any(not _matches(t, seen) for t in must):
+        # What "it" stood for may be named only by the article's title (a MedQuAD section on a disease).
+        if any(not _matches(t, seen | c.title_terms) for t in must):
             return False
         if some and not any(_matches(t, seen) for t in some):
             return False
         if topic:
-            # The statement must be about what was asked: most of the question's topic (by weight) and every
-            # topic word that names a section are in it, its headings or its article's title. A dose line of
-            # another drug is not an answer.
+            # The statement must be about what was asked: most of the question's topic (by weight), and every
+            # topic word that names a section of its article, are in it, its headings or its article's title.
+            # A dose line of another drug is not an answer.
             around = seen | c.title_terms
-            if any(not _matches(t, around) for t in named):
+            named = frozenset(headings.get(c.passage.chunk.article_id, ()))
+            if any(_matches(t, named) and not _matches(t, around) for t in topic):
                 return False
             covered = sum(w for t, w in topic.items() if _matches(t, around))
             return covered >= TOPIC_SHARE * sum(topic.values())

@@ -28,7 +28,7 @@ from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
 from assistant.vocabulary import DOSE, asks_for_dose
 from index.builder import open_store
-from index.embeddings import load_embeddings
+from index.embeddings import everyday_words, load_embeddings
 from index.lexical import lexical_index
 from index.settings import Settings
 from index.store import Store
@@ -65,6 +65,7 @@ class Assistant:
     k: int = 6
     exclude: frozenset[str] = frozenset()
     llm: LLMWriter | None = None
+    common_words: frozenset[str] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -76,7 +77,13 @@ class Assistant:
         llm = None
         if settings.llm:
             llm = LLMWriter(load_chat_model(settings.llm, settings.llm_base_url, settings.llm_timeout_s), settings.llm)
-        return cls(store=store, embeddings=load_embeddings(settings.embed_model), lexical=lexical, llm=llm)
+        return cls(
+            store=store,
+            embeddings=load_embeddings(settings.embed_model),
+            lexical=lexical,
+            llm=llm,
+            common_words=everyday_words(settings.embed_model),
+        )
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -96,7 +103,13 @@ class Assistant:
             passages, timings = inputs["retrieved"]
             t0 = time.perf_counter()
             query = inputs["standalone_query"]
-            gap = coverage_gap(inputs["key_question"], passages, required=inputs["required"], topic=inputs["topic"])
+            gap = coverage_gap(
+                inputs["key_question"],
+                passages,
+                required=inputs["required"],
+                topic=inputs["topic"],
+                common=self.common_words,
+            )
             if gap:
                 answer = Answer(inputs["question"], query, passages=passages, abstained=True, reason=gap)
             else:
@@ -166,6 +179,7 @@ class Assistant:
             }
         )
         answer.notice = " ".join([*notices, answer.notice] if answer.notice else notices)
+        answer.key_question = turn.key_question
         lead_text = answer.statements[0].text if answer.statements else ""
         if answer.abstained:
             # A declined turn leaves the conversation's topic and focus as they were.
@@ -175,9 +189,7 @@ class Assistant:
                 conversation.turns.append(Turn(text, turn.query, turn.topic, None))
         else:
             lead = answer.statements[0].text
-            focus = answer_focus(lead, turn.key_question, [s.text for s in answer.statements])
-            if focus is None and turn.rewritten and last is not None:
-                focus = last.focus
+            focus = answer_focus(lead, turn.key_question, last.focus if last is not None else None)
             conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead_text))
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer

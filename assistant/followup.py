@@ -13,10 +13,9 @@ Offline rules, no LLM:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.vocabulary import ACTION_TERMS, UNIT_TERMS
+from assistant.vocabulary import ACTION_TERMS
 from corpus.text import STOPWORDS, stem, terms, words
 
 # Words that point back at the last answer. Strong ones always make a follow-up; weak ones ("that",
@@ -88,6 +87,9 @@ def topic_words(text: str) -> list[str]:
         s = stem(word)
         if word in STOPWORDS or word.isdigit() or len(word) < 2 or s in ACTION_TERMS or s in seen:
             continue
+        parts = [p for p in re.split(r"[-']", word) if p]
+        if len(parts) > 1 and all(p in STOPWORDS or stem(p) in ACTION_TERMS or len(p) < 2 for p in parts):
+            continue  # "what's", "up-titrate": nothing in them names a topic
         seen.add(s)
         out.append(word)
     return out
@@ -143,31 +145,71 @@ def rewrite(question: str, conversation: Conversation) -> Rewrite:
     return Rewrite(query, key_question, topic, required, query != question)
 
 
-def answer_focus(lead: str | None, question: str, statements: Sequence[str] = ()) -> str | None:
-    """What the answer is about, for 'it' in the next turn.
+_NOT_A_SUBJECT = {
+    "it",
+    "this",
+    "these",
+    "that",
+    "those",
+    "the",
+    "a",
+    "an",
+    "most",
+    "some",
+    "many",
+    "there",
+    "they",
+    "such",
+    "each",
+    "all",
+    "both",
+    "other",
+    "one",
+    "key",
+    "people",
+    "patients",
+    "signs",
+    "symptoms",
+}
 
-    A question that names one thing ("What about gabapentin?") is about it. Otherwise the subject of the
-    answer's lead statement: 'Baclofen is the first-line treatment ...' and 'Gabapentin: Start 300 mg'
-    -> the drug. Else the topic word of the statements, not in the question, that recurs most.
+
+def topic_phrase(question: str) -> str | None:
+    """The question's words from its first to its last topic word: 'muscle cramps in multiple sclerosis'."""
+    topic = set(topic_words(question))
+    spans = [
+        (m.start(), m.end())
+        for m in re.finditer(r"[A-Za-z0-9]+(?:['’/-][A-Za-z0-9]+)*", question)
+        if m.group(0).lower() in topic or any(p in topic for p in re.split(r"['’/-]", m.group(0).lower()))
+    ]
+    if not spans:
+        return None
+    return question[spans[0][0] : spans[-1][1]]
+
+
+def _lead_subject(lead: str) -> str | None:
+    for pattern in (
+        r"^([A-Z][\w'’/-]*(?: [\w'’/-]+){0,3}?)(?: \([^)]*\))? (?:is|are|was|remains)\b",
+        r"^([A-Z][\w'’/-]+(?: [\w'’/-]+)?):\s",
+    ):
+        match = re.match(pattern, lead)
+        if match and match.group(1).split()[0].lower() not in _NOT_A_SUBJECT and topic_words(match.group(1)):
+            return match.group(1)
+    return None
+
+
+def answer_focus(lead: str | None, question: str, previous: str | None = None) -> str | None:
+    """What 'it' means in the next turn, given the lead statement of the answer to ``question``.
+
+    When the answer's lead statement is about something the question did not name ('Baclofen is the
+    first-line treatment ...' for a question about cramps in MS), that thing. Otherwise the ``previous``
+    focus when the question was about it ("How is Walker-Warburg syndrome treated?"), else what the
+    question itself named ('Koolen-de Vries syndrome', 'muscle cramps in multiple sclerosis').
     """
     if not lead:
-        return None
-    own = topic_words(question.split(" (", 1)[0])
-    if len(own) == 1:
-        return own[0]
-    match = re.match(r"^([A-Z][\w/-]*(?: [\w/-]+){0,2}?)(?: \([^)]*\))? (?:is|are|was|remains)\b", lead)
-    if match and topic_words(match.group(1)):
-        return match.group(1)
-    match = re.match(r"^([A-Z][\w/-]+(?: [\w/-]+)?):\s", lead)
-    if match and topic_words(match.group(1)):
-        return match.group(1)
-    query_terms = terms(question)
-    counts: dict[str, int] = {}
-    for text in [lead, *statements]:
-        for word in topic_words(text):
-            if stem(word) not in query_terms and stem(word) not in UNIT_TERMS:
-                counts[word] = counts.get(word, 0) + 1
-    if not counts:
-        return None
-    best = max(counts.items(), key=lambda kv: kv[1])
-    return best[0] if best[1] > 1 else None
+        return previous
+    subject = _lead_subject(lead)
+    if subject and not terms(subject) <= terms(question):
+        return subject
+    if previous and terms(previous) <= terms(question):
+        return previous
+    return topic_phrase(question) or subject

@@ -71,6 +71,7 @@ class Answer:
     notice: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
     engine: str = "extractive"
+    key_question: str = ""
 
     @property
     def unsupported(self) -> int:

@@ -22,7 +22,8 @@ _ACTION_WORDS = """treat treatment treatments manage management option options t
     should can need needed usual usually typical typically next step steps else more other about tell
     explain mean when why who help helpful good bad okay ok safe safety quickly fast slowly always never
     happen happens look looking soon whether important necessary generally exactly really still ever
-    anything something someone kind way ways apart differ difference""".split()
+    anything something someone kind way ways apart differ difference common rare know information learn
+    read change changes""".split()
 ACTION_TERMS = frozenset(stem(w) for w in _ACTION_WORDS)
 
 # Question words too common to show that a statement answers the question.

@@ -196,6 +196,8 @@ def stem(word: str) -> str:
         word = word[:-1]
     if len(word) > 5 and word.endswith("ly"):
         word = word[:-2]  # 'abruptly' -> 'abrupt', 'weekly' -> 'week'
+    if len(word) >= 8 and word.endswith("ment"):
+        word = word[:-4]  # 'treatment' -> 'treat', 'management' -> 'manage'
     for suffix in ("ing", "ion", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]

@@ -5,7 +5,8 @@
 - followup: articles with three or more question types; turn 1 names the condition, later turns only say
   "it" ("How is it treated?"); each later turn carries the original question as its standalone form.
 - out_of_corpus: a few foci are held out (their articles hidden from retrieval for that case, as if never
-  indexed) and a question about them must be declined.
+  indexed) and a question about them must be declined. Foci are compared with accents folded, and a focus
+  whose words all occur in another focus is never held out (that other article covers it).
 
 Gold answers are the articles' own answer texts.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -41,7 +43,9 @@ FOLLOWUP_WORDING = {
 
 
 def normalize_focus(focus: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", focus.lower()).strip()
+    """Lower case, accents folded ('Barré' = 'Barre'), punctuation as spaces."""
+    folded = unicodedata.normalize("NFKD", focus).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", folded.lower()).strip()
 
 
 class MedQuAD:
@@ -125,7 +129,10 @@ class MedQuAD:
 
     def out_of_corpus_cases(self, n: int, seed: int) -> list[GoldCase]:
         rng = random.Random(seed + 2)
-        foci = sorted(self.by_focus)
+        # A focus whose words all name another focus too ("stevens johnson syndrome" and "stevens johnson
+        # syndrome toxic epidermal necrolysis") is covered by that article: it is not out of the corpus.
+        words = {f: set(f.split()) for f in self.by_focus}
+        foci = sorted(f for f in self.by_focus if not any(g != f and words[f] <= words[g] for g in words))
         cases = []
         for focus in rng.sample(foci, min(n, len(foci))):
             qs = self.by_focus[focus]

@@ -75,7 +75,7 @@ class ClinqaSystem:
     def new_conversation(self, held_out: frozenset[str]) -> Any:
         a = self.assistant
         lexical = None if self.dense_only else a.lexical
-        return (Assistant(a.store, a.embeddings, lexical, a.k, held_out, a.llm), Conversation())
+        return (Assistant(a.store, a.embeddings, lexical, a.k, held_out, a.llm, a.common_words), Conversation())
 
     def ask(self, question: str, conversation: Any) -> SystemTurn:
         assistant, conv = conversation
@@ -86,7 +86,7 @@ class ClinqaSystem:
         confidence = 0.0
         if answer.standalone_query:
             query = answer.standalone_query
-            key = query.split(" (", 1)[0] if query.endswith(")") and " (" in query else None
+            key = answer.key_question if answer.key_question and answer.key_question != query else None
             passages, _ = assistant.retriever.search(query, k=RANK_DEPTH, focus=key)
             ranked = [(p.chunk.article_id, (p.chunk.section,)) for p in passages]
             confidence = max((p.dense_score or 0.0 for p in answer.passages), default=0.0)

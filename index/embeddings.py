@@ -66,3 +66,15 @@ def load_embeddings(name: str, batch_size: int = 64) -> Embeddings:
         model_kwargs={"device": "cpu"},
         encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size},
     )
+
+
+def everyday_words(name: str) -> frozenset[str] | None:
+    """The whole words of the model's word-piece vocabulary: everyday words, not rare names.
+
+    None when the model has no ``vocab.txt`` (then nothing is treated as rare).
+    """
+    try:
+        text = (resolve_model(name) / "vocab.txt").read_text(encoding="utf-8")
+    except (OSError, ModelNotFound):
+        return None
+    return frozenset(w for w in text.split() if w.isalpha() and w.islower())

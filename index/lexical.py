@@ -18,7 +18,7 @@ from corpus.text import STOPWORDS, stem, words
 from index.store import Store, chunk_article_id
 
 # Bump when tokenize() changes: a saved index built with other tokens must not be reused.
-TOKENIZER_VERSION = "2"
+TOKENIZER_VERSION = "3"
 
 
 def tokenize(text: str) -> list[str]:

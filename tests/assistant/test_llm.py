@@ -51,7 +51,10 @@ def source_with(messages: list[BaseMessage], needle: str) -> int:
 
 def with_llm(assistant: Assistant, script: Callable[[list[BaseMessage]], str]) -> tuple[Assistant, ScriptedChatModel]:
     model = ScriptedChatModel(script=script, calls=[])
-    return Assistant(assistant.store, assistant.embeddings, assistant.lexical, llm=LLMWriter(model, "scripted")), model
+    writer = LLMWriter(model, "scripted")
+    return Assistant(
+        assistant.store, assistant.embeddings, assistant.lexical, llm=writer, common_words=assistant.common_words
+    ), model
 
 
 QUESTION = "What is the first-line treatment for muscle cramps in multiple sclerosis?"
