@@ -25,6 +25,7 @@ class EvalRun:
     curves: dict[str, list[dict[str, float]]]
     config: dict[str, Any]
     paths: dict[str, Path]
+    by_set: dict[str, dict[str, float]]
 
 
 def gather_cases(
@@ -73,6 +74,16 @@ def evaluate(
         )
     turns = run_cases(cases, systems, progress)
     summaries = {s.name: summarize([t for t in turns if t.system == s.name]) for s in systems}
+    sets = sorted({t.set for t in turns})
+    by_set = (
+        {
+            f"{name} / {system.name}": summarize([t for t in turns if t.set == name and t.system == system.name])
+            for name in sets
+            for system in systems
+        }
+        if len(sets) > 1
+        else {}
+    )
     curves = {s.name: coverage_risk([t for t in turns if t.system == s.name]) for s in systems}
     info = assistant.store.summary()
     config = {
@@ -88,5 +99,5 @@ def evaluate(
         "answer engine": f"language model {settings.llm}, verified" if settings.llm else "extractive (offline)",
         "seconds": round(time.perf_counter() - started, 1),
     }
-    paths = write_report(out, turns, summaries, curves, config)
-    return EvalRun(turns, summaries, curves, config, paths)
+    paths = write_report(out, turns, summaries, curves, config, by_set)
+    return EvalRun(turns, summaries, curves, config, paths, by_set)

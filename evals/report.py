@@ -177,8 +177,12 @@ def write_report(
     summaries: dict[str, dict[str, float]],
     curves: dict[str, list[dict[str, float]]],
     config: dict[str, Any],
+    by_set: dict[str, dict[str, float]] | None = None,
 ) -> dict[str, Path]:
-    """Write the three report files into ``out``; return their paths."""
+    """Write the three report files into ``out``; return their paths.
+
+    ``by_set`` holds the same figures for each gold set and system, when the run mixed sets.
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "report.json", "md": out / "report.md", "html": out / "report.html"}
     paths["json"].write_text(
@@ -186,6 +190,7 @@ def write_report(
             {
                 "config": config,
                 "systems": summaries,
+                "by_set": by_set or {},
                 "coverage_risk": curves,
                 "definitions": DEFINITIONS,
                 "turns": [asdict(t) | {"failed": t.failed} for t in turns],
@@ -196,6 +201,7 @@ def write_report(
     )
 
     table = summary_table(summaries)
+    per_set = summary_table(by_set) if by_set else None
     cases = _case_rows(turns)
     config_rows = [["setting", "value"], *([k, str(v)] for k, v in config.items())]
     defs = [["metric", "definition"], *([k, v] for k, v in DEFINITIONS.items())]
@@ -208,6 +214,7 @@ def write_report(
         "",
         _md_table(table),
         "",
+        *(["## By gold set", "", _md_table(per_set), ""] if per_set else []),
         "## Cases (failures first)",
         "",
         _md_table(cases),
@@ -233,6 +240,7 @@ def write_report(
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
+    by_set_html = "<h2>By gold set</h2>" + html_table(per_set) if per_set else ""
     figures = "".join(
         f'<figure><img alt="{name}" src="data:image/png;base64,{data}"><figcaption>{name.replace("_", "-")}'
         f"</figcaption></figure>"
@@ -243,7 +251,7 @@ def write_report(
 margin:1em 0;font-size:13px}}td,th{{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}}
 tr.fail td{{background:#fdecea}}figure{{display:inline-block;margin:0 1em 1em 0}}img{{max-width:100%}}</style>
 </head><body><h1>clinqa evaluation</h1>{html_table(config_rows)}<h2>Summary</h2>{html_table(table)}
-<h2>Plots</h2>{figures}<h2>Cases (failures first)</h2>{html_table(cases)}<h2>Definitions</h2>
+{by_set_html}<h2>Plots</h2>{figures}<h2>Cases (failures first)</h2>{html_table(cases)}<h2>Definitions</h2>
 {html_table(defs)}</body></html>"""
     paths["html"].write_text(page)
     return paths
