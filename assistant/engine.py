@@ -5,6 +5,7 @@
       -> passages                    (HybridRetriever: dense + BM25, fused)
       -> coverage check              (coverage.coverage_gap: decline, citing nothing, when not covered)
       -> extractive answer           (composer: verbatim statements, numbered citations)
+      -> optionally, a language model's answer from those statements, verified (llm.py, verify.py)
 
 The store, the embedding model and the lexical index are arguments, so tests hand in small real ones.
 """
