@@ -10,9 +10,9 @@ from typing import Any
 
 from assistant.engine import open_assistant
 from evals.gold import SEED_GOLD, GoldCase, case_json, load_gold
-from evals.medquad import MedQuAD
 from evals.report import write_report
 from evals.runner import TurnResult, coverage_risk, run_cases, summarize
+from evals.sampling import MedQuAD
 from evals.systems import BaselineSystem, ClinqaSystem
 from index.embeddings import model_slug
 from index.settings import Settings

@@ -55,7 +55,7 @@ def test_bad_gold_is_reported_with_its_line(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not (MEDQUAD / "questions.jsonl").is_file(), reason="MedQuAD is not beside the project")
 def test_medquad_sampler_is_seeded_and_sound() -> None:
-    from evals.medquad import MedQuAD
+    from evals.sampling import MedQuAD
 
     data = MedQuAD(MEDQUAD)
     first = data.cases(20, 5, 5, seed=7)
