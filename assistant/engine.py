@@ -97,7 +97,9 @@ class Assistant:
         retriever = self.retriever
 
         def retrieve(inputs: dict[str, Any]) -> tuple[list[Passage], dict[str, float]]:
-            return retriever.search(inputs["standalone_query"], focus=inputs["key_question"])
+            return retriever.search(
+                inputs["standalone_query"], focus=inputs["key_question"], variants=inputs.get("variants", ())
+            )
 
         def finish(inputs: dict[str, Any]) -> Answer:
             """Decline when the passages do not cover the question; else compose the cited answer."""
@@ -177,21 +179,23 @@ class Assistant:
                 "key_question": turn.key_question,
                 "required": list(turn.required),
                 "topic": turn.topic if turn.rewritten else "",
+                "variants": turn.variants,
             }
         )
         answer.notice = " ".join([*notices, answer.notice] if answer.notice else notices)
         answer.key_question = turn.key_question
+        answer.query_variants = turn.variants
         lead_text = answer.statements[0].text if answer.statements else ""
         if answer.abstained:
             # A declined turn leaves the conversation's topic and focus as they were.
             if last is not None:
-                conversation.turns.append(Turn(text, turn.query, last.topic, last.focus, last.answer))
+                conversation.turns.append(Turn(text, turn.query, last.topic, last.focus, last.answer, last.topic_parts))
             else:
-                conversation.turns.append(Turn(text, turn.query, turn.topic, None))
+                conversation.turns.append(Turn(text, turn.query, turn.topic, None, "", turn.topic_parts))
         else:
             lead = answer.statements[0].text
             focus = answer_focus(lead, turn.key_question, last.focus if last is not None else None)
-            conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead_text))
+            conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead_text, turn.topic_parts))
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 

@@ -53,6 +53,7 @@ class Turn:
     topic: str
     focus: str | None = None
     answer: str = ""
+    topic_parts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -111,7 +112,10 @@ class Rewrite:
 
     ``query`` is what retrieval searches for; ``key_question`` is the question itself with its pointer
     resolved (what the answer must cover); ``required`` lists the words the pointer stood for;
-    ``topic`` is the conversation's topic after this turn.
+    ``topic`` is the conversation's topic after this turn. ``variants`` are further queries: the
+    question with each part of the conversation's topic alone ("And in dialysis patients? muscle cramps"),
+    because a follow-up often swaps one part ("in multiple sclerosis") for another. ``topic_parts`` are
+    the parts of the topic this turn carries on.
     """
 
     query: str
@@ -119,6 +123,8 @@ class Rewrite:
     topic: str
     required: tuple[str, ...] = ()
     rewritten: bool = False
+    variants: tuple[str, ...] = ()
+    topic_parts: tuple[str, ...] = ()
 
 
 def rewrite(question: str, conversation: Conversation) -> Rewrite:
@@ -127,7 +133,7 @@ def rewrite(question: str, conversation: Conversation) -> Rewrite:
     last = conversation.last
     own = topic_words(question)
     if last is None or not is_followup(question):
-        return Rewrite(question, question, " ".join(own))
+        return Rewrite(question, question, " ".join(own), topic_parts=topic_parts(question))
     key_question = question
     required: tuple[str, ...] = ()
     if last.focus and _SUBJECT_POINTER.search(question):
@@ -142,7 +148,22 @@ def rewrite(question: str, conversation: Conversation) -> Rewrite:
     if query.endswith(")") and key_question.endswith(")") and inherited:
         query = f"{key_question[:-1]}; {' '.join(inherited)})"
     topic = " ".join(list(dict.fromkeys([*own, *last.topic.split()]))[:MAX_TOPIC_WORDS])
-    return Rewrite(query, key_question, topic, required, query != question)
+    parts = last.topic_parts
+    variants = (
+        tuple(f"{key_question.rstrip()} {part}" for part in parts if not terms(part) <= have) if len(parts) > 1 else ()
+    )
+    return Rewrite(query, key_question, topic, required, query != question, variants, parts)
+
+
+_JOINERS = re.compile(r"\b(?:in|with|for|of|on|after|during|among|and|or|versus|vs)\b", re.IGNORECASE)
+
+
+def topic_parts(question: str) -> tuple[str, ...]:
+    """The question's topic phrase cut at its joining words: ('muscle cramps', 'multiple sclerosis')."""
+    phrase = topic_phrase(question)
+    if not phrase:
+        return ()
+    return tuple(p.strip() for p in _JOINERS.split(phrase) if topic_words(p))
 
 
 _NOT_A_SUBJECT = {

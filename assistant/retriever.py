@@ -7,6 +7,7 @@ passages with their scores and the time each stage took.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -41,7 +42,7 @@ class HybridRetriever(BaseRetriever):
     exclude: frozenset[str] = frozenset()
 
     def search(
-        self, query: str, k: int | None = None, focus: str | None = None
+        self, query: str, k: int | None = None, focus: str | None = None, variants: Sequence[str] = ()
     ) -> tuple[list[Passage], dict[str, float]]:
         """Passages best first, and the milliseconds spent embedding, in dense and lexical search, fusing.
 
@@ -49,7 +50,7 @@ class HybridRetriever(BaseRetriever):
         both are searched and all four rankings fused, so the topic cannot drown what was asked.
         """
         k = k or self.k
-        queries = [query] if not focus or focus == query else [query, focus]
+        queries = list(dict.fromkeys([query, *([focus] if focus else []), *variants]))
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         vectors = [self.embeddings.embed_query(q) for q in queries]

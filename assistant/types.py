@@ -72,6 +72,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     engine: str = "extractive"
     key_question: str = ""
+    query_variants: tuple[str, ...] = ()
 
     @property
     def unsupported(self) -> int:

@@ -87,7 +87,7 @@ class ClinqaSystem:
         if answer.standalone_query:
             query = answer.standalone_query
             key = answer.key_question if answer.key_question and answer.key_question != query else None
-            passages, _ = assistant.retriever.search(query, k=RANK_DEPTH, focus=key)
+            passages, _ = assistant.retriever.search(query, k=RANK_DEPTH, focus=key, variants=answer.query_variants)
             ranked = [(p.chunk.article_id, (p.chunk.section,)) for p in passages]
             confidence = max((p.dense_score or 0.0 for p in answer.passages), default=0.0)
         sources = [
