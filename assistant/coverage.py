@@ -27,10 +27,14 @@ DEFINITIONAL = re.compile(
 )
 
 
+def _passage_text(passage: Passage) -> str:
+    chunk = passage.chunk
+    return f"{chunk.article_title}\n{' '.join(chunk.heading_path)}\n{chunk.text}"
+
+
 def passage_terms(passage: Passage) -> set[str]:
     """The words of a passage with its article title and headings, and the title's acronyms ('ms')."""
-    chunk = passage.chunk
-    return terms(f"{chunk.article_title}\n{' '.join(chunk.heading_path)}\n{chunk.text}") | acronyms(chunk.article_title)
+    return terms(_passage_text(passage)) | acronyms(passage.chunk.article_title)
 
 
 def coverage_gap(
@@ -71,13 +75,11 @@ def coverage_gap(
         re.compile(rf"\b{re.escape(a)}\s+{re.escape(b)}\b", re.IGNORECASE) for a, b in DESIGNATOR.findall(question)
     ]
     for passage in passages:
-        have = passage_terms(passage)
         chunk = passage.chunk
-        whole = f"{chunk.article_title}\n{' '.join(chunk.heading_path)}\n{chunk.text}"
-        if any(not d.search(whole) for d in designators):
+        have = passage_terms(passage)
+        if any(not d.search(_passage_text(passage)) for d in designators):
             continue  # "type 1" is not answered from a passage on "type 5"
         if definitional:
-            chunk = passage.chunk
             named = terms(f"{chunk.article_title} {' '.join(chunk.heading_path)}")
             if key_stems - named:
                 best_missing = best_missing if best_missing is not None else [key[s] for s in key_stems - named]

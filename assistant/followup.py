@@ -134,19 +134,18 @@ def rewrite(question: str, conversation: Conversation) -> Rewrite:
     own = topic_words(question)
     if last is None or not is_followup(question):
         return Rewrite(question, question, " ".join(own), topic_parts=topic_parts(question))
-    key_question = question
+    stem_of_question, added_focus = question.rstrip(), ""
     required: tuple[str, ...] = ()
     if last.focus and _SUBJECT_POINTER.search(question):
-        key_question = _SUBJECT_POINTER.sub(last.focus, question, count=1)
+        stem_of_question = _SUBJECT_POINTER.sub(last.focus, stem_of_question, count=1)
         required = (last.focus,)
     elif last.focus and not own:
-        key_question = f"{question.rstrip()} ({last.focus})"
-        required = (last.focus,)
+        added_focus, required = last.focus, (last.focus,)
+    key_question = f"{stem_of_question} ({added_focus})" if added_focus else stem_of_question
     have = terms(key_question)
-    inherited = [w for w in last.topic.split() if stem(w) not in have]
-    query = f"{key_question.rstrip()} ({' '.join(inherited)})" if inherited else key_question
-    if query.endswith(")") and key_question.endswith(")") and inherited:
-        query = f"{key_question[:-1]}; {' '.join(inherited)})"
+    inherited = " ".join(w for w in last.topic.split() if stem(w) not in have)
+    bracket = "; ".join(part for part in (added_focus, inherited) if part)
+    query = f"{stem_of_question} ({bracket})" if bracket else stem_of_question
     topic = " ".join(list(dict.fromkeys([*own, *last.topic.split()]))[:MAX_TOPIC_WORDS])
     parts = last.topic_parts
     variants = (

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from evals.runner import KS, TurnResult
+from evals.runner import ANSWER_METRICS, KS, TurnResult
 
 DEFINITIONS = {
     "article_recall@k": "share of answerable turns with a gold article among the first k distinct retrieved articles",
@@ -39,13 +39,7 @@ ROWS = [
     "article_mrr",
     "article_ndcg@10",
     *[f"section_recall@{k}" for k in KS],
-    "key_fact_recall",
-    "token_f1",
-    "rouge_l",
-    "citation_precision",
-    "citation_recall",
-    "correct_source_rate",
-    "reference_hit",
+    *ANSWER_METRICS,
     "unsupported_numbers",
     "decline_recall",
     "decline_precision",

@@ -28,6 +28,16 @@ from evals.metrics import (
 from evals.systems import System, SystemTurn
 
 KS = (1, 3, 5, 10)
+# Scored on answered turns only: a decline has no answer to score.
+ANSWER_METRICS = (
+    "key_fact_recall",
+    "token_f1",
+    "rouge_l",
+    "citation_precision",
+    "citation_recall",
+    "correct_source_rate",
+    "reference_hit",
+)
 
 
 @dataclass
@@ -223,15 +233,7 @@ def summarize(turns: Sequence[TurnResult]) -> dict[str, float]:
     if out_mrr:
         out["article_mrr"] = mean(out_mrr)
     avg("article_ndcg@10", answerable)
-    for key in (
-        "key_fact_recall",
-        "token_f1",
-        "rouge_l",
-        "citation_precision",
-        "citation_recall",
-        "correct_source_rate",
-        "reference_hit",
-    ):
+    for key in ANSWER_METRICS:
         avg(key, answered)
     out["unsupported_numbers"] = float(sum(len(t.unsupported) for t in turns))
     out["unsupported_statements"] = float(sum(t.scores.get("unsupported_statements", 0.0) for t in turns))

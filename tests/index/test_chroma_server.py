@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
-from tests.ui.server import ROOT, free_port
+from tests.ui.server import ROOT, free_port, stop
 
 CHROMA = Path(sys.executable).with_name("chroma")
 
@@ -54,11 +54,7 @@ def chroma_url(tmp_path: Path):
             pytest.fail("chroma run did not come up")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 def clinqa(*args: str, home: Path) -> subprocess.CompletedProcess:
