@@ -28,9 +28,9 @@ from assistant.retriever import HybridRetriever
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
 from assistant.vocabulary import DOSE, asks_for_dose
-from index.builder import open_store
-from index.embeddings import everyday_words, load_embeddings
-from index.lexical import lexical_index
+from index.builder import embeddings_for, open_store
+from index.embeddings import everyday_words
+from index.lexical import LiveLexical
 from index.settings import Settings
 from index.store import Store
 
@@ -74,13 +74,13 @@ class Assistant:
         store = open_store(settings)
         if store.count() == 0:
             raise NotIndexed("the index is empty: run `clinqa index` first")
-        lexical = lexical_index(store, settings.lexical_dir if not settings.chroma_url else None)
+        lexical = LiveLexical(store, settings.lexical_dir)
         llm = None
         if settings.llm:
             llm = LLMWriter(load_chat_model(settings.llm, settings.llm_base_url, settings.llm_timeout_s), settings.llm)
         return cls(
             store=store,
-            embeddings=load_embeddings(settings.embed_model),
+            embeddings=embeddings_for(settings),
             lexical=lexical,
             llm=llm,
             common_words=everyday_words(settings.embed_model),

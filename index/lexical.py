@@ -8,14 +8,24 @@ changes (chunk count or last index time), so it never answers from another versi
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import logging
+import os
 import re
+import shutil
+import threading
+import time
+import uuid
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 from corpus.text import STOPWORDS, stem, words
 from index.store import Store, chunk_article_id
+
+# bm25s logs each build at DEBUG; a library that configures the root logger must not print it to the user.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Bump when tokenize() changes: a saved index built with other tokens must not be reused.
 TOKENIZER_VERSION = "3"
@@ -70,31 +80,50 @@ class LexicalIndex:
         return hits[:k]
 
     def save(self, folder: Path) -> None:
+        """Save under ``folder`` in a directory named by the fingerprint, written aside and renamed into place.
+
+        Several processes may share one cache (app replicas on one Chroma server): each writes its own
+        temporary directory, so a reader never loads a half-written index.
+        """
         folder.mkdir(parents=True, exist_ok=True)
-        self.retriever.save(str(folder), show_progress=False)
-        tmp = folder / "ids.json.tmp"
-        tmp.write_text(json.dumps({"fingerprint": self.fingerprint, "ids": self.ids}))
-        tmp.replace(folder / "ids.json")
+        final = folder / _version_dir(self.fingerprint)
+        if final.exists():
+            return
+        tmp = folder / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.retriever.save(str(tmp), show_progress=False)
+        (tmp / "ids.json").write_text(json.dumps({"fingerprint": self.fingerprint, "ids": self.ids}))
+        try:
+            tmp.rename(final)
+        except OSError:  # another process saved the same version first
+            shutil.rmtree(tmp, ignore_errors=True)
+        for old in folder.glob("bm25-*"):
+            if old != final:
+                shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path, fingerprint: str) -> LexicalIndex | None:
         """The saved index if it was built from the collection state ``fingerprint``; else None."""
         import bm25s
 
-        meta_path = folder / "ids.json"
+        version = folder / _version_dir(fingerprint)
         try:
-            meta = json.loads(meta_path.read_text())
+            meta = json.loads((version / "ids.json").read_text())
             if meta.get("fingerprint") != fingerprint:
                 return None
-            retriever = bm25s.BM25.load(str(folder), show_progress=False)
+            retriever = bm25s.BM25.load(str(version), show_progress=False)
         except (OSError, ValueError, KeyError):
             return None
         return cls(meta["ids"], retriever, fingerprint)
 
 
+def _version_dir(fingerprint: str) -> str:
+    return "bm25-" + hashlib.sha1(fingerprint.encode()).hexdigest()[:16]
+
+
 def fingerprint(store: Store) -> str:
-    meta = store.collection.metadata or {}
-    return f"{store.name}|{store.count()}|{meta.get('indexed_at', '')}|t{TOKENIZER_VERSION}"
+    """The collection's state: its chunk count and the time of the last finished index run."""
+    count, indexed_at = store.state()
+    return f"{store.name}|{count}|{indexed_at}|t{TOKENIZER_VERSION}"
 
 
 def _all_ids(store: Store, page: int = 20000) -> list[str]:
@@ -146,7 +175,62 @@ def lexical_index(store: Store, cache: Path | None, progress: Callable[[str], No
     if folder is not None:
         with contextlib.suppress(OSError):  # a read-only home costs a rebuild next start, nothing more
             index.save(folder)
-            tmp = folder / "tokens.json.tmp"
+            tmp = folder / f"tokens.json.{os.getpid()}.tmp"
             tmp.write_text(json.dumps({"version": TOKENIZER_VERSION, "tokens": tokens}))
             tmp.replace(folder / "tokens.json")
     return index
+
+
+class LiveLexical:
+    """A lexical index that follows its collection while the app runs.
+
+    Other processes may change the collection (``clinqa index`` against a shared Chroma server). Before a
+    search, at most every ``check_every`` seconds, the collection's state is read; when an index run has
+    finished since, the lexical index is brought up to date at once, and while chunks are still being written,
+    at most every ``rebuild_gap`` seconds, so a long build elsewhere does not keep this process re-tokenizing.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        cache: Path | None,
+        *,
+        check_every: float = 2.0,
+        rebuild_gap: float = 60.0,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.cache = cache
+        self.check_every = check_every
+        self.rebuild_gap = rebuild_gap
+        self.progress = progress
+        self._lock = threading.Lock()
+        self.index = lexical_index(store, cache, progress)
+        self.rebuilds = 0
+        self._checked = self._built = time.monotonic()
+
+    @property
+    def fingerprint(self) -> str:
+        return self.index.fingerprint
+
+    def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[tuple[str, float]]:
+        self.refresh()
+        return self.index.search(query, k, exclude)
+
+    def refresh(self, force: bool = False) -> bool:
+        """Bring the index up to date if the collection changed (see the class docstring); True if rebuilt."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.check_every:
+            return False
+        with self._lock:
+            self._checked = now
+            current = fingerprint(self.store)
+            if current == self.index.fingerprint:
+                return False
+            finished = current.split("|")[2] != self.index.fingerprint.split("|")[2]
+            if not (force or finished or now - self._built >= self.rebuild_gap):
+                return False
+            self.index = lexical_index(self.store, self.cache, self.progress)
+            self._built = time.monotonic()
+            self.rebuilds += 1
+            return True

@@ -6,6 +6,7 @@ Nothing below the command line reads the environment; everything takes a Setting
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +34,7 @@ class Settings:
     chroma_url: str | None = None
     chroma_token: str | None = None
     embed_model: str = DEFAULT_EMBED_MODEL
+    embed_backend: str = "torch"
     llm: str | None = None
     llm_base_url: str | None = None
     llm_timeout_s: float = 30.0
@@ -45,8 +47,16 @@ class Settings:
 
     @property
     def lexical_dir(self) -> Path:
-        """Where the saved lexical index lives, beside the store it was built from."""
+        """Where the saved lexical index lives: beside the embedded store, or under HOME per Chroma server."""
+        if self.chroma_url:
+            server = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.chroma_url.split("://", 1)[-1]).strip("_")
+            return self.home / "server-lexical" / server
         return self.store_dir.parent / f"{self.store_dir.name}-lexical"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where derived models (the ONNX export of the embedding model) are cached."""
+        return self.home / "models"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -63,6 +73,8 @@ class Settings:
             settings = replace(settings, chroma_token=env["CLINQA_CHROMA_TOKEN"])
         if env.get("CLINQA_EMBED_MODEL"):
             settings = replace(settings, embed_model=env["CLINQA_EMBED_MODEL"])
+        if env.get("CLINQA_EMBED_BACKEND"):
+            settings = replace(settings, embed_backend=env["CLINQA_EMBED_BACKEND"])
         if env.get("CLINQA_LLM"):
             settings = replace(settings, llm=env["CLINQA_LLM"])
         if env.get("CLINQA_LLM_BASE_URL"):

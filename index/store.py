@@ -52,6 +52,7 @@ class StoredChunk:
     updated: str | None
     disclaimer: str | None
     position: int
+    article_hash: str = ""
 
     @property
     def section(self) -> str:
@@ -100,7 +101,7 @@ def _new_client(path: Path | None, url: str | None, token: str | None) -> Any:
                 settings=chroma_settings,
             )
         except Exception as exc:
-            raise StoreError(f"cannot reach the Chroma server at {url} ({type(exc).__name__})") from exc
+            raise server_error(url, exc) from exc
     assert path is not None
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
@@ -109,9 +110,12 @@ def _new_client(path: Path | None, url: str | None, token: str | None) -> Any:
 class Store:
     """One Chroma collection of clinqa chunks."""
 
-    def __init__(self, client: Any, name: str, create: bool = True, manifest: bool = True) -> None:
+    def __init__(
+        self, client: Any, name: str, create: bool = True, manifest: bool = True, url: str | None = None
+    ) -> None:
         self.client = client
         self.name = name
+        self.url = url
         self.manifest: Any = None
         try:
             if create:
@@ -150,7 +154,7 @@ class Store:
         """
         if (path is None) == (url is None):
             raise ValueError("give exactly one of path and url")
-        return cls(_client(path, url, token), collection_name(model_slug), create=create)
+        return cls(_client(path, url, token), collection_name(model_slug), create=create, url=url)
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -234,8 +238,28 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------------------
 
+    def _failed(self, exc: Exception) -> StoreError:
+        if self.url:
+            return server_error(self.url, exc)
+        return StoreError(f"the index store failed ({type(exc).__name__}: {exc})".splitlines()[0])
+
     def count(self) -> int:
-        return int(self.collection.count())
+        try:
+            return int(self.collection.count())
+        except Exception as exc:
+            raise self._failed(exc) from exc
+
+    def state(self) -> tuple[int, str]:
+        """(chunk count, time of the last finished index run), read afresh from the store.
+
+        The collection object caches its metadata; another process (an index run against the same server)
+        changes it, so it is fetched again here.
+        """
+        try:
+            fresh = self.client.get_collection(name=self.name, embedding_function=None)
+            return int(fresh.count()), str((fresh.metadata or {}).get("indexed_at", ""))
+        except Exception as exc:
+            raise self._failed(exc) from exc
 
     def _chunk_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -326,12 +350,15 @@ class Store:
         n = self.count()
         if n == 0:
             return []
-        got = self.collection.query(
-            query_embeddings=[list(map(float, embedding))],
-            n_results=min(k, n),
-            include=["documents", "metadatas", "distances"],
-            where={"article_id": {"$nin": sorted(exclude)}} if exclude else None,
-        )
+        try:
+            got = self.collection.query(
+                query_embeddings=[list(map(float, embedding))],
+                n_results=min(k, n),
+                include=["documents", "metadatas", "distances"],
+                where={"article_id": {"$nin": sorted(exclude)}} if exclude else None,
+            )
+        except Exception as exc:
+            raise self._failed(exc) from exc
         out = []
         for cid, doc, meta, dist in zip(
             got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
@@ -344,8 +371,21 @@ class Store:
         unique = list(dict.fromkeys(ids))
         if not unique:
             return []
-        got = self.collection.get(ids=unique, include=["documents", "metadatas"])
+        try:
+            got = self.collection.get(ids=unique, include=["documents", "metadatas"])
+        except Exception as exc:
+            raise self._failed(exc) from exc
         return [stored_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+
+    def complete_versions(self, article_ids: Collection[str]) -> dict[str, str]:
+        """{article id: content hash of its complete version} from the manifest, for these articles."""
+        if self.manifest is None or not article_ids:
+            return {}
+        try:
+            got = self.manifest.get(ids=sorted(article_ids), include=["metadatas"])
+        except Exception as exc:
+            raise self._failed(exc) from exc
+        return {i: str(m["hash"]) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def summary(self) -> dict[str, Any]:
         """Counts for a corpus line: articles, chunks, last index time."""
@@ -363,6 +403,17 @@ class Store:
         source = self.manifest if self.manifest is not None and self.manifest.count() else self.collection
         got = source.get(where={"disclaimer": {"$ne": ""}}, include=["metadatas"], limit=limit)
         return list(dict.fromkeys(str(m["disclaimer"]) for m in got.get("metadatas") or []))
+
+
+def server_error(url: str, exc: BaseException) -> StoreError:
+    """A one-line StoreError for a failed request to the Chroma server at ``url``."""
+    text = str(exc)
+    if any(word in text for word in ("Unauthorized", "Forbidden", "401", "403")):
+        return StoreError(
+            f"the Chroma server at {url} refused the request: give its token with CLINQA_CHROMA_TOKEN "
+            "(missing or wrong token)"
+        )
+    return StoreError(f"cannot reach the Chroma server at {url}: is it running? ({type(exc).__name__})")
 
 
 def chunk_article_id(chunk_id: str) -> str:
@@ -393,4 +444,5 @@ def stored_chunk(chunk_id: str, document: str | None, meta: dict[str, Any]) -> S
         updated=str(meta.get("updated")) or None,
         disclaimer=str(meta.get("disclaimer")) or None,
         position=int(meta.get("position", 0)),
+        article_hash=str(meta.get("article_hash", "")),
     )

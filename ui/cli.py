@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from index.embeddings import BACKENDS
 from index.settings import Settings
 
 _COMMON = [
@@ -46,6 +47,13 @@ _COMMON = [
         envvar="CLINQA_EMBED_MODEL",
         help="Sentence-transformers model folder, or all-MiniLM-L6-v2 (bundled, the default) [env CLINQA_EMBED_MODEL].",
     ),
+    click.option(
+        "--embed-backend",
+        envvar="CLINQA_EMBED_BACKEND",
+        type=click.Choice(BACKENDS),
+        help="Run the embedding model with torch (float32, the default) or onnx-int8; each has its own "
+        "collection [env CLINQA_EMBED_BACKEND].",
+    ),
 ]
 
 
@@ -63,6 +71,7 @@ def make_settings(**flags: Any) -> Settings:
         store=flags.get("store"),
         chroma_url=flags.get("chroma_url"),
         embed_model=flags.get("embed_model"),
+        embed_backend=flags.get("embed_backend"),
         llm=flags.get("llm"),
         llm_base_url=flags.get("llm_base_url"),
     )
@@ -79,10 +88,11 @@ def fail(message: str) -> None:
 def _expected_errors() -> tuple[type[BaseException], ...]:
     from assistant.engine import NotIndexed
     from assistant.llm import LLMUnavailable
+    from index.builder import IndexBusy
     from index.embeddings import ModelNotFound
     from index.store import StoreError
 
-    return (NotIndexed, ModelNotFound, StoreError, LLMUnavailable)
+    return (NotIndexed, ModelNotFound, StoreError, LLMUnavailable, IndexBusy)
 
 
 def load_assistant(settings: Settings) -> Any:
@@ -251,6 +261,88 @@ def eval_command(
             for t in failed[:20]:
                 click.echo(f"  {t.system} {t.case_id} turn {t.turn}: {'; '.join(t.failures)}")
     progress(f"report: {run.paths['md']}, {run.paths['html']}, {run.paths['json']}")
+
+
+def _numbers(text: str, what: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(x.replace("_", "")) for x in text.split(",") if x.strip())
+    except ValueError:
+        values = ()
+    if not values or min(values) <= 0:
+        fail(f"{what} takes positive whole numbers separated by commas")
+    return values
+
+
+@main.command("bench")
+@click.option(
+    "--out",
+    default="bench-results",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for bench.json and bench.md.",
+)
+@click.option(
+    "--medquad",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A MedQuAD folder: sample the questions from it [default: the seed gold questions].",
+)
+@click.option(
+    "--stages",
+    default=",".join(("build", "recall", "latency", "startup")),
+    show_default=True,
+    help="Which parts to run: build, recall, latency, startup.",
+)
+@click.option(
+    "--sizes", default="5000,40000,100000", show_default=True, help="Index sizes (chunks) to time queries at."
+)
+@click.option("--queries", default=100, show_default=True, type=int, help="Questions per size.")
+@click.option(
+    "--build-articles", type=int, help="Build from a seeded sample of this many article files [default: all]."
+)
+@click.option(
+    "--backends",
+    default="torch",
+    show_default=True,
+    help=f"Embedding backends to time the build with, comma-separated ({', '.join(BACKENDS)}).",
+)
+@click.option("--seed", default=7, show_default=True, type=int, help="Seed of the question and article samples.")
+@common_options
+def bench_command(
+    out: Path,
+    medquad: Path | None,
+    stages: str,
+    sizes: str,
+    queries: int,
+    build_articles: int | None,
+    backends: str,
+    seed: int,
+    **flags: Any,
+) -> None:
+    """Benchmark the index build, query latency by stage and size, search recall, start-up and memory."""
+    from benchmarks.run import STAGES, BenchOptions, run
+
+    chosen = tuple(s.strip() for s in stages.split(",") if s.strip())
+    if not chosen or set(chosen) - set(STAGES):
+        fail(f"--stages takes some of {', '.join(STAGES)}")
+    backend_list = tuple(b.strip() for b in backends.split(",") if b.strip())
+    if not backend_list or set(backend_list) - set(BACKENDS):
+        fail(f"--backends takes some of {', '.join(BACKENDS)}")
+    options = BenchOptions(
+        settings=make_settings(**flags),
+        out=out,
+        medquad=medquad,
+        sizes=_numbers(sizes, "--sizes"),
+        queries=max(2, queries),
+        seed=seed,
+        build_articles=build_articles,
+        backends=backend_list,
+        stages=chosen,
+    )
+    try:
+        run(options, progress)
+    except RuntimeError as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else "the benchmark failed")
+    progress(f"results: {out / 'bench.md'}, {out / 'bench.json'}")
 
 
 @main.command("serve")

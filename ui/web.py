@@ -20,6 +20,7 @@ import gradio as gr
 from assistant.followup import Conversation
 from assistant.types import Answer
 from index.settings import Settings
+from index.store import StoreError
 from ui.backend import Backend
 from ui.feedback import FeedbackStore
 from ui.panels import conversation_markdown, sources_html, suggestions
@@ -156,7 +157,17 @@ def build_app(
                 history[-1] = {"role": "assistant", "content": f"*{escape_md(str(exc))}*"}
                 yield (history, session, gr.update(), "", gr.update(), *keep)
                 return
-            answer = assistant.ask(message, session.conversation, detailed=mode == "Detailed")
+            try:
+                answer = assistant.ask(message, session.conversation, detailed=mode == "Detailed")
+            except StoreError as exc:
+                # The store (a Chroma server) is unreachable: say so; the conversation is kept as it was.
+                history[-1] = {
+                    "role": "assistant",
+                    "content": f"*The sources cannot be searched right now: {escape_md(str(exc))}. "
+                    "Nothing was answered; ask again in a moment.*",
+                }
+                yield (history, session, sources_html(None), message, gr.update(), *keep)
+                return
             session.turns.append((message, answer))
             panel = sources_html(answer)
             # Stream the checked answer a statement at a time; nothing unverified is ever shown.

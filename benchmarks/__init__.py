@@ -1,0 +1,1 @@
+"""clinqa's benchmark: `clinqa bench` (benchmarks/run.py); results in benchmarks/results/."""
