@@ -13,6 +13,7 @@ import fcntl
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +62,12 @@ def _quiet(_: str) -> None:
 
 
 class _Batcher:
-    """Embeds and writes chunks in batches that may span articles, reporting throughput."""
+    """Embeds and writes chunks in batches that may span articles, reporting throughput.
+
+    A batch is written to the store by one writer thread while the next batch is embedded (Chroma's
+    writes release the GIL), one write at a time and in order, so the crash guarantees are those of
+    writing in line. ``close`` waits for the last write and raises its error, if any.
+    """
 
     def __init__(self, store: Store, embeddings: Embeddings, batch: int, progress: Progress, total: int) -> None:
         self.store = store
@@ -75,6 +81,8 @@ class _Batcher:
         self.embed_seconds = 0.0
         self.started = time.perf_counter()
         self.last_report = self.started
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clinqa-writer")
+        self.writing: Future[None] | None = None
 
     def add(self, article: Article, article_hash: str, chunks: Sequence[Chunk]) -> None:
         for chunk in chunks:
@@ -91,22 +99,19 @@ class _Batcher:
         self.embed_seconds += time.perf_counter() - t0
         start = 0
         done: list[tuple[Article, str, int]] = []
+        parts = []
         while start < len(items):
             article, article_hash, _, _, total = items[start]
             end = start
             while end < len(items) and items[end][0].id == article.id:
                 end += 1
-            self.store.add(article, article_hash, [i[2] for i in items[start:end]], vectors[start:end], total)
+            parts.append((article, article_hash, [i[2] for i in items[start:end]], vectors[start:end], total))
             self.written[article.id] = self.written.get(article.id, 0) + (end - start)
             if self.written[article.id] == total:
                 done.append((article, article_hash, total))
             start = end
-        # The new versions are whole: the manifest names them first (readers that meet chunks of two versions
-        # of one article keep the one the manifest names), and only then do the old versions go. A crash in
-        # between leaves more chunks than the manifest counts, so the next run indexes the article again.
-        self.store.mark_complete(done)
-        for article, article_hash, _ in done:
-            self.store.delete_article(article.id, keep_hash=article_hash)
+        self._wait()
+        self.writing = self.writer.submit(self._write, parts, done)
         self.done += len(items)
         now = time.perf_counter()
         if now - self.last_report >= 5 or self.done == self.total:
@@ -116,6 +121,29 @@ class _Batcher:
                 f"embedded {self.done}/{self.total} chunks ({rate:.1f} chunks/s, about {left / 60:.1f} min left)"
             )
             self.last_report = now
+
+    def _write(self, parts: list, done: list[tuple[Article, str, int]]) -> None:
+        self.store.add_parts(parts)
+        # The new versions are whole: the manifest names them first (readers that meet chunks of two versions
+        # of one article keep the one the manifest names), and only then do the old versions go. A crash in
+        # between leaves more chunks than the manifest counts, so the next run indexes the article again.
+        self.store.mark_complete(done)
+        self.store.delete_other_versions({article.id: digest for article, digest, _ in done})
+
+    def _wait(self) -> None:
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            writing.result()
+
+    def close_pending_write(self) -> None:
+        """Wait for the write in flight (before the caller touches the store itself)."""
+        self._wait()
+
+    def close(self) -> None:
+        try:
+            self._wait()
+        finally:
+            self.writer.shutdown(wait=True)
 
 
 def build_index(
@@ -177,11 +205,15 @@ def build_index(
     if total:
         model = embeddings() if callable(embeddings) and not hasattr(embeddings, "embed_documents") else embeddings
         batcher = _Batcher(store, model, batch, progress, total)  # type: ignore[arg-type]
-        for article, digest, chunks in work:
-            if article.id in incomplete:
-                store.delete_article(article.id)
-            batcher.add(article, digest, chunks)
-        batcher.flush()
+        try:
+            for article, digest, chunks in work:
+                if article.id in incomplete:
+                    batcher.close_pending_write()
+                    store.delete_article(article.id)
+                batcher.add(article, digest, chunks)
+            batcher.flush()
+        finally:
+            batcher.close()
         summary.embed_seconds = batcher.embed_seconds
     summary.indexed = len(work)
     summary.chunks_written = total

@@ -24,9 +24,6 @@ from typing import Any
 from corpus.text import STOPWORDS, stem, words
 from index.store import Store, chunk_article_id
 
-# bm25s logs each build at DEBUG; a library that configures the root logger must not print it to the user.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
-
 # Bump when tokenize() changes: a saved index built with other tokens must not be reused.
 TOKENIZER_VERSION = "3"
 
@@ -54,7 +51,7 @@ class LexicalIndex:
 
     @classmethod
     def from_tokens(cls, ids: Sequence[str], tokens: Sequence[list[str]], fingerprint: str) -> LexicalIndex:
-        import bm25s
+        bm25s = _bm25s()
 
         retriever = bm25s.BM25()
         if tokens:
@@ -103,7 +100,7 @@ class LexicalIndex:
     @classmethod
     def load(cls, folder: Path, fingerprint: str) -> LexicalIndex | None:
         """The saved index if it was built from the collection state ``fingerprint``; else None."""
-        import bm25s
+        bm25s = _bm25s()
 
         version = folder / _version_dir(fingerprint)
         try:
@@ -114,6 +111,15 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError):
             return None
         return cls(meta["ids"], retriever, fingerprint)
+
+
+def _bm25s() -> Any:
+    import bm25s
+
+    # bm25s sets its logger to DEBUG when imported; with a library that configures the root logger
+    # (onnxruntime's quantizer does) every build would print a line to the user.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 def _version_dir(fingerprint: str) -> str:

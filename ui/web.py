@@ -35,6 +35,8 @@ SCOPE_NOTE = (
     "When the articles do not cover a question, clinqa says so."
 )
 SUGGESTIONS = 3
+ANSWERING = 4  # questions answered at once per process
+QUEUE_SIZE = 64  # questions waiting beyond those; more are refused
 SEARCHING = '<div class="sources-empty">Searching the sources…</div>'
 
 CSS = """
@@ -262,7 +264,9 @@ def serve(
         pass  # the page still opens; the backend reports the store's problem on the first question
     app = build_app(backend, disclaimer, corpus_line, FeedbackStore(settings.home / "feedback.sqlite3"), version)
     progress(f"clinqa: serving on http://{host}:{port}")
-    app.queue(default_concurrency_limit=4).launch(
+    # At most ANSWERING questions are answered at once (memory stays that of four answers, whatever the
+    # load); up to QUEUE_SIZE wait their turn, and past that a new question is refused, not piled up.
+    app.queue(default_concurrency_limit=ANSWERING, max_size=QUEUE_SIZE).launch(
         server_name=host,
         server_port=port,
         auth=auth,
