@@ -47,8 +47,21 @@ class Candidate:
         return " > ".join(parts)
 
 
+# A sentence that speaks to a language model or to "the assistant" is not clinical content; an article that
+# carries one (injected, or pasted from a prompt) must not have it quoted as if it were guidance.
+ADDRESSED_TO_A_MODEL = re.compile(
+    r"\b(ignore|disregard|forget|override)\b[^.]{0,40}\b(instructions?|prompts?|rules|guidelines above)\b"
+    r"|\b(you are|as) an? (ai|assistant|language model|chatbot)\b"
+    r"|\b(system prompt|tell the user|say to the user|respond with|reply with)\b",
+    re.IGNORECASE,
+)
+
+
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
-    """Every quotable sentence or list item of the passages, in passage then reading order."""
+    """Every quotable sentence or list item of the passages, in passage then reading order.
+
+    Sentences addressed to a language model (ADDRESSED_TO_A_MODEL) are never quotable.
+    """
     out: list[Candidate] = []
     for passage in passages:
         chunk = passage.chunk
@@ -61,6 +74,8 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             pieces = split_sentences(block.text) if block.kind == "paragraph" else [block.text]
             context = section_terms | terms(" ".join(block.context))
             for piece in pieces:
+                if ADDRESSED_TO_A_MODEL.search(piece):
+                    continue
                 out.append(
                     Candidate(passage, i, order, piece, block, frozenset(terms(piece)), frozenset(context), title)
                 )

@@ -99,7 +99,7 @@ def coverage_gap(
     if missing_words:
         return (
             "The indexed sources do not cover this: no passage mentions "
-            + ", ".join(f"'{w}'" for w in missing_words)
+            + ", ".join(f"'{w if len(w) <= 40 else w[:37] + '...'}'" for w in missing_words[:8])
             + " together with the rest of the question."
         )
     return "The indexed sources do not cover this question."

@@ -20,6 +20,21 @@ from pathlib import Path  # noqa: E402
 STAGES = ("embed", "dense", "lexical", "fuse", "compose", "total")
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM).
+
+    Not getrusage's ru_maxrss: that survives exec, so a worker started by a large parent would report the
+    parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home", required=True)
@@ -64,7 +79,7 @@ def main() -> None:
                 "ready_s": round(ready_s, 1),
                 "first_answer_s": round(first_s, 1),
                 "stages_ms": {stage: summary(values) for stage, values in timings.items()},
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "peak_rss_mb": peak_rss_mb(),
             }
         )
     )

@@ -246,22 +246,31 @@ def _label(chunks: int) -> str:
 def sized_store(source: Store, real: Settings, n: int, work: Path, seed: int, progress: Progress) -> Sized:
     """An index of about ``n`` chunks made from the real one, without embedding anything again.
 
-    Below the real size: whole articles of the real index (a seeded sample) with their stored vectors.
+    Every size is a fresh collection made the way clinqa makes one today (its HNSW settings), so that an
+    index built before a change of settings is measured as a new build would be. Near the real size: a copy
+    of the whole real index. Below: whole articles of the real index (a seeded sample) with their vectors.
     Above it: the whole real index plus synthetic copies of its chunks: same text and metadata under a new
     article id, the vector moved by Gaussian noise and renormalised (cosine ~0.93 to its original), so
     lexical and dense search both see more, similar, competing chunks.
     """
     total = source.count()
-    if abs(n - total) <= 0.25 * total:
-        return Sized(_label(total), total, "real", real)
+    whole = abs(n - total) <= 0.25 * total
+    if whole:
+        n = total
     settings = replace(real, home=work / f"size-{n}", store=None, chroma_url=None)
     target = open_store(settings)
     if target.count():
-        kind = "real subset" if n < total else "real + synthetic"
+        kind = "real" if whole else "real subset" if n < total else "real + synthetic"
         return Sized(_label(n), target.count(), kind, settings)
     progress(f"bench: making a {n}-chunk index from the real one ({total} chunks)")
     rng = np.random.default_rng(seed)
-    if n < total:
+    if whole:
+        for got in _pages(source, ["embeddings", "documents", "metadatas"]):
+            target.collection.upsert(
+                ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+            )
+        kind = "real"
+    elif n < total:
         counts: dict[str, int] = {}
         for got in _pages(source, []):
             for cid in got["ids"]:

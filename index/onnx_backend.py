@@ -8,6 +8,7 @@ per channel), then cached; tokenizing, mean pooling and normalising follow the m
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -32,11 +33,13 @@ def exported_int8(model_folder: Path, target: Path) -> Path:
         import torch
         from onnxruntime.quantization import QuantType, quantize_dynamic
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
     except ImportError as exc:  # onnx is needed to quantize
         raise ModelNotFound(
             f"the onnx-int8 backend needs the 'fast' extra: pip install 'clinqa[fast]' ({exc})"
         ) from exc
 
+    transformers_logging.disable_progress_bar()
     target.mkdir(parents=True, exist_ok=True)
     work = target / f".export-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     work.mkdir()
@@ -67,9 +70,13 @@ def exported_int8(model_folder: Path, target: Path) -> Path:
                 opset_version=OPSET,
                 dynamo=False,
             )
-        quantize_dynamic(
-            str(work / "model.onnx"), str(work / "model_int8.onnx"), per_channel=True, weight_type=QuantType.QInt8
-        )
+        logging.disable(logging.WARNING)  # the quantizer's advice on pre-processing goes to the root logger
+        try:
+            quantize_dynamic(
+                str(work / "model.onnx"), str(work / "model_int8.onnx"), per_channel=True, weight_type=QuantType.QInt8
+            )
+        finally:
+            logging.disable(logging.NOTSET)
         os.replace(work / "model_int8.onnx", final)
     finally:
         shutil.rmtree(work, ignore_errors=True)
