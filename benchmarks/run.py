@@ -394,6 +394,20 @@ def _rss_mb(pid: int, field: str = "VmRSS") -> float:
     return 0.0
 
 
+def wait_for_page(url: str, proc: subprocess.Popen, started: float, timeout_s: float) -> None:
+    """Return once ``url`` serves a page; RuntimeError if ``proc`` exits or ``timeout_s`` passes first."""
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"clinqa serve exited with status {proc.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            if time.perf_counter() - started > timeout_s:
+                raise RuntimeError(f"the page was not served within {timeout_s:.0f} s") from None
+            time.sleep(0.1)
+
+
 def bench_startup(settings: Settings, question: str, progress: Progress) -> dict[str, Any]:
     import socket
 
@@ -417,16 +431,7 @@ def bench_startup(settings: Settings, question: str, progress: Progress) -> dict
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"clinqa serve exited with status {proc.returncode}")
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                if time.perf_counter() - started > 600:
-                    raise RuntimeError("no page within 600 s") from None
-                time.sleep(0.1)
+        wait_for_page(url, proc, started, 600)
         page_s = time.perf_counter() - started
         from gradio_client import Client
 

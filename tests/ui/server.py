@@ -7,10 +7,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from benchmarks.run import wait_for_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,16 +39,7 @@ def running_app(
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"clinqa serve exited with status {proc.returncode}")
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                if time.perf_counter() - started > timeout_s:
-                    raise RuntimeError(f"the page was not served within {timeout_s:.0f} s") from None
-                time.sleep(0.2)
+        wait_for_page(url, proc, started, timeout_s)
         yield url, started, time.perf_counter() - started
     finally:
         stop(proc)
