@@ -54,10 +54,35 @@ def session(url: str, number: int, seconds: float) -> list[float]:
             return latencies
 
 
+def server_pid(port: int) -> int:
+    """The pid of the `clinqa serve` listening on ``port`` (found by its command line)."""
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in argv and b"--port" in argv and argv[argv.index(b"--port") + 1] == str(port).encode():
+            return int(proc.name)
+    raise LookupError(f"no clinqa serve on port {port}")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def run_load(home: Path, seconds: float, *args: str) -> dict:
-    with running_app(home, *args, timeout_s=600) as (url, _, _), ThreadPoolExecutor(SESSIONS) as pool:
+    with running_app(home, *args, timeout_s=600) as (url, _, _), ThreadPoolExecutor(SESSIONS + 1) as pool:
+        pid = server_pid(int(url.rsplit(":", 1)[1].strip("/")))
         started = time.perf_counter()
-        results = list(pool.map(lambda n: session(url, n, seconds), range(SESSIONS)))
+        running = [pool.submit(session, url, n, seconds) for n in range(SESSIONS)]
+        peak = 0.0
+        while not all(f.done() for f in running):
+            peak = max(peak, rss_mb(pid))  # sampled while the sessions run
+            time.sleep(0.5)
+        results = [f.result() for f in running]
         wall = time.perf_counter() - started
     latencies = sorted(ms for r in results for ms in r)
     figures = {
@@ -66,6 +91,7 @@ def run_load(home: Path, seconds: float, *args: str) -> dict:
         "seconds": round(wall, 1),
         "median_ms": round(statistics.median(latencies)),
         "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))]),
+        "server_rss_peak_mb": round(peak),
     }
     out = ROOT / "test-output"
     out.mkdir(exist_ok=True)
@@ -78,6 +104,7 @@ def run_load(home: Path, seconds: float, *args: str) -> dict:
 def test_twenty_sessions_at_once_on_the_seed_index(seed_settings) -> None:
     figures = run_load(seed_settings.home, 20, "--corpus", str(SEEDS))
     assert figures["turns"] >= SESSIONS * 3
+    assert 100 < figures["server_rss_peak_mb"] < 2048  # bounded: four answers at a time, whatever the load
 
 
 @pytest.mark.slow
@@ -85,3 +112,4 @@ def test_twenty_sessions_at_once_on_the_seed_index(seed_settings) -> None:
 def test_twenty_sessions_at_once_on_the_full_index() -> None:
     figures = run_load(Path(os.environ["CLINQA_LOAD_HOME"]), 120)
     assert figures["turns"] >= SESSIONS * 3
+    assert figures["server_rss_peak_mb"] < 2048
