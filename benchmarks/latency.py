@@ -13,26 +13,10 @@ STARTED = time.perf_counter()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import resource  # noqa: E402
-import statistics  # noqa: E402
+import os  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 STAGES = ("embed", "dense", "lexical", "fuse", "compose", "total")
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM).
-
-    Not getrusage's ru_maxrss: that survives exec, so a worker started by a large parent would report the
-    parent's peak.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def main() -> None:
@@ -46,6 +30,8 @@ def main() -> None:
 
     from assistant.engine import Assistant
     from assistant.followup import Conversation
+    from benchmarks.run import rss_mb
+    from evals.metrics import percentile
     from index.settings import Settings
 
     settings = Settings.from_env({}, home=args.home, store=args.store, embed_backend=args.embed_backend)
@@ -67,9 +53,7 @@ def main() -> None:
     def summary(values: list[float]) -> dict[str, float]:
         if not values:
             return {}
-        ordered = sorted(values)
-        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-        return {"median": round(statistics.median(values), 1), "p95": round(p95, 1)}
+        return {"median": round(percentile(values, 50), 1), "p95": round(percentile(values, 95), 1)}
 
     print(
         json.dumps(
@@ -79,7 +63,9 @@ def main() -> None:
                 "ready_s": round(ready_s, 1),
                 "first_answer_s": round(first_s, 1),
                 "stages_ms": {stage: summary(values) for stage, values in timings.items()},
-                "peak_rss_mb": peak_rss_mb(),
+                # VmHWM, not getrusage's ru_maxrss: that survives exec, so a worker started by a large
+                # parent would report the parent's peak.
+                "peak_rss_mb": rss_mb(os.getpid(), "VmHWM"),
             }
         )
     )

@@ -23,7 +23,6 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -114,14 +113,6 @@ def bench_questions(options: BenchOptions) -> list[str]:
 
         questions = [turn.question for case in load_gold([SEED_GOLD]) for turn in case.turns]
     return rng.sample(questions, min(options.queries, len(questions)))
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values, dtype=float), q)) if values else 0.0
-
-
-def _summary(values: Sequence[float]) -> dict[str, float]:
-    return {"median": round(statistics.median(values), 1), "p95": round(percentile(values, 95), 1)} if values else {}
 
 
 # -- build ---------------------------------------------------------------------------------------
@@ -384,7 +375,8 @@ def bench_latency(sized: Sized, questions_file: Path, progress: Progress) -> dic
 # -- start-up ------------------------------------------------------------------------------------------
 
 
-def _rss_mb(pid: int, field: str = "VmRSS") -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of process ``pid`` in MB from /proc (``VmHWM`` for its peak); 0 if unknown."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
@@ -441,7 +433,7 @@ def bench_startup(settings: Settings, question: str, progress: Progress) -> dict
         t0 = time.perf_counter()
         client.predict(question, [], "Brief", api_name="/ask")
         later_ms = (time.perf_counter() - t0) * 1000
-        rss = _rss_mb(proc.pid)
+        rss = rss_mb(proc.pid)
     finally:
         proc.terminate()
         try:

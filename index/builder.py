@@ -110,7 +110,7 @@ class _Batcher:
             if self.written[article.id] == total:
                 done.append((article, article_hash, total))
             start = end
-        self._wait()
+        self.wait_for_write()
         self.writing = self.writer.submit(self._write, parts, done)
         self.done += len(items)
         now = time.perf_counter()
@@ -130,18 +130,15 @@ class _Batcher:
         self.store.mark_complete(done)
         self.store.delete_other_versions({article.id: digest for article, digest, _ in done})
 
-    def _wait(self) -> None:
+    def wait_for_write(self) -> None:
+        """Wait for the write in flight, raising its error (before the caller touches the store itself)."""
         if self.writing is not None:
             writing, self.writing = self.writing, None
             writing.result()
 
-    def close_pending_write(self) -> None:
-        """Wait for the write in flight (before the caller touches the store itself)."""
-        self._wait()
-
     def close(self) -> None:
         try:
-            self._wait()
+            self.wait_for_write()
         finally:
             self.writer.shutdown(wait=True)
 
@@ -208,7 +205,7 @@ def build_index(
         try:
             for article, digest, chunks in work:
                 if article.id in incomplete:
-                    batcher.close_pending_write()
+                    batcher.wait_for_write()
                     store.delete_article(article.id)
                 batcher.add(article, digest, chunks)
             batcher.flush()

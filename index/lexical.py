@@ -215,10 +215,6 @@ class LiveLexical:
         self.rebuilds = 0
         self._checked = self._built = time.monotonic()
 
-    @property
-    def fingerprint(self) -> str:
-        return self.index.fingerprint
-
     def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[tuple[str, float]]:
         self.refresh()
         return self.index.search(query, k, exclude)

@@ -171,12 +171,6 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def max_batch(self) -> int:
-        try:
-            return int(self.client.get_max_batch_size())
-        except Exception:
-            return 1000
-
     def add(
         self,
         article: Article,
@@ -231,14 +225,10 @@ class Store:
             )
         return metadatas
 
-    def delete_article(self, article_id: str, keep_hash: str | None = None) -> None:
-        """Delete the article's chunks (only those of other versions when ``keep_hash`` is given)."""
-        where: dict[str, Any] = {"article_id": article_id}
-        if keep_hash is not None:
-            where = {"$and": [{"article_id": article_id}, {"article_hash": {"$ne": keep_hash}}]}
-        else:
-            self._forget(article_id)
-        self.collection.delete(where=where)
+    def delete_article(self, article_id: str) -> None:
+        """Delete the article: its chunks and its manifest record."""
+        self._forget(article_id)
+        self.collection.delete(where={"article_id": article_id})
 
     def delete_other_versions(self, versions: dict[str, str]) -> None:
         """For each {article id: content hash}, delete the article's chunks of any other version."""
@@ -388,13 +378,11 @@ class Store:
 
         ``exclude`` names articles to leave out, as if they were not indexed (used by evaluations).
         """
-        n = self.count()
-        if n == 0:
-            return []
         try:
+            # One request per search: Chroma returns fewer than k (none for an empty collection) by itself.
             got = self.collection.query(
                 query_embeddings=[list(map(float, embedding))],
-                n_results=min(k, n),
+                n_results=k,
                 include=["documents", "metadatas", "distances"],
                 where={"article_id": {"$nin": sorted(exclude)}} if exclude else None,
             )

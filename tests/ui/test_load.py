@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.run import rss_mb
 from tests.conftest import SEEDS
 from tests.ui.server import ROOT, running_app
 from tests.ui.test_web import text_of
@@ -64,13 +65,6 @@ def server_pid(port: int) -> int:
         if b"serve" in argv and b"--port" in argv and argv[argv.index(b"--port") + 1] == str(port).encode():
             return int(proc.name)
     raise LookupError(f"no clinqa serve on port {port}")
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def run_load(home: Path, seconds: float, *args: str) -> dict:
