@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 7860
 
-.PHONY: run test test-all install browser index lint format clean
+.PHONY: run test test-all install browser index lint format clean fit
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -35,6 +35,25 @@ test-all: install browser
 
 index: install
 	$(VENV)/bin/clinqa index
+
+## Refit the answer engine (assistant/answer_model.json) on the fit part of every gold set, each on its index.
+## The MedQuAD sets need the full index (about 15 minutes to build the first time).
+FIT_HOME ?= .clinqa/fit
+SHARED   ?= ../shared
+FULL     := --corpus corpus/articles --corpus $(SHARED)/corpora/medquad/articles
+fit: install
+	CLINQA_HOME=$(FIT_HOME)/seed $(VENV)/bin/clinqa index
+	CLINQA_HOME=$(FIT_HOME)/full $(VENV)/bin/clinqa index $(FULL)
+	CLINQA_HOME=$(FIT_HOME)/seed $(VENV)/bin/clinqa eval --split fit --out $(FIT_HOME)/seed-report \
+	  --features $(FIT_HOME)/seed.jsonl
+	CLINQA_HOME=$(FIT_HOME)/seed $(VENV)/bin/clinqa eval --split fit --out $(FIT_HOME)/clinician-report \
+	  --gold $(SHARED)/evals/clinician-seed-dev.jsonl --features $(FIT_HOME)/clinician.jsonl
+	CLINQA_HOME=$(FIT_HOME)/full $(VENV)/bin/clinqa eval --split fit $(FULL) --out $(FIT_HOME)/mqclin-report \
+	  --gold $(SHARED)/evals/clinician-medquad-dev.jsonl --features $(FIT_HOME)/medquad-clinician.jsonl
+	CLINQA_HOME=$(FIT_HOME)/full $(VENV)/bin/clinqa eval --split fit $(FULL) --out $(FIT_HOME)/medquad-report \
+	  --medquad $(SHARED)/corpora/medquad --sample 300,60,30 --seed 13 --features $(FIT_HOME)/medquad.jsonl
+	$(VENV)/bin/clinqa fit $(FIT_HOME)/seed.jsonl $(FIT_HOME)/clinician.jsonl \
+	  $(FIT_HOME)/medquad-clinician.jsonl $(FIT_HOME)/medquad.jsonl
 
 lint: install
 	$(VENV)/bin/ruff check .

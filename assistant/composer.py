@@ -1,222 +1,176 @@
 """The offline, extractive answer composer.
 
-It answers only with the retrieved passages' own sentences and bullets: each statement is a verbatim span
-of the chunk it cites, so a dose is always the source's dose. Steps:
+It answers only with the retrieved passages' own sentences and list items: each statement is a verbatim
+span of the chunk it cites, so a dose is always the source's dose. Steps:
 
-1. Candidates: every sentence of a paragraph and every bullet or step of the passages; list items ending
-   in ':' are headings for the items below them, not statements.
-2. Score: the query's content words found in the candidate, weighted by how rare they are among the
-   candidates; words found only in its heading path or list context count three quarters.
-3. Select: the best candidate leads; others follow if they score at least 40% as well, near-duplicates
-   removed, up to ``limit``; they keep their source order under their section headings.
+1. Candidates: every unit of the passages (a sentence of a paragraph, a list item), with the vector stored
+   for it at index time (``assistant/features.py``).
+2. Score: the fitted statement model gives each the probability that it answers the question, from its
+   meaning, the question's words in it and its headings, what it adds beyond the question, and its section.
+3. Select: the most probable statement leads (a guideline's recommendation, quoted whole with its grading,
+   leads whenever one is chosen); others follow when their probability is at least a fitted share of the
+   best one's, near-duplicates removed, up to ``limit``. They keep their source order under their
+   headings, so an answer to "what are the options" lists the options the sources give, section by section.
+   Every statement must speak of what the question's "it" stood for (``required``).
 4. Cite: each statement cites its passage once per inline marker it carries, resolved to the article's
    reference entry when the article lists one, or to the article itself when it has no reference list.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from assistant.followup import topic_words
+import numpy as np
+
+from assistant.features import Candidate, Pool
+from assistant.model import AnswerModel
 from assistant.types import Answer, Citation, Passage, Statement
-from assistant.vocabulary import DOSE, FILLER_TERMS, alternatives, asks_for_dose
-from corpus.text import split_sentences, stem, terms
-from corpus.types import Block, Reference, article_reference
+from assistant.vocabulary import DOSE
+from corpus.text import stem, words
+from corpus.types import Reference, article_reference
 
 BRIEF = 6
 DETAILED = 14
+# A detailed answer keeps statements down to this fraction of the brief answer's thresholds.
+DETAILED_LOOSENING = 0.6
 
 
-@dataclass(frozen=True)
-class Candidate:
-    passage: Passage
-    block_index: int
-    order: int
-    text: str
-    block: Block
-    own_terms: frozenset[str]
-    context_terms: frozenset[str]
-    title_terms: frozenset[str] = frozenset()
-
-    @property
-    def heading(self) -> str:
-        parts = list(self.passage.chunk.heading_path) + [c.rstrip(":").strip() for c in self.block.context]
-        return " > ".join(parts)
+def _near_duplicate(a: frozenset[str], b: frozenset[str], text_a: str, text_b: str) -> bool:
+    if not a or not b:
+        return text_a == text_b
+    return len(a & b) / len(a | b) >= 0.8
 
 
-# A sentence that speaks to a language model or to "the assistant" is not clinical content; an article that
-# carries one (injected, or pasted from a prompt) must not have it quoted as if it were guidance.
-ADDRESSED_TO_A_MODEL = re.compile(
-    r"\b(ignore|disregard|forget|override)\b[^.]{0,40}\b(instructions?|prompts?|rules|guidelines above)\b"
-    r"|\b(you are|as) an? (ai|assistant|language model|chatbot)\b"
-    r"|\b(system prompt|tell the user|say to the user|respond with|reply with)\b",
-    re.IGNORECASE,
-)
+def statement_probabilities(pool: Pool, model: AnswerModel) -> np.ndarray:
+    """The statement model's probability for each candidate of ``pool``."""
+    if not pool.items:
+        return np.zeros(0)
+    from assistant.features import CANDIDATE_FEATURES
+
+    columns = model.statement.columns(CANDIDATE_FEATURES)
+    return model.statement.probability(pool.matrix[:, columns])
 
 
-def candidates(passages: Sequence[Passage]) -> list[Candidate]:
-    """Every quotable sentence or list item of the passages, in passage then reading order.
+def eligible(pool: Pool) -> np.ndarray:
+    """Candidates that speak of everything the question requires (what its "it" stood for): in their text,
+    headings or article title, or in the statements beside them under the same headings ("If inadequate
+    response after 4 weeks ..." under the step that starts baclofen)."""
+    question = pool.question
+    if not question.required_groups:
+        return np.ones(len(pool.items), dtype=bool)
+    groups: dict[tuple[str, str], set[str]] = {}
+    for c, around in zip(pool.items, pool.around_terms, strict=True):
+        groups.setdefault((c.passage.chunk.id, c.heading), set()).update(around)
+    return np.array([question.names_required(groups[(c.passage.chunk.id, c.heading)]) for c in pool.items])
 
-    Sentences addressed to a language model (ADDRESSED_TO_A_MODEL) are never quotable.
+
+def _specific(text: str) -> set[str]:
+    """The stems of the words of ``text`` that are specific in English (drug and disease names, not "start")."""
+    from assistant.salience import Lexicon
+
+    return {stem(w) for w in words(text) if len(w) >= 4 and Lexicon.specificity(w) >= 0.5}
+
+
+def same_subject_doses(pool: Pool) -> np.ndarray:
+    """For a question that asks for a dose: False for a statement that gives the dose of something else.
+
+    The subjects of a statement that gives a dose are the specific words (rare in English: "gabapentin",
+    "tizanidine") in it and its headings. When the question names one of these subjects, a dose statement
+    must name one too. When it names none of them but names a specific word that other retrieved statements
+    use and no dose statement's group does ("What dose of midodrine?"), the sources give no dose for what
+    was asked, and no dose statement is eligible. Rules, not fitted weights: a dose of another drug is the
+    worst error an answer can make.
     """
-    out: list[Candidate] = []
-    for passage in passages:
-        chunk = passage.chunk
-        section_terms = terms(" ".join(chunk.heading_path))
-        title = frozenset(terms(chunk.article_title) | acronyms(chunk.article_title))
-        order = 0
-        for i, block in enumerate(chunk.blocks):
-            if block.kind != "paragraph" and block.text.endswith(":"):
-                continue
-            pieces = split_sentences(block.text) if block.kind == "paragraph" else [block.text]
-            context = section_terms | terms(" ".join(block.context))
-            for piece in pieces:
-                if ADDRESSED_TO_A_MODEL.search(piece):
-                    continue
-                out.append(
-                    Candidate(passage, i, order, piece, block, frozenset(terms(piece)), frozenset(context), title)
-                )
-                order += 1
-    return out
+    ok = np.ones(len(pool.items), dtype=bool)
+    question = pool.question
+    if not question.dose_wanted:
+        return ok
+    from assistant.vocabulary import ACTION_TERMS
+
+    doses = [i for i, c in enumerate(pool.items) if DOSE.search(c.text)]
+    if not doses:
+        return ok
+    subjects = [_specific(f"{pool.items[i].heading} {pool.items[i].text}") for i in doses]
+    asked = (set(question.terms) | {t for group in question.required_groups for t in group}) - ACTION_TERMS
+    wanted = asked & set().union(*subjects)
+    if wanted:
+        for i, mine in zip(doses, subjects, strict=True):
+            ok[i] = bool(mine & wanted)
+        return ok
+    groups: dict[tuple[str, str], set[str]] = {}
+    for c, around in zip(pool.items, pool.around_terms, strict=True):
+        groups.setdefault((c.passage.chunk.id, c.heading), set()).update(around)
+    dose_words = set().union(*(groups[(pool.items[i].passage.chunk.id, pool.items[i].heading)] for i in doses))
+    used = {w: sum(1 for around in pool.around_terms if w in around) for w in asked & _specific(question.text)}
+    rare_elsewhere = [w for w, n in used.items() if n > 0 and w not in dose_words]
+    if rare_elsewhere:
+        ok[doses] = False
+    return ok
 
 
-def acronyms(title: str) -> set[str]:
-    """Initials of runs of two or three capitalised words: 'Multiple Sclerosis' -> 'ms'."""
-    words = re.findall(r"[A-Za-z][\w-]*", title)
-    out: set[str] = set()
-    for size in (2, 3):
-        for i in range(len(words) - size + 1):
-            run = words[i : i + size]
-            if all(w[0].isupper() for w in run):
-                out.add("".join(w[0].lower() for w in run))
-    return out
+# A chosen recommendation leads the answer when it scores at least this share of the best statement.
+RECOMMENDATION_LEAD = 0.5
+_NEGATION = frozenset(["not", "no", "never", "avoid", "without", "nor"])
+# A figure the statement gives ("Oxycodone | 1.5") is something the question did not say.
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _matches(term: str, term_set: frozenset[str]) -> bool:
-    return not alternatives(term).isdisjoint(term_set)
-
-
-def _weights(query_terms: Iterable[str], pool: Sequence[Candidate]) -> dict[str, float]:
-    """Each query term's weight: log(1 + n / (1 + df)) over the n candidates; 0 when none has it."""
-    n = max(len(pool), 1)
-    weights = {}
-    for term in query_terms:
-        df = sum(1 for c in pool if _matches(term, c.own_terms) or _matches(term, c.context_terms))
-        weights[term] = math.log(1.0 + n / (1.0 + df)) if df else 0.0
-    return weights
-
-
-# A heading is usually the subject of the bullets below it ("Baclofen" > "Increase weekly by 10 mg/day").
-CONTEXT_WEIGHT = 0.75
-# Statements that score this share of the best one's score are kept.
-KEEP_SHARE = 0.4
-
-
-def score(candidate: Candidate, weights: dict[str, float]) -> float:
-    """Weighted share of the query's words that the candidate covers (its headings at CONTEXT_WEIGHT)."""
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    own = sum(w for t, w in weights.items() if _matches(t, candidate.own_terms))
-    ctx = sum(
-        w for t, w in weights.items() if not _matches(t, candidate.own_terms) and _matches(t, candidate.context_terms)
+def adds_something(pool: Pool) -> np.ndarray:
+    """False for a statement that only restates the question: every content word and number of it is the
+    question's, and it negates nothing ("Muscle cramps are common in cirrhosis" for "Muscle cramps are common in
+    cirrhosis. What helps?"). Such a statement answers nothing, however close it scores."""
+    asked = pool.question.terms | pool.question.context_terms
+    asked_numbers = set(_NUMBER.findall(f"{pool.question.text} {pool.question.context}"))
+    return np.array(
+        [
+            bool(own - asked)
+            or bool(set(_NUMBER.findall(c.text)) - asked_numbers)
+            or bool(_NEGATION & set(words(c.text)))
+            for c, own in zip(pool.items, pool.own_terms, strict=True)
+        ],
+        dtype=bool,
     )
-    return (own + CONTEXT_WEIGHT * ctx) / total
-
-
-def _near_duplicate(a: Candidate, b: Candidate) -> bool:
-    if not a.own_terms or not b.own_terms:
-        return a.text == b.text
-    overlap = len(a.own_terms & b.own_terms) / len(a.own_terms | b.own_terms)
-    return overlap >= 0.8
-
-
-TOPIC_WEIGHT = 0.25
-# Share (by weight) of the question's topic words a statement must speak of, with its headings and title.
-TOPIC_SHARE = 0.4
-# A question that asks for a dose prefers the statements that give one.
-DOSE_BONUS = 1.3
 
 
 def select(
-    query: str,
-    passages: Sequence[Passage],
-    limit: int = BRIEF,
-    focus: str | None = None,
-    required: Sequence[str] = (),
+    pool: Pool, probabilities: np.ndarray, model: AnswerModel, limit: int = BRIEF
 ) -> list[tuple[Candidate, float]]:
-    """The candidates that answer ``query``, lead first, then in source order; with their scores.
-
-    ``focus`` is the question itself when ``query`` also carries the conversation's topic: its words
-    decide and the topic's words weigh a quarter. Then a candidate must speak of every ``required`` word
-    (what "it" stood for) and of at least one other word of the question ("titrate", or a synonym such
-    as "increase"), so a follow-up about titration gets the titration lines of that drug only.
-    """
-    pool = candidates(passages)
-    weights = _weights(terms(query), pool)
-    must: set[str] = set()
-    some: set[str] = set()
-    topic: dict[str, float] = {}
-    headings: dict[str, set[str]] = {}
-    if focus is not None:
-        own = terms(focus)
-        weights = {t: (w if t in own else w * TOPIC_WEIGHT) for t, w in weights.items()}
-        must = {t for r in required for t in terms(r)}
-        # Question words that no candidate uses ("common" when the sources say "1 in 60,500") cannot
-        # be asked of a statement.
-        some = {t for t in own - must - FILLER_TERMS if weights.get(t, 0.0) > 0}
-        topic_stems = {stem(w) for w in topic_words(focus)}
-        topic = {t: w for t, w in _weights(topic_stems, pool).items() if w > 0}
-        # Topic words that name a section of the candidate's article ("Gabapentin/Pregabalin") are the
-        # things the question is about there: a statement of that article must speak of each of them.
-        for p in passages:
-            headings.setdefault(p.chunk.article_id, set()).update(terms(" ".join(p.chunk.heading_path)))
-
-    def eligible(c: Candidate) -> bool:
-        seen = c.own_terms | c.context_terms
-        # What "it" stood for may be named only by the article's title (a MedQuAD section on a disease).
-        if any(not _matches(t, seen | c.title_terms) for t in must):
-            return False
-        if some and not any(_matches(t, seen) for t in some):
-            return False
-        if topic:
-            # The statement must be about what was asked: most of the question's topic (by weight), and every
-            # topic word that names a section of its article, are in it, its headings or its article's title.
-            # A dose line of another drug is not an answer.
-            around = seen | c.title_terms
-            named = frozenset(headings.get(c.passage.chunk.article_id, ()))
-            if any(_matches(t, named) and not _matches(t, around) for t in topic):
-                return False
-            covered = sum(w for t, w in topic.items() if _matches(t, around))
-            return covered >= TOPIC_SHARE * sum(topic.values())
-        return True
-
-    dose_wanted = focus is not None and asks_for_dose(focus)
-
-    def rank_score(c: Candidate) -> float:
-        value = score(c, weights)
-        return value * DOSE_BONUS if dose_wanted and DOSE.search(c.text) else value
-
-    scored = sorted(
-        ((c, rank_score(c)) for c in pool if eligible(c)),
-        key=lambda cs: (-cs[1], cs[0].passage.rank, cs[0].block_index, cs[0].order),
-    )
-    if not scored or scored[0][1] <= 0:
+    """The candidates that answer the question, lead first, then in source order; with probabilities."""
+    if not pool.items:
         return []
-    best = scored[0][1]
-    chosen: list[tuple[Candidate, float]] = []
-    for cand, s in scored:
-        if len(chosen) >= limit or s < max(KEEP_SHARE * best, 0.15):
+    ok = eligible(pool) & same_subject_doses(pool) & adds_something(pool)
+    if not ok.any():
+        return []
+    share, floor = model.keep_share, model.keep_min
+    if limit > BRIEF:
+        share, floor = share * DETAILED_LOOSENING, floor * DETAILED_LOOSENING
+    order = sorted(
+        (i for i in range(len(pool.items)) if ok[i]),
+        key=lambda i: (-probabilities[i], pool.items[i].passage.rank, pool.items[i].block_index, pool.items[i].order),
+    )
+    best = float(probabilities[order[0]])
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) >= limit or (chosen and probabilities[i] < max(share * best, floor)):
             break
-        if any(_near_duplicate(cand, c) for c, _ in chosen):
+        if any(
+            _near_duplicate(pool.own_terms[i], pool.own_terms[j], pool.items[i].text, pool.items[j].text)
+            for j in chosen
+        ):
             continue
-        chosen.append((cand, s))
-    lead, rest = chosen[0], chosen[1:]
-    rest.sort(key=lambda cs: (cs[0].passage.rank, cs[0].block_index, cs[0].order))
-    return [lead, *rest]
+        chosen.append(i)
+    # A guideline's recommendation answers "what should I do" in its own graded words: it leads, unless a
+    # statement scores far above it (the row of a table asked for).
+    recommendations = [
+        i
+        for i in chosen
+        if pool.items[i].block.kind == "recommendation" and probabilities[i] >= RECOMMENDATION_LEAD * best
+    ]
+    lead = recommendations[0] if recommendations else chosen[0]
+    rest = [i for i in chosen if i != lead]
+    rest.sort(key=lambda i: (pool.items[i].passage.rank, pool.items[i].block_index, pool.items[i].order))
+    return [(pool.items[i], float(probabilities[i])) for i in [lead, *rest]]
 
 
 def source_reference(passage: Passage, marker: int | None) -> Reference | None:
@@ -235,9 +189,10 @@ def cite(chosen: Sequence[tuple[Candidate, float]]) -> tuple[list[Statement], li
     numbers: dict[tuple[str, int | None], int] = {}
     quotes: dict[int, list[str]] = {}
     sources: dict[int, tuple[Passage, int | None]] = {}
+    pages: dict[int, tuple[int | None, str | None]] = {}
     statements: list[Statement] = []
     for cand, _ in chosen:
-        keys: list[tuple[str, int | None]] = [(cand.passage.chunk.id, m) for m in cand.block.markers]
+        keys: list[tuple[str, int | None]] = [(cand.passage.chunk.id, m) for m in cand.markers]
         keys = keys or [(cand.passage.chunk.id, None)]
         cited = []
         for key in keys:
@@ -245,11 +200,16 @@ def cite(chosen: Sequence[tuple[Candidate, float]]) -> tuple[list[Statement], li
                 numbers[key] = len(numbers) + 1
                 sources[numbers[key]] = (cand.passage, key[1])
                 quotes[numbers[key]] = []
+                pages[numbers[key]] = (cand.page, cand.page_label)
             number = numbers[key]
             if cand.text not in quotes[number]:
                 quotes[number].append(cand.text)
             cited.append(number)
-        statements.append(Statement(cand.text, tuple(cited), cand.passage.chunk.id, cand.heading))
+        statements.append(
+            Statement(
+                cand.text, tuple(cited), cand.passage.chunk.id, cand.heading, page=cand.page, page_label=cand.page_label
+            )
+        )
     citations = []
     for number, (passage, marker) in sorted(sources.items()):
         chunk = passage.chunk
@@ -266,21 +226,18 @@ def cite(chosen: Sequence[tuple[Candidate, float]]) -> tuple[list[Statement], li
                 passage=chunk.text,
                 url=chunk.url,
                 marker=marker,
+                page=pages[number][0],
+                page_label=pages[number][1],
+                source_date=chunk.updated,
             )
         )
     return statements, citations
 
 
 def compose(
-    question: str,
-    query: str,
-    passages: Sequence[Passage],
-    limit: int = BRIEF,
-    focus: str | None = None,
-    required: Sequence[str] = (),
+    question: str, query: str, passages: Sequence[Passage], chosen: Sequence[tuple[Candidate, float]]
 ) -> Answer:
-    """An extractive answer to ``query`` from ``passages`` (no abstention check here)."""
-    chosen = select(query, passages, limit, focus, required)
+    """An extractive answer from the chosen statements (no abstention check here)."""
     statements, citations = cite(chosen)
     return Answer(
         question=question, standalone_query=query, statements=statements, citations=citations, passages=list(passages)

@@ -3,11 +3,15 @@
     question + conversation
       -> standalone query            (followup.rewrite)
       -> passages                    (HybridRetriever: dense + BM25, fused)
-      -> coverage check              (coverage.coverage_gap: decline, citing nothing, when not covered)
+      -> candidate statements        (features.candidate_pool: the passages' units with their vectors)
+      -> probabilities               (the fitted statement model)
+      -> answer or decline           (answerable: fact checks, then the fitted answerable model)
       -> extractive answer           (composer: verbatim statements, numbered citations)
       -> optionally, a language model's answer from those statements, verified (llm.py, verify.py)
 
-The store, the embedding model and the lexical index are arguments, so tests hand in small real ones.
+The question's vectors are computed once per turn, in one batch, and shared by retrieval and scoring; the
+statements' vectors were computed at index time. The store, the embedding model, the lexical index and the
+fitted model are arguments, so tests hand in small real ones.
 """
 
 from __future__ import annotations
@@ -15,21 +19,36 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.composer import BRIEF, DETAILED, compose, select, source_reference
-from assistant.coverage import coverage_gap
+from assistant.answerable import decide, factual_gap
+from assistant.composer import (
+    BRIEF,
+    DETAILED,
+    adds_something,
+    compose,
+    eligible,
+    select,
+    source_reference,
+    statement_probabilities,
+)
+from assistant.features import SPECIAL_POPULATIONS, Pool, absent_candidates, candidate_pool, turn_features
 from assistant.followup import Conversation, Rewrite, Turn, answer_focus, rewrite, small_talk_reply, topic_words
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
+from assistant.model import AnswerModel, load_model
+from assistant.question import QuestionView
 from assistant.retriever import HybridRetriever
+from assistant.salience import Lexicon
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
-from assistant.vocabulary import DOSE, asks_for_dose
+from assistant.vocabulary import DOSE
+from corpus.text import terms
 from index.builder import embeddings_for, open_store
-from index.embeddings import everyday_words
+from index.embeddings import embed_matrix
 from index.lexical import LiveLexical
 from index.settings import Settings
 from index.store import Store
@@ -56,6 +75,35 @@ def clean_question(text: str) -> tuple[str, str]:
     return text, ""
 
 
+def recommendation_id(heading: str) -> str | None:
+    """'Recommendation 5' when a statement stands under a guideline's numbered recommendation, else None:
+    what "it" or "that recommendation" means after an answer led by it."""
+    match = re.search(r"\bRecommendation \d+[a-z]?$", heading)
+    return match.group(0) if match else None
+
+
+def without_word(text: str, word: str) -> str:
+    """``text`` with every occurrence of ``word`` (as a whole word) removed."""
+    return re.sub(r"\s+", " ", re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text)).strip()
+
+
+# Scales population_absent to about 0-1.5 (a cosine of about 0.4 times a meaning shift of about 0.2, times 10).
+POPULATION_SCALE = 10.0
+
+
+@dataclass
+class Scored:
+    """What one turn's scoring found: the question view, its candidates and their probabilities."""
+
+    question: QuestionView
+    passages: list[Passage]
+    pool: Pool
+    probabilities: np.ndarray
+    evidence: Any
+    timings: dict[str, float] = field(default_factory=dict)
+    fact_gap: str | None = None  # why a fact check declined the turn, if one did
+
+
 @dataclass
 class Assistant:
     """Answers the turns of conversations from one index."""
@@ -63,10 +111,19 @@ class Assistant:
     store: Store
     embeddings: Any
     lexical: Any = None
-    k: int = 6
+    k: int = 8
     exclude: frozenset[str] = frozenset()
     llm: LLMWriter | None = None
-    common_words: frozenset[str] | None = None
+    model: AnswerModel | None = None
+    lexicon: Lexicon | None = None
+    max_evidence_age: int | None = None
+    clock: Callable[[], float] = time.time
+
+    def __post_init__(self) -> None:
+        if self.model is None:
+            self.model = load_model()
+        self._lexicon_source: Any = None
+        self._population: np.ndarray | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -83,8 +140,18 @@ class Assistant:
             embeddings=embeddings_for(settings),
             lexical=lexical,
             llm=llm,
-            common_words=everyday_words(settings.embed_model),
+            max_evidence_age=settings.max_evidence_age,
         )
+
+    def vocabulary(self) -> Lexicon | None:
+        """The corpus vocabulary of the current lexical index (rebuilt when that index is)."""
+        index = getattr(self.lexical, "index", self.lexical)
+        if index is None or not hasattr(index, "df"):
+            return self.lexicon
+        if self.lexicon is None or self._lexicon_source is not index:
+            self.lexicon = Lexicon(index.df, len(index.ids))
+            self._lexicon_source = index
+        return self.lexicon
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -92,66 +159,113 @@ class Assistant:
             store=self.store, embeddings=self.embeddings, lexical=self.lexical, k=self.k, exclude=self.exclude
         )
 
-    def chain(self, detailed: bool = False) -> Runnable:
-        """{"question", "standalone_query", "required", "topic"} -> Answer, as a LangChain runnable."""
-        retriever = self.retriever
+    def score(self, question: QuestionView, variants: tuple[str, ...] = ()) -> Scored:
+        """Retrieve for ``question`` and score every candidate statement and the turn itself."""
+        assert self.model is not None
+        t0 = time.perf_counter()
+        texts = list(dict.fromkeys([*question.texts_to_embed(), *variants]))
+        vectors = dict(zip(texts, embed_matrix(self.embeddings, texts), strict=True))
+        question.set_vectors(vectors)
+        embed_ms = (time.perf_counter() - t0) * 1000
+        focus = question.text if question.text != question.context else None
+        passages, timings = self.retriever.search(question.context, focus=focus, variants=variants, vectors=vectors)
+        timings["embed"] = timings.get("embed", 0.0) + embed_ms
+        t1 = time.perf_counter()
+        pool = candidate_pool(question, passages)
+        probabilities = statement_probabilities(pool, self.model)
+        lexicon = self.vocabulary()
+        absent = absent_candidates(question, passages, lexicon)
+        population: dict[str, float] = {}
+        if absent:
+            if self._population is None:
+                self._population = embed_matrix(self.embeddings, [SPECIAL_POPULATIONS])[0]
+            matrix = embed_matrix(self.embeddings, [*absent, *(without_word(question.context, w) for w in absent)])
+            for i, word in enumerate(absent):
+                # How much a population the question names matters to it: its closeness to SPECIAL_POPULATIONS
+                # times how far the question's meaning moves without it ("Is it safe in pregnancy?": far;
+                # "Our newborn has ... Are the two linked genetically?": hardly).
+                shift = 1.0 - float(np.dot(matrix[len(absent) + i], question.context_vector))
+                population[word] = float(np.dot(matrix[i], self._population)) * shift * POPULATION_SCALE
+        ok = eligible(pool) & adds_something(pool)
+        lead = pool.items[int(np.argmax(np.where(ok, probabilities, -1.0)))] if ok.any() else None
+        evidence = turn_features(question, pool, passages, lexicon, population, lead)
+        timings["score"] = (time.perf_counter() - t1) * 1000
+        return Scored(question, passages, pool, probabilities, evidence, timings)
 
-        def retrieve(inputs: dict[str, Any]) -> tuple[list[Passage], dict[str, float]]:
-            return retriever.search(
-                inputs["standalone_query"], focus=inputs["key_question"], variants=inputs.get("variants", ())
-            )
+    def chain(self, detailed: bool = False) -> Runnable:
+        """{"question", "view", "variants"} -> Answer, as a LangChain runnable."""
+
+        def retrieve(inputs: dict[str, Any]) -> Scored:
+            return self.score(inputs["view"], inputs.get("variants", ()))
 
         def finish(inputs: dict[str, Any]) -> Answer:
             """Decline when the passages do not cover the question; else compose the cited answer."""
-            passages, timings = inputs["retrieved"]
+            assert self.model is not None
+            scored: Scored = inputs["scored"]
+            view, passages, timings = scored.question, scored.passages, scored.timings
             t0 = time.perf_counter()
-            query = inputs["standalone_query"]
-            gap = coverage_gap(
-                inputs["key_question"],
-                passages,
-                required=inputs["required"],
-                topic=inputs["topic"],
-                common=self.common_words,
-            )
-            if gap:
-                answer = Answer(inputs["question"], query, passages=passages, abstained=True, reason=gap)
-            else:
-                answer = compose(
-                    inputs["question"],
-                    query,
-                    passages,
-                    DETAILED if detailed else BRIEF,
-                    focus=inputs["key_question"],
-                    required=inputs["required"],
-                )
-                if not answer.statements:
-                    answer = Answer(
-                        inputs["question"],
-                        query,
-                        passages=passages,
-                        abstained=True,
-                        reason="No sentence of the matching passages answers the question.",
-                    )
-                elif asks_for_dose(inputs["key_question"]) and not any(DOSE.search(s.text) for s in answer.statements):
-                    # Never let a dose question be answered by lines that give no dose.
-                    answer = Answer(
-                        inputs["question"],
-                        query,
-                        passages=passages,
-                        abstained=True,
-                        reason="The indexed sources mention this but give no dose for it.",
-                    )
-            timings["compose"] = (time.perf_counter() - t0) * 1000
+            answer = self.answer_from(inputs["question"], scored, detailed)
+            timings["compose"] = (time.perf_counter() - t0) * 1000 + timings.pop("score", 0.0)
             if self.llm is not None and not answer.abstained:
                 t1 = time.perf_counter()
-                answer = written_by_llm(self.llm, inputs, passages, answer)
+                answer = written_by_llm(self.llm, inputs["question"], scored, self.model, answer)
                 timings["llm"] = (time.perf_counter() - t1) * 1000
             timings["retrieve"] = sum(timings.get(k, 0.0) for k in ("embed", "dense", "lexical", "fuse"))
             timings["answer"] = timings["compose"] + timings.get("llm", 0.0)
             answer.timings_ms = timings
+            answer.standalone_query = view.context
+            answer.passages = passages
+            answer.trace = scored
             return answer
 
-        return RunnablePassthrough.assign(retrieved=RunnableLambda(retrieve)) | RunnableLambda(finish)
+        return RunnablePassthrough.assign(scored=RunnableLambda(retrieve)) | RunnableLambda(finish)
+
+    def answer_from(self, question: str, scored: Scored, detailed: bool) -> Answer:
+        """The extractive answer, or the decline, for a scored turn."""
+        assert self.model is not None
+        view = scored.question
+        query = view.context
+
+        def declined(reason: str, probability: float = 0.0) -> Answer:
+            answer = Answer(question, query, abstained=True, reason=reason)
+            answer.confidence = probability
+            return answer
+
+        gap = factual_gap(view, scored.passages, bool(topic_words(view.context)))
+        scored.fact_gap = gap
+        if gap:
+            return declined(gap)
+        if view.dose_wanted and scored.evidence.absent_names:
+            # A dose question naming something no source mentions (a drug the corpus lacks) would be answered
+            # with another drug's dose: never.
+            name = scored.evidence.absent_names[0]
+            return declined(f"The indexed sources give no dose for '{name}': no source mentions it.")
+        decision = decide(scored.evidence, self.model)
+        if not decision.answer:
+            return declined(decision.reason, decision.probability)
+        chosen = select(scored.pool, scored.probabilities, self.model, DETAILED if detailed else BRIEF)
+        if not chosen:
+            return declined("No sentence of the matching passages answers the question.", decision.probability)
+        if view.dose_wanted and not any(DOSE.search(c.text) for c, _ in chosen):
+            # Never let a dose question be answered by lines that give no dose.
+            return declined("The indexed sources mention this but give no dose for it.", decision.probability)
+        answer = compose(question, query, scored.passages, chosen)
+        answer.confidence = decision.probability
+        return answer
+
+    def old_evidence(self, answer: Answer) -> str:
+        """The notice naming cited evidence older than ``max_evidence_age`` years ('' when none or no limit)."""
+        if self.max_evidence_age is None or not answer.citations:
+            return ""
+        year = time.gmtime(self.clock()).tm_year
+        old = [
+            f"[{c.number}] {c.evidence_year}"
+            for c in answer.citations
+            if c.evidence_year is not None and year - c.evidence_year > self.max_evidence_age
+        ]
+        if not old:
+            return ""
+        return f"Evidence older than {self.max_evidence_age} years: {', '.join(old)}; check for newer guidance."
 
     def ask(self, question: str, conversation: Conversation | None = None, *, detailed: bool = False) -> Answer:
         """Answer one turn; the turn is added to ``conversation`` (when given) for the next one."""
@@ -165,37 +279,39 @@ class Assistant:
         reply = small_talk_reply(text)
         if reply is not None:
             return Answer(question, "", notice=reply)
-        turn = rewrite(text, conversation)
+        lexicon = self.vocabulary()
+        salience = lexicon.salience if lexicon is not None else None
+        turn = rewrite(text, conversation, salience)
         last = conversation.last
         notices = [notice] if notice else []
         if self.llm is not None and last is not None:
             turn, problem = rewrite_with_llm(self.llm, text, conversation, turn)
             if problem:
                 notices.append(problem)
-        answer: Answer = self.chain(detailed).invoke(
-            {
-                "question": question,
-                "standalone_query": turn.query,
-                "key_question": turn.key_question,
-                "required": list(turn.required),
-                "topic": turn.topic if turn.rewritten else "",
-                "variants": turn.variants,
-            }
-        )
+        variant = lexicon.variant if lexicon is not None else None
+        view = QuestionView.of(turn.key_question, context=turn.query, required=turn.required, variant=variant)
+        answer: Answer = self.chain(detailed).invoke({"question": question, "view": view, "variants": turn.variants})
+        old = self.old_evidence(answer)
+        if old:
+            notices.append(old)
         answer.notice = " ".join([*notices, answer.notice] if answer.notice else notices)
         answer.key_question = turn.key_question
         answer.query_variants = turn.variants
-        lead_text = answer.statements[0].text if answer.statements else ""
+        said = frozenset(terms(text) | terms(" ".join(s.text for s in answer.statements)))
         if answer.abstained:
             # A declined turn leaves the conversation's topic and focus as they were.
             if last is not None:
-                conversation.turns.append(Turn(text, turn.query, last.topic, last.focus, last.answer, last.topic_parts))
+                conversation.turns.append(
+                    Turn(text, turn.query, last.topic, last.focus, last.answer, last.topic_parts, last.said)
+                )
             else:
                 conversation.turns.append(Turn(text, turn.query, turn.topic, None, "", turn.topic_parts))
         else:
             lead = answer.statements[0].text
-            focus = answer_focus(lead, turn.key_question, last.focus if last is not None else None)
-            conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead_text, turn.topic_parts))
+            focus = recommendation_id(answer.statements[0].heading) or answer_focus(
+                lead, turn.key_question, last.focus if last is not None else None, salience
+            )
+            conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead, turn.topic_parts, said))
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 
@@ -210,6 +326,8 @@ def open_assistant(settings: Settings, progress: Callable[[str], None] | None = 
         summary = index_corpus(settings, say)
         for skipped in summary.skipped:
             say(f"skipped {skipped.path}: {skipped.reason}")
+        for warning in summary.warnings:
+            say(f"warning {warning.path}: {warning.reason}")
         say(summary.line())
     return Assistant.from_settings(settings)
 
@@ -217,15 +335,15 @@ def open_assistant(settings: Settings, progress: Callable[[str], None] | None = 
 LLM_SOURCES = 12
 
 
-def written_by_llm(llm: LLMWriter, inputs: dict[str, Any], passages: list[Passage], extractive: Answer) -> Answer:
+def written_by_llm(llm: LLMWriter, question: str, scored: Scored, model: AnswerModel, extractive: Answer) -> Answer:
     """The model's answer from numbered source statements, verified; the extractive one on any failure."""
-    question = inputs["key_question"]
-    chosen = select(inputs["standalone_query"], passages, LLM_SOURCES, question, inputs["required"])
+    view, passages = scored.question, scored.passages
+    chosen = select(scored.pool, scored.probabilities, model, LLM_SOURCES)
     if not chosen:
         return extractive
     sources = [(f"{c.passage.chunk.article_title} › {c.heading or 'Summary'}", c.text) for c, _ in chosen]
     try:
-        reply = llm.answer(question, sources)
+        reply = llm.answer(view.text, sources)
     except Exception as exc:  # timeouts, connection and provider errors alike: serve the checked answer
         extractive.notice = f"The language model did not answer ({type(exc).__name__}); this answer is extractive."
         return extractive
@@ -252,7 +370,7 @@ def written_by_llm(llm: LLMWriter, inputs: dict[str, Any], passages: list[Passag
                 numbers[source] = len(numbers) + 1
                 cand = chosen[source - 1][0]
                 chunk = cand.passage.chunk
-                marker = cand.block.markers[0] if cand.block.markers else None
+                marker = cand.markers[0] if cand.markers else None
                 reference = source_reference(cand.passage, marker)
                 citations.append(
                     Citation(
@@ -267,6 +385,9 @@ def written_by_llm(llm: LLMWriter, inputs: dict[str, Any], passages: list[Passag
                         chunk.text,
                         chunk.url,
                         marker,
+                        cand.page,
+                        cand.page_label,
+                        chunk.updated,
                     )
                 )
             cited.append(numbers[source])
@@ -279,6 +400,8 @@ def written_by_llm(llm: LLMWriter, inputs: dict[str, Any], passages: list[Passag
                 first.heading if first else "",
                 sentence.supported,
                 sentence.issues,
+                first.page if first else None,
+                first.page_label if first else None,
             )
         )
     notes = []

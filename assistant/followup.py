@@ -2,17 +2,24 @@
 
 Offline rules, no LLM:
 
-- A question is a follow-up when it points back ("it", "that drug", "they"), opens like a continuation
-  ("And ...", "What about ...", "Any ..."), or names no topic of its own (only words such as "titrate",
-  "dose", "monitor"). Otherwise it is a new topic and inherits nothing.
+- A question is a follow-up when it points back ("it", "that drug", "they", or "she" and "him" for the
+  patient), opens like a continuation ("And ...", "What about ...", "Any ..."), names at most one topic
+  word of its own ("Labs?", "Referral criteria?", "Gabapentin dosing?"), or names mostly words that the
+  conversation already used (its questions or the statements of its answers). A question that names a
+  topic of its own, half or more of it in words the conversation never used, is a new topic and inherits
+  nothing.
 - A follow-up's pointer ("it") is replaced by the focus of the last answer (the drug or thing its lead
   statement is about, e.g. "Baclofen"), and the topic of the conversation ("muscle cramps multiple
   sclerosis") is added when the question does not already name it.
+- The topic keeps the conversation's salient words: with a ``salience`` (``Lexicon.salience``), words the
+  corpus uses, the rarer the more, and names; not everyday words ("night", "gets") or shorthand the corpus
+  cannot match, which would only blur the search.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.vocabulary import ACTION_TERMS
@@ -26,6 +33,9 @@ _STRONG_POINTERS = re.compile(
     re.IGNORECASE,
 )
 _WEAK_POINTERS = re.compile(r"\b(this|that|these|those|the same)\b", re.IGNORECASE)
+# The patient of the conversation: "she", "him". A question about them continues the conversation, and
+# the pronoun is not replaced (it does not stand for the drug).
+_PATIENT_POINTERS = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _SUBJECT_POINTER = re.compile(
     r"\b(the drug|the medication|the medicine|this drug|that drug|this medication|that medication|it)\b",
     re.IGNORECASE,
@@ -42,11 +52,21 @@ _BYE = re.compile(r"^\s*(bye|goodbye|see you)\b[\s!.,]*$", re.IGNORECASE)
 
 # The topic a conversation carries: the newest words first, so an old detour fades out.
 MAX_TOPIC_WORDS = 6
+# A word below this salience does not carry the topic on.
+MIN_SALIENCE = 0.2
+
+# How much a word says about what a conversation is about, 0 to 1 (``salience.Lexicon.salience``).
+Salience = Callable[[str], float]
+
+
+def _flat(word: str) -> float:
+    return 0.5
 
 
 @dataclass(frozen=True)
 class Turn:
-    """What a later turn needs of an earlier one."""
+    """What a later turn needs of an earlier one. ``answer`` is its lead statement; ``said`` all the words
+    of its question and answer, for telling whether a later question picks up what was said."""
 
     question: str
     standalone_query: str
@@ -54,6 +74,7 @@ class Turn:
     focus: str | None = None
     answer: str = ""
     topic_parts: tuple[str, ...] = ()
+    said: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -82,8 +103,11 @@ def topic_words(text: str) -> list[str]:
     """The words of ``text`` that name a topic (not stopwords, not question or action words), in order."""
     out: list[str] = []
     seen: set[str] = set()
-    for word in words(text):
-        if "-" in word and word not in text.lower():
+    tokens = words(text)
+    # The parts of a hyphenated word ("non", "drug" of "non-drug") are the same topic as the word itself.
+    parts_of = {p for w in tokens if "-" in w for p in w.split("-")}
+    for word in tokens:
+        if ("-" in word and word not in text.lower()) or ("-" not in word and word in parts_of):
             continue
         s = stem(word)
         if word in STOPWORDS or word.isdigit() or len(word) < 2 or s in ACTION_TERMS or s in seen:
@@ -96,14 +120,32 @@ def topic_words(text: str) -> list[str]:
     return out
 
 
-def is_followup(question: str) -> bool:
+def _points_back(pattern: re.Pattern[str], question: str) -> re.Match[str] | None:
+    """The first pointer of ``pattern`` that points back at the conversation: one that comes after two topic
+    words of the question's own ("an acute calf cramp, how do I relieve it") points at them instead."""
+    for match in pattern.finditer(question):
+        if len(topic_words(question[: match.start()])) < 2:
+            return match
+    return None
+
+
+def is_followup(question: str, conversation: Conversation | None = None) -> bool:
     """True when the question leans on the conversation (see the module docstring)."""
     own = topic_words(question)
-    if _STRONG_POINTERS.search(question) or _CONTINUATIONS.match(question):
+    if (
+        _points_back(_STRONG_POINTERS, question)
+        or _CONTINUATIONS.match(question)
+        or _points_back(_PATIENT_POINTERS, question)
+    ):
         return True
     if len(own) < 2 and (_WEAK_POINTERS.search(question) or _SHORT_OPENERS.match(question)):
         return True
-    return not own
+    if conversation is None or conversation.last is None:
+        return not own
+    if len(own) <= 1:
+        return True
+    said = frozenset().union(*(t.said for t in conversation.turns[-2:]))
+    return sum(1 for w in own if stem(w) in said) * 2 > len(own)
 
 
 @dataclass(frozen=True)
@@ -127,26 +169,35 @@ class Rewrite:
     topic_parts: tuple[str, ...] = ()
 
 
-def rewrite(question: str, conversation: Conversation) -> Rewrite:
+def salient_words(text: str, salience: Salience | None = None) -> list[str]:
+    """The topic words of ``text`` that carry its topic (salience at least MIN_SALIENCE), in order."""
+    weigh = salience or _flat
+    return [w for w in topic_words(text) if weigh(w) >= MIN_SALIENCE]
+
+
+def rewrite(question: str, conversation: Conversation, salience: Salience | None = None) -> Rewrite:
     """The standalone form of ``question`` given the turns before it."""
     question = question.strip()
     last = conversation.last
     own = topic_words(question)
-    if last is None or not is_followup(question):
-        return Rewrite(question, question, " ".join(own), topic_parts=topic_parts(question))
+    if last is None or not is_followup(question, conversation):
+        topic = " ".join(salient_words(question, salience)[:MAX_TOPIC_WORDS])
+        return Rewrite(question, question, topic, topic_parts=topic_parts(question))
     stem_of_question, added_focus = question.rstrip(), ""
     required: tuple[str, ...] = ()
-    if last.focus and _SUBJECT_POINTER.search(question):
-        stem_of_question = _SUBJECT_POINTER.sub(last.focus, stem_of_question, count=1)
+    pointer = _points_back(_SUBJECT_POINTER, question)
+    if last.focus and pointer:
+        stem_of_question = stem_of_question[: pointer.start()] + last.focus + stem_of_question[pointer.end() :]
         required = (last.focus,)
-    elif last.focus and not own:
+    elif last.focus and (not own or (len(own) <= 1 and _WEAK_POINTERS.search(question))):
+        # "Dose?", or "How strong is that recommendation?": about what the last answer was about.
         added_focus, required = last.focus, (last.focus,)
     key_question = f"{stem_of_question} ({added_focus})" if added_focus else stem_of_question
     have = terms(key_question)
     inherited = " ".join(w for w in last.topic.split() if stem(w) not in have)
     bracket = "; ".join(part for part in (added_focus, inherited) if part)
     query = f"{stem_of_question} ({bracket})" if bracket else stem_of_question
-    topic = " ".join(list(dict.fromkeys([*own, *last.topic.split()]))[:MAX_TOPIC_WORDS])
+    topic = " ".join(list(dict.fromkeys([*salient_words(question, salience), *last.topic.split()]))[:MAX_TOPIC_WORDS])
     parts = last.topic_parts
     variants = (
         tuple(f"{key_question.rstrip()} {part}" for part in parts if not terms(part) <= have) if len(parts) > 1 else ()
@@ -217,13 +268,17 @@ def _lead_subject(lead: str) -> str | None:
     return None
 
 
-def answer_focus(lead: str | None, question: str, previous: str | None = None) -> str | None:
+def answer_focus(
+    lead: str | None, question: str, previous: str | None = None, salience: Salience | None = None
+) -> str | None:
     """What 'it' means in the next turn, given the lead statement of the answer to ``question``.
 
     When the answer's lead statement is about something the question did not name ('Baclofen is the
     first-line treatment ...' for a question about cramps in MS), that thing. Otherwise the ``previous``
     focus when the question was about it ("How is Walker-Warburg syndrome treated?"), else what the
-    question itself named ('Koolen-de Vries syndrome', 'muscle cramps in multiple sclerosis').
+    question itself named: its topic phrase when short ('Koolen-de Vries syndrome'), else the lead's
+    subject, else its most salient word ('baclofen' in "starting dose of baclofen for spasms in ms, and how
+    fast to titrate?").
     """
     if not lead:
         return previous
@@ -232,4 +287,32 @@ def answer_focus(lead: str | None, question: str, previous: str | None = None) -
         return subject
     if previous and terms(previous) <= terms(question):
         return previous
-    return topic_phrase(question) or subject
+    phrase = topic_phrase(question)
+    if phrase and len(phrase.split()) <= 4:
+        return phrase
+    if subject:
+        return subject
+    words = salient_words(question, salience)
+    if words:
+        weigh = salience or _flat
+        said = terms(lead)
+        # An initialism ("ms") names a condition more often than the thing "it" will stand for.
+        return max(words, key=lambda w: (len(w) >= 4, stem(w) in said, weigh(w), -words.index(w)))
+    return previous
+    subject = _lead_subject(lead)
+    if subject and not terms(subject) <= terms(question):
+        return subject
+    if previous and terms(previous) <= terms(question):
+        return previous
+    if subject:
+        return subject
+    words = salient_words(question, salience)
+    phrase = topic_phrase(question)
+    if phrase and len(phrase.split()) <= 4 and all(w in words for w in topic_words(phrase)):
+        return phrase
+    if words:
+        weigh = salience or _flat
+        said = terms(lead)
+        # An initialism ("ms") names a condition more often than the thing "it" will stand for.
+        return max(words, key=lambda w: (len(w) >= 4, stem(w) in said, weigh(w), -words.index(w)))
+    return previous

@@ -7,15 +7,17 @@ passages with their scores and the time each stage took.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.types import Passage
+from index.embeddings import embed_matrix
 
 RRF_K = 60
 
@@ -52,6 +54,22 @@ def one_version_per_article(
     ]
 
 
+# How many of a retrieved guideline's recommendations are added to its passages (see _recommendations).
+RECOMMENDATIONS = 2
+
+
+def _recommendation_closeness(chunk: Any, chunk_vector: Any, query_vector: Any) -> float:
+    """How close the question is to the chunk's closest recommendation (by its unit's vector; by the chunk's
+    for a chunk stored without unit vectors)."""
+    units = chunk.units
+    if chunk.unit_vectors is None or len(units) != len(chunk.unit_vectors):
+        return float(np.dot(chunk_vector, query_vector))
+    rows = [i for i, u in enumerate(units) if chunk.blocks[u.block_index].kind == "recommendation"]
+    if not rows:
+        return float(np.dot(chunk_vector, query_vector))
+    return float(np.max(chunk.unit_vectors[rows] @ np.asarray(query_vector, dtype=np.float32)))
+
+
 class HybridRetriever(BaseRetriever):
     """Top ``k`` passages for a query from dense and lexical search over the same chunks."""
 
@@ -65,20 +83,30 @@ class HybridRetriever(BaseRetriever):
     exclude: frozenset[str] = frozenset()
 
     def search(
-        self, query: str, k: int | None = None, focus: str | None = None, variants: Sequence[str] = ()
+        self,
+        query: str,
+        k: int | None = None,
+        focus: str | None = None,
+        variants: Sequence[str] = (),
+        vectors: Mapping[str, Any] | None = None,
     ) -> tuple[list[Passage], dict[str, float]]:
         """Passages best first, and the milliseconds spent embedding, in dense and lexical search, fusing.
 
         With ``focus`` (a follow-up's own question, ``query`` being it plus the conversation's topic),
         both are searched and all four rankings fused, so the topic cannot drown what was asked.
+        ``vectors`` holds query vectors already computed (text -> vector); the rest are embedded here.
         """
         k = k or self.k
         queries = list(dict.fromkeys([query, *([focus] if focus else []), *variants]))
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        vectors = [self.embeddings.embed_query(q) for q in queries]
+        known = dict(vectors or {})
+        todo = [q for q in queries if q not in known]
+        if todo:
+            known.update(zip(todo, embed_matrix(self.embeddings, todo), strict=True))
+        query_vectors = [known[q] for q in queries]
         t1 = time.perf_counter()
-        dense_runs = [self.store.query(v, self.depth, self.exclude) for v in vectors]
+        dense_runs = [self.store.query(v, self.depth, self.exclude) for v in query_vectors]
         t2 = time.perf_counter()
         lexical_runs = [
             self.lexical.search(q, self.depth, self.exclude) if self.lexical is not None else [] for q in queries
@@ -101,6 +129,7 @@ class HybridRetriever(BaseRetriever):
             lexical_scores[cid] = max(s, lexical_scores.get(cid, s))
         fused = [(cid, score) for cid, score in fused if cid in chunks]
         fused = one_version_per_article(fused, chunks, self.store)[:k]
+        stored = self.store.vectors([cid for cid, _ in fused])
         passages = [
             Passage(
                 chunk=chunks[cid],
@@ -108,12 +137,39 @@ class HybridRetriever(BaseRetriever):
                 rank=rank,
                 dense_score=dense_scores.get(cid),
                 lexical_score=lexical_scores.get(cid),
+                vector=stored.get(cid),
             )
             for rank, (cid, score) in enumerate(fused, start=1)
         ]
+        passages += self._recommendations(passages, query_vectors[0])
         t4 = time.perf_counter()
         timings.update(embed=(t1 - t0) * 1000, dense=(t2 - t1) * 1000, lexical=(t3 - t2) * 1000, fuse=(t4 - t3) * 1000)
         return passages, timings
+
+    def _recommendations(self, passages: list[Passage], vector: Any) -> list[Passage]:
+        """The graded recommendations of the guidelines among ``passages`` that are closest to the question
+        (at most RECOMMENDATIONS), as further passages ranked after them.
+
+        A guideline states what to do in its recommendations, and argues it over many pages: a question
+        ("should I reach for an opioid?") often finds the argument first. The statement model then decides,
+        as for any passage, whether the recommendation answers the question.
+        """
+        if not passages or not hasattr(self.store, "recommendation_chunks"):
+            return []
+        have = {p.chunk.id for p in passages}
+        articles = {p.chunk.article_id for p in passages} - set(self.exclude)
+        found = [(c, v) for c, v in self.store.recommendation_chunks(articles) if c.id not in have]
+        if not found:
+            return []
+        fused = [(c.id, 0.0) for c, _ in found]
+        kept = {cid for cid, _ in one_version_per_article(fused, {c.id: c for c, _ in found}, self.store)}
+        scored = [(_recommendation_closeness(c, v, vector), c, v) for c, v in found if c.id in kept]
+        closeness = sorted(scored, key=lambda x: -x[0])[:RECOMMENDATIONS]
+        floor = min(p.score for p in passages)
+        return [
+            Passage(chunk=c, score=floor, rank=len(passages) + i, dense_score=sim, vector=v)
+            for i, (sim, c, v) in enumerate(closeness, start=1)
+        ]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         passages, timings = self.search(query)

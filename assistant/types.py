@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from corpus.types import Reference
 from index.store import StoredChunk
@@ -17,6 +18,8 @@ class Passage:
     rank: int
     dense_score: float | None = None
     lexical_score: float | None = None
+    # The chunk's stored embedding (title, headings and text), for scoring its statements' section.
+    vector: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,20 @@ class Citation:
     passage: str
     url: str | None = None
     marker: int | None = None
+    page: int | None = None  # the physical page (from 1) where the first quoted statement begins, in a PDF
+    page_label: str | None = None  # that page's printed label
+    source_date: str | None = None  # the article's own date (a guideline's publication date)
+
+    @property
+    def evidence_year(self) -> int | None:
+        """The year of the evidence cited: the reference entry's year, else the article's own date's year."""
+        import re
+
+        for text in ((self.reference.year if self.reference else None), self.source_date):
+            match = re.search(r"\b(19|20)\d{2}\b", text or "")
+            if match:
+                return int(match.group(0))
+        return None
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,8 @@ class Statement:
     heading: str = ""
     supported: bool = True
     issues: tuple[str, ...] = ()
+    page: int | None = None
+    page_label: str | None = None
 
 
 @dataclass
@@ -73,6 +92,10 @@ class Answer:
     engine: str = "extractive"
     key_question: str = ""
     query_variants: tuple[str, ...] = ()
+    # The answerable model's probability that the sources cover the question (0 for a fact-check decline).
+    confidence: float = 0.0
+    # What the engine scored for this turn (assistant.engine.Scored), for evaluations; never rendered.
+    trace: Any = field(default=None, repr=False, compare=False)
 
     @property
     def unsupported(self) -> int:

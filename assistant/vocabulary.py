@@ -1,13 +1,13 @@
-"""Small, explicit word lists the offline rules use: question words that name no topic, and synonyms.
+"""The few fixed word patterns the engine uses: question words that name no topic, and what a dose looks like.
 
-Kept short on purpose: each entry is a pair a clinician uses interchangeably, checked against the
-seed articles' wording ("titrate" is written "increase weekly by", "maximum" as "max").
+Everything that decides relevance, coverage and declines is scored by meaning and fitted on data
+(``features.py``, ``model.py``); these only tell a question's frame ("what is the dose of ...") from its topic,
+and a dose ("10 mg/day") from other numbers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from corpus.text import stem
 
@@ -26,56 +26,23 @@ _ACTION_WORDS = """treat treatment treatments manage management option options t
     read change changes""".split()
 ACTION_TERMS = frozenset(stem(w) for w in _ACTION_WORDS)
 
-# Question words too common to show that a statement answers the question.
-FILLER_TERMS = frozenset(
-    stem(w)
-    for w in """patient patients use used do does should can need needed give help tell explain mean good bad okay
-    ok usual usually typical typically more other about else next work works recommend recommended best way
-    ways""".split()
+# A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%", "20–30 MME/day").
+DOSE = re.compile(
+    r"\d(?:[\d.,–-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|mEq|MME|%)(?![A-Za-z])", re.IGNORECASE
 )
-
-# Units and counts: never what an answer is about.
-UNIT_TERMS = frozenset(
-    stem(w)
-    for w in """mg g mcg ml kg mmol day days daily week weeks weekly month months hour hours times dose doses""".split()
+_DOSE_WORD = r"(?:doses?|dosages?|dosing)"
+# A question that asks for an amount: "how much", "how many units", a dose word as what is asked for ("what
+# starting dose", "the gabapentin dose?", "dose of baclofen", "dosing?"), or "mg". Not a dose word that only
+# names what is acted on ("What should I check before increasing the dose?").
+_DOSE_QUESTION = re.compile(
+    rf"\bhow much\b|\bhow many (?:mg|milligrams|units|tablets|pills)\b|\bmg\b"
+    rf"|\b(?:what|which|usual|starting|start|initial|max|maximum|typical|recommended|right|correct|safe|daily"
+    rf"|loading|maintenance|target|best)\s+(?:\S+\s+){{0,3}}?{_DOSE_WORD}\b"
+    rf"|\b{_DOSE_WORD}\s+(?:of|for|in|range|schedule|regimen|adjust\w*)\b"
+    rf"|^\W*(?:\S+\s+){{0,3}}?{_DOSE_WORD}\W*$"
+    rf"|\b(?:how|when)\s+(?:do|should|would|to)\s+(?:i|we|you\s+)?\s*dose\b",
+    re.IGNORECASE,
 )
-
-_SYNONYMS = [
-    ("titrate", "increase", "increasing", "escalate"),
-    ("maximum", "max", "highest", "ceiling"),
-    ("monitor", "monitoring", "assess", "check"),
-    ("dose", "dosing", "dosage", "mg"),
-    ("side", "adverse"),
-    ("stop", "discontinue", "discontinuation", "withdraw", "withdrawal"),
-    ("refer", "referral", "specialist"),
-    ("kidney", "renal"),
-    ("liver", "hepatic", "cirrhosis"),
-    ("elderly", "older", "geriatric"),
-    ("child", "children", "pediatric", "paediatric"),
-]
-SYNONYMS: dict[str, frozenset[str]] = {}
-for _group in _SYNONYMS:
-    _stems = frozenset(stem(w) for w in _group)
-    for _word in _group:
-        SYNONYMS[stem(_word)] = _stems
-
-
-def alternatives(term: str) -> frozenset[str]:
-    """The stemmed term and its listed synonyms."""
-    return SYNONYMS.get(term, frozenset((term,)))
-
-
-def expand(term_set: Iterable[str]) -> set[str]:
-    """The stemmed terms with their listed synonyms added."""
-    out = set(term_set)
-    for term in list(out):
-        out |= SYNONYMS.get(term, frozenset())
-    return out
-
-
-# A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%").
-DOSE = re.compile(r"\d(?:[\d.,-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|%)(?![A-Za-z])", re.IGNORECASE)
-_DOSE_QUESTION = re.compile(r"\b(dose|doses|dosing|dosage|how much|how many (mg|milligrams)|mg)\b", re.IGNORECASE)
 
 
 def asks_for_dose(question: str) -> bool:

@@ -9,12 +9,15 @@ from pathlib import Path
 
 from corpus.html_reader import read_html_article
 from corpus.markdown_reader import read_markdown_article
+from corpus.pdf_reader import read_pdf_article
 from corpus.text import MAX_FILE_BYTES
 from corpus.text_reader import read_text_article
 from corpus.types import Article, ReadError
 
-# Bump when a reader changes what it returns, so that every article is read and indexed again.
+# Bump when a reader changes what it returns, so that every article is read and indexed again; a reader
+# with its own entry in READER_VERSIONS is bumped there, and only its files are read again.
 READER_VERSION = "1"
+READER_VERSIONS = {".pdf": "1"}
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "articles"
 
@@ -25,7 +28,10 @@ READERS: dict[str, Reader] = {
     ".markdown": read_markdown_article,
     ".html": read_html_article,
     ".htm": read_html_article,
+    ".pdf": read_pdf_article,
 }
+# Guidelines come as long PDFs (a 300-page one with figures is tens of megabytes): they may be larger.
+MAX_PDF_BYTES = 200 * 1024 * 1024
 # Files that sit beside articles in corpus folders and are not articles.
 _NOT_ARTICLES = {"readme.md", "readme.txt", "license", "license.txt", "license.md", "notice", "notice.txt"}
 
@@ -47,9 +53,11 @@ class Skipped:
     reason: str
 
 
-def content_hash(data: bytes) -> str:
-    """The hash that identifies one version of one article as the current readers see it."""
-    return hashlib.sha256(READER_VERSION.encode() + b"\0" + data).hexdigest()[:16]
+def content_hash(data: bytes, suffix: str = "") -> str:
+    """The hash that identifies one version of one article (a file ending in ``suffix``) as the current
+    readers see it."""
+    version = READER_VERSIONS.get(suffix.lower(), READER_VERSION)
+    return hashlib.sha256(version.encode() + b"\0" + data).hexdigest()[:16]
 
 
 def discover(folders: Iterable[Path]) -> tuple[list[tuple[str, Path]], list[Skipped]]:
@@ -85,10 +93,11 @@ def discover(folders: Iterable[Path]) -> tuple[list[tuple[str, Path]], list[Skip
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or ReadError with a one-line reason (an oversized file is not read at all)."""
+    limit = MAX_PDF_BYTES if path.suffix.lower() == ".pdf" else MAX_FILE_BYTES
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ReadError(f"file too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+        if size > limit:
+            raise ReadError(f"file too large ({size // (1024 * 1024)} MB; limit {limit // (1024 * 1024)} MB)")
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise ReadError("file vanished before it could be read") from exc

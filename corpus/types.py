@@ -24,18 +24,49 @@ class Reference:
 
 @dataclass(frozen=True)
 class Block:
-    """One paragraph, bullet or numbered step of a section, in the source's own words.
+    """One paragraph, bullet, numbered step, recommendation or table row of a section, in the source's words.
 
-    ``text`` has the inline citation markers removed (they are in ``markers``) and nothing else changed.
-    ``depth`` is the list nesting (0 for a paragraph). ``context`` holds the list items this one is nested
-    under ("Dosing protocol:"), so a bullet such as "Start at 10 mg/day" keeps what it is about.
+    ``text`` has the inline citation markers removed (they are in ``markers``) and nothing else changed, except
+    in a PDF, whose text keeps them as printed ("(36)") so that a quote is found by searching the PDF; there
+    ``marker_spans`` says where each marker stands ((offset in ``text``, marker number) pairs), so that each
+    sentence cites its own markers. ``depth`` is the list nesting (0 for a paragraph). ``context`` holds the
+    list items this one is nested under ("Dosing protocol:"), so a bullet such as "Start at 10 mg/day" keeps
+    what it is about. ``pages`` maps offsets in ``text`` to the page they begin on: (offset, physical page
+    counted from 1, the page's printed label), empty for sources without pages.
     """
 
     text: str
-    kind: str = "paragraph"  # "paragraph" | "bullet" | "step"
+    kind: str = "paragraph"  # "paragraph" | "bullet" | "step" | "recommendation" | "row" | "header"
     depth: int = 0
     markers: tuple[int, ...] = ()
     context: tuple[str, ...] = ()
+    pages: tuple[tuple[int, int, str], ...] = ()
+    marker_spans: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> tuple[int, str] | None:
+        """(physical page, printed label) of the character at ``offset``, or None for a source without pages."""
+        found = None
+        for start, page, label in self.pages:
+            if start > offset:
+                break
+            found = (page, label)
+        return found
+
+    def markers_between(self, start: int, end: int) -> tuple[int, ...]:
+        """The markers a span of the text carries: by position where the block knows them, else all of them."""
+        if not self.marker_spans:
+            return self.markers
+        return tuple(dict.fromkeys(m for at, m in self.marker_spans if start <= at < end))
+
+    def slice(self, start: int, end: int) -> Block:
+        """The block cut to ``text[start:end]``, its page and marker positions moved with it."""
+        pages = [(max(0, at - start), page, label) for at, page, label in self.pages if at < end]
+        # Keep only the last page that begins at or before the cut: it is where the slice starts.
+        kept = [p for p in pages if p[0] > 0]
+        first = [p for p in pages if p[0] == 0][-1:]
+        spans = tuple((at - start, m) for at, m in self.marker_spans if start <= at < end)
+        markers = tuple(dict.fromkeys(m for _, m in spans)) if self.marker_spans else self.markers
+        return Block(self.text[start:end], self.kind, self.depth, markers, self.context, (*first, *kept), spans)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ One case per line::
                 "articles": ["cramps-and-numbness"],        # article ids that support the answer
                 "sections": ["Pharmacological Management for Cramps"],   # section labels ("" = lead text)
                 "references": ["Management of Muscle Cramps in Dialysis Patients"],   # optional
+                "pages": [13, 19],                          # optional: PDF pages that state the answer
                 "answer": "gold answer text",
                 "standalone": "the same question asked without the conversation"},  # optional
                ...],
@@ -19,8 +20,9 @@ A turn with ``"answerable": false`` must be declined; it needs no facts, article
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +44,7 @@ class GoldTurn:
     references: tuple[str, ...] = ()
     answer: str = ""
     standalone: str | None = None
+    pages: tuple[int, ...] = ()  # physical pages (from 1) of a PDF source that state the answer
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def _turn(raw: dict, where: str) -> GoldTurn:
         references=tuple(raw.get("references") or ()),
         answer=str(raw.get("answer") or ""),
         standalone=raw.get("standalone"),
+        pages=tuple(int(p) for p in raw.get("pages") or ()),
     )
 
 
@@ -133,9 +137,28 @@ def case_json(case: GoldCase) -> dict:
             )
             if t.references:
                 turn["references"] = list(t.references)
+            if t.pages:
+                turn["pages"] = list(t.pages)
         if t.standalone:
             turn["standalone"] = t.standalone
         out["turns"].append(turn)
     if case.held_out:
         out["held_out"] = sorted(case.held_out)
     return out
+
+
+SPLITS = ("all", "fit", "report")
+
+
+def split_of(case_id: str, seed: int = 1, fit_share: float = 0.5) -> str:
+    """'fit' or 'report': a case's part of its gold set, from a seeded hash of its id (stable across runs,
+    independent of the file's order)."""
+    digest = hashlib.sha256(f"{seed}:{case_id}".encode()).digest()
+    return "fit" if int.from_bytes(digest[:8], "big") / 2**64 < fit_share else "report"
+
+
+def in_split(cases: Sequence[GoldCase], split: str, seed: int = 1, fit_share: float = 0.5) -> list[GoldCase]:
+    """The cases of one part ('fit' or 'report'), or all of them ('all')."""
+    if split == "all":
+        return list(cases)
+    return [c for c in cases if split_of(c.id, seed, fit_share) == split]

@@ -11,14 +11,19 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from evals.runner import ANSWER_METRICS, KS, TurnResult
+from evals.runner import ANSWER_METRICS, ANSWERABLE_METRICS, KS, TurnResult
 
 DEFINITIONS = {
     "article_recall@k": "share of answerable turns with a gold article among the first k distinct retrieved articles",
     "section_recall@k": "the same for (article, section) pairs: a gold section of a gold article among the first k",
     "article_mrr": "mean of 1/rank of the first gold article",
     "article_ndcg@10": "nDCG@10 over distinct retrieved articles, binary relevance",
-    "key_fact_recall": "share of a turn's key facts (any accepted form) found in the answer; mean over answered turns",
+    "key_fact_recall": "share of a turn's key facts (any accepted form) found in the answer; mean over every "
+    "answerable turn, a declined one scoring 0",
+    "key_fact_recall_answered": "the same, over answered turns only (never reported without the figure above)",
+    "gold_article_cited": "answerable turns whose answer cites a gold article / answerable turns (a decline is 0)",
+    "gold_article_cited_answered": "the same over answered turns",
+    "gold_page_cited": "answerable turns with gold pages whose answer cites a gold page of a gold PDF / those turns",
     "token_f1": "token F1 of the answer against the gold answer text",
     "rouge_l": "ROUGE-L F1 (longest common token subsequence) against the gold answer text",
     "citation_precision": "(statement, source) pairs whose statement is verbatim in the cited passage / all pairs",
@@ -39,6 +44,7 @@ ROWS = [
     "article_mrr",
     "article_ndcg@10",
     *[f"section_recall@{k}" for k in KS],
+    *ANSWERABLE_METRICS,
     *ANSWER_METRICS,
     "unsupported_numbers",
     "decline_recall",
@@ -154,7 +160,10 @@ def _plots(turns: Sequence[TurnResult], curves: dict[str, list[dict[str, float]]
 
     fig, ax = plt.subplots(figsize=(5, 3.6))
     for system, points in curves.items():
-        ax.plot([p["coverage"] for p in points], [p["risk"] for p in points], marker=".", label=system)
+        line = ax.plot([p["coverage"] for p in points], [p["risk"] for p in points], marker=".", label=system)
+        # The first point (no further threshold) is where the system answers as it stands.
+        ax.plot(points[0]["coverage"], points[0]["risk"], marker="*", markersize=13, color=line[0].get_color())
+    ax.set_title("coverage-risk (★ as it answers)")
     ax.set_xlabel("coverage (answerable turns answered)")
     ax.set_ylabel("risk (answered turns that are wrong)")
     ax.set_xlim(0, 1.02)

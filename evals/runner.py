@@ -18,6 +18,7 @@ from evals.metrics import (
     key_fact_recall,
     mean,
     ndcg_at_k,
+    normalize,
     percentile,
     recall_at_k,
     reciprocal_rank,
@@ -28,9 +29,12 @@ from evals.metrics import (
 from evals.systems import System, SystemTurn
 
 KS = (1, 3, 5, 10)
+# Scored on every answerable turn: a declined answerable turn scores 0.
+ANSWERABLE_METRICS = ("key_fact_recall", "gold_article_cited", "gold_page_cited")
 # Scored on answered turns only: a decline has no answer to score.
 ANSWER_METRICS = (
-    "key_fact_recall",
+    "key_fact_recall_answered",
+    "gold_article_cited_answered",
     "token_f1",
     "rouge_l",
     "citation_precision",
@@ -59,6 +63,8 @@ class TurnResult:
     missed: list[str]
     failures: list[str] = field(default_factory=list)
     standalone_scores: dict[str, float] | None = None
+    features: dict[str, Any] | None = None  # what `clinqa fit` learns from (clinqa turns only)
+    split: str = "all"  # the case's part of its gold set: fit, report, or all when not split
 
     @property
     def failed(self) -> bool:
@@ -80,11 +86,23 @@ def score_turn(gold: GoldTurn, said: SystemTurn) -> tuple[dict[str, float], list
     missed: list[str] = []
     unsupported: list[str] = []
     if said.abstained:
+        # A decline of an answerable question answers nothing: it scores 0, never "not counted".
+        if gold.key_facts:
+            scores["key_fact_recall"] = 0.0
+            missed = [" / ".join(f) for f in gold.key_facts]
+        scores["gold_article_cited"] = 0.0
+        if gold.pages:
+            scores["gold_page_cited"] = 0.0
         return scores, unsupported, missed
     text = said.answer_text
     if gold.key_facts:
-        scores["key_fact_recall"] = key_fact_recall(text, gold.key_facts)
+        scores["key_fact_recall"] = scores["key_fact_recall_answered"] = key_fact_recall(text, gold.key_facts)
         missed = [" / ".join(f) for f in gold.key_facts if key_fact_recall(text, [f]) == 0]
+    cited = 1.0 if any(s.article_id in gold.articles for s in said.sources) else 0.0
+    scores["gold_article_cited"] = scores["gold_article_cited_answered"] = cited
+    if gold.pages:
+        pages = {p for c in said.citations if c.get("article") in gold.articles for p in c.get("pages") or ()}
+        scores["gold_page_cited"] = 1.0 if pages & set(gold.pages) else 0.0
     if gold.answer:
         scores["token_f1"] = token_f1(text, gold.answer)
         scores["rouge_l"] = rouge_l(text, gold.answer)
@@ -124,7 +142,7 @@ def _failures(
     out = []
     if said.abstained:
         out.append(f"declined an answerable question ({said.reason})")
-    if missed:
+    if missed and not said.abstained:
         out.append("missed key facts: " + "; ".join(missed))
     if unsupported:
         out.append("numbers not in the cited source: " + ", ".join(unsupported))
@@ -133,12 +151,45 @@ def _failures(
     return out
 
 
+def feature_record(case: GoldCase, index: int, gold: GoldTurn, said: SystemTurn, split: str) -> dict[str, Any] | None:
+    """One turn's features with their gold labels: per candidate, the key facts it carries and whether it lies
+    in a gold section; per turn, whether it is answerable. None for a system without features."""
+    trace = said.trace
+    if trace is None:
+        return None
+    facts: list[list[int]] = []
+    in_gold: list[bool] = []
+    for c in trace["candidates"]:
+        text = normalize(c["text"])
+        facts.append([i for i, forms in enumerate(gold.key_facts) if any(normalize(f) in text for f in forms)])
+        in_gold.append(c["article"] in gold.articles and (not gold.sections or c["section"] in gold.sections))
+    return {
+        "case": case.id,
+        "set": case.set,
+        "kind": case.kind,
+        "split": split,
+        "turn": index + 1,
+        "question": gold.question,
+        "answerable": gold.answerable,
+        "key_facts": len(gold.key_facts),
+        "declined": said.abstained,
+        "fact_declined": trace["fact_declined"],
+        "turn_features": trace["turn_features"],
+        "candidate_features": trace["candidate_features"],
+        "facts": facts,
+        "in_gold": in_gold,
+        "eligible": trace["eligible"],
+        "candidates": [f"{c['article']} | {c['heading']} | {c['text']}" for c in trace["candidates"]],
+    }
+
+
 def run_cases(
     cases: Sequence[GoldCase],
     systems: Sequence[System],
     progress: Callable[[str], None] = lambda _: None,
+    split_of: Callable[[str], str] = lambda _: "all",
 ) -> list[TurnResult]:
-    """Every turn of every case through every system, scored."""
+    """Every turn of every case through every system, scored. ``split_of`` names a case's part of its set."""
     results: list[TurnResult] = []
     total = len(cases) * len(systems)
     done = 0
@@ -170,6 +221,8 @@ def run_cases(
                     missed,
                     _failures(case, gold, said, scores, unsupported, missed),
                 )
+                result.split = split_of(case.id)
+                result.features = feature_record(case, i, gold, said, result.split)
                 if i > 0 and gold.standalone and gold.answerable:
                     alone = system.ask(gold.standalone, system.new_conversation(case.held_out))
                     result.standalone_scores = score_turn(gold, alone)[0]
@@ -181,7 +234,9 @@ def run_cases(
 
 
 def coverage_risk(turns: Sequence[TurnResult], steps: int = 40) -> list[dict[str, float]]:
-    """Coverage and risk as the confidence threshold rises (answers below it count as declined).
+    """Coverage and risk as the confidence threshold rises (answers below it count as declined); the first
+    point (threshold 0) is the system as it answers. clinqa's confidence is its best statement's cosine to
+    the question; the baseline's its top chunk's.
 
     coverage = answerable turns answered / answerable turns; risk = answered turns that are wrong (an
     out-of-corpus question answered, or key-fact recall below 0.5, or no gold article retrieved) / answered
@@ -233,6 +288,8 @@ def summarize(turns: Sequence[TurnResult]) -> dict[str, float]:
     if out_mrr:
         out["article_mrr"] = mean(out_mrr)
     avg("article_ndcg@10", answerable)
+    for key in ANSWERABLE_METRICS:
+        avg(key, answerable)
     for key in ANSWER_METRICS:
         avg(key, answered)
     out["unsupported_numbers"] = float(sum(len(t.unsupported) for t in turns))

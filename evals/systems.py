@@ -47,6 +47,8 @@ class SystemTurn:
     reason: str = ""
     citations: list[dict[str, Any]] = field(default_factory=list)
     unsupported_statements: int = 0
+    # clinqa only: the features its fitted models read for this turn (for `clinqa eval --features`).
+    trace: dict[str, Any] | None = None
 
     @property
     def answer_text(self) -> str:
@@ -75,7 +77,8 @@ class ClinqaSystem:
     def new_conversation(self, held_out: frozenset[str]) -> Any:
         a = self.assistant
         lexical = None if self.dense_only else a.lexical
-        return (Assistant(a.store, a.embeddings, lexical, a.k, held_out, a.llm, a.common_words), Conversation())
+        fresh = Assistant(a.store, a.embeddings, lexical, a.k, held_out, a.llm, a.model, a.vocabulary())
+        return (fresh, Conversation())
 
     def ask(self, question: str, conversation: Any) -> SystemTurn:
         assistant, conv = conversation
@@ -83,13 +86,12 @@ class ClinqaSystem:
         answer = assistant.ask(question, conv)
         latency = (time.perf_counter() - started) * 1000
         ranked: list[tuple[str, tuple[str, ...]]] = []
-        confidence = 0.0
         if answer.standalone_query:
             query = answer.standalone_query
             key = answer.key_question if answer.key_question and answer.key_question != query else None
             passages, _ = assistant.retriever.search(query, k=RANK_DEPTH, focus=key, variants=answer.query_variants)
             ranked = [(p.chunk.article_id, (p.chunk.section,)) for p in passages]
-            confidence = max((p.dense_score or 0.0 for p in answer.passages), default=0.0)
+        confidence = answer.confidence
         sources = [
             Source(
                 c.article_id,
@@ -107,6 +109,12 @@ class ClinqaSystem:
                 "article": c.article_id,
                 "section": c.section,
                 "reference": c.reference.title if c.reference else None,
+                "page": c.page,
+                "page_label": c.page_label,
+                # Every page where a statement citing it begins (a citation may quote lines of two pages).
+                "pages": sorted(
+                    {s.page for s in answer.statements if c.number in s.citation_numbers and s.page is not None}
+                ),
             }
             for c in answer.citations
         ]
@@ -121,7 +129,35 @@ class ClinqaSystem:
             answer.reason or answer.notice,
             citations,
             answer.unsupported,
+            trace_of(answer),
         )
+
+
+def trace_of(answer: Any) -> dict[str, Any] | None:
+    """The features of a scored turn, with what each candidate is, for labelling against gold."""
+    scored = answer.trace
+    if scored is None:
+        return None
+    from assistant.composer import adds_something, eligible, same_subject_doses
+
+    pool = scored.pool
+    return {
+        "turn_features": dict(scored.evidence.values),
+        "fact_declined": scored.fact_gap is not None,
+        "candidate_features": [[round(float(x), 5) for x in row] for row in pool.matrix],
+        "candidates": [
+            {
+                "text": c.text,
+                "article": c.passage.chunk.article_id,
+                "section": c.passage.chunk.section,
+                "heading": c.heading,
+            }
+            for c in pool.items
+        ],
+        "eligible": [bool(x) for x in eligible(pool) & same_subject_doses(pool) & adds_something(pool)]
+        if pool.items
+        else [],
+    }
 
 
 class BaselineSystem:

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from corpus.loader import Skipped, content_hash, discover, read_article, read_bytes
 from corpus.types import Article, ReadError
-from index.chunker import Chunk, chunk_article
-from index.embeddings import load_embeddings, model_slug
+from index.chunker import Chunk, chunk_article, unit_embed_text
+from index.embeddings import embed_matrix, load_embeddings, model_slug
 from index.settings import Settings
 from index.store import Store
 
@@ -44,6 +46,8 @@ class IndexSummary:
     seconds: float = 0.0
     embed_seconds: float = 0.0
     skipped: list[Skipped] = field(default_factory=list)
+    # Files indexed with a loss, and what was lost ("pages 3, 17 could not be read").
+    warnings: list[Skipped] = field(default_factory=list)
 
     @property
     def chunks_per_second(self) -> float:
@@ -63,6 +67,9 @@ def _quiet(_: str) -> None:
 
 class _Batcher:
     """Embeds and writes chunks in batches that may span articles, reporting throughput.
+
+    A batch embeds its chunks' texts and their units' texts in one call (the model sorts them by length,
+    so short units pad little).
 
     A batch is written to the store by one writer thread while the next batch is embedded (Chroma's
     writes release the GIL), one write at a time and in order, so the crash guarantees are those of
@@ -94,9 +101,17 @@ class _Batcher:
         if not self.pending:
             return
         items, self.pending = self.pending, []
+        unit_texts = [[unit_embed_text(u) for u in item[2].units] for item in items]
+        texts = [item[3] for item in items] + [t for group in unit_texts for t in group]
         t0 = time.perf_counter()
-        vectors = self.embeddings.embed_documents([item[3] for item in items])
+        matrix = embed_matrix(self.embeddings, texts)
         self.embed_seconds += time.perf_counter() - t0
+        vectors = matrix[: len(items)]
+        units: list[np.ndarray | None] = []
+        at = len(items)
+        for texts_of_chunk in unit_texts:
+            units.append(matrix[at : at + len(texts_of_chunk)] if texts_of_chunk else None)
+            at += len(texts_of_chunk)
         start = 0
         done: list[tuple[Article, str, int]] = []
         parts = []
@@ -105,7 +120,9 @@ class _Batcher:
             end = start
             while end < len(items) and items[end][0].id == article.id:
                 end += 1
-            parts.append((article, article_hash, [i[2] for i in items[start:end]], vectors[start:end], total))
+            parts.append(
+                (article, article_hash, [i[2] for i in items[start:end]], vectors[start:end], total, units[start:end])
+            )
             self.written[article.id] = self.written.get(article.id, 0) + (end - start)
             if self.written[article.id] == total:
                 done.append((article, article_hash, total))
@@ -169,7 +186,7 @@ def build_index(
         except ReadError as exc:
             summary.skipped.append(Skipped(str(path), str(exc)))
             continue
-        hashes[article_id] = (path, content_hash(data), data)
+        hashes[article_id] = (path, content_hash(data, path.suffix), data)
 
     changed = [aid for aid, (_, h, _) in hashes.items() if indexed.get(aid) != h]
     summary.unchanged = len(hashes) - len(changed)
@@ -196,6 +213,12 @@ def build_index(
         if not chunks:
             summary.skipped.append(Skipped(str(path), "no text to index"))
             continue
+        if article.metadata.get("lost_pages"):
+            lost = article.metadata["lost_pages"]
+            summary.warnings.append(Skipped(str(path), f"page(s) {lost} could not be read; the rest is indexed"))
+        if article.metadata.get("damaged_pages"):
+            damaged = article.metadata["damaged_pages"]
+            summary.warnings.append(Skipped(str(path), f"page(s) {damaged} could be read only in part"))
         work.append((article, digest, chunks))
 
     total = sum(len(c) for _, _, c in work)
@@ -222,7 +245,9 @@ def build_index(
 
 def embeddings_for(settings: Settings) -> Embeddings:
     """The embedding model and backend that ``settings`` name."""
-    return load_embeddings(settings.embed_model, settings.embed_backend, settings.models_dir)
+    return load_embeddings(
+        settings.embed_model, settings.embed_backend, settings.models_dir, precision=settings.embed_precision
+    )
 
 
 def open_store(settings: Settings, create: bool = True) -> Store:

@@ -5,9 +5,14 @@ sentence-transformers model is named by its local path. Nothing is fetched from 
 offline switches are set before sentence-transformers is imported, so a wrong name fails at once with a
 clear message instead of retrying the network.
 
-Two backends run the same model: ``torch`` (sentence-transformers, float32, the default) and ``onnx-int8``
-(the model exported to ONNX once, its weights quantized to int8 per channel, run by onnxruntime). Their
-vectors differ slightly, so each has its own collection (the backend is part of the model slug).
+Two backends run the same model: ``torch`` (sentence-transformers, the default) and ``onnx-int8`` (the model
+exported to ONNX once, its weights quantized to int8 per channel, run by onnxruntime). Their vectors differ
+slightly, so each has its own collection (the backend is part of the model slug).
+
+``torch`` runs in bfloat16 where the CPU computes it natively (AVX512-BF16 or AMX): 2.5 times the float32
+speed here, with vectors at cosine 0.998 or more to the float32 ones (`clinqa bench`). Elsewhere, where
+bfloat16 would be emulated and slow, it runs in float32. Both share one collection: a vector of either
+finds the same neighbours, so a store built on one machine serves replicas on others.
 """
 
 from __future__ import annotations
@@ -15,8 +20,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -67,10 +76,32 @@ def _offline() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def load_embeddings(name: str, backend: str = "torch", cache: Path | None = None, batch_size: int = 64) -> Embeddings:
+@cache
+def native_bf16() -> bool:
+    """True when this CPU computes bfloat16 natively (AVX512-BF16 or AMX), so that it is faster than float32."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore")
+    except OSError:
+        return False
+    return bool(re.search(r"\b(avx512_bf16|amx_bf16)\b", flags))
+
+
+def torch_precision(precision: str = "auto") -> str:
+    """'bfloat16' or 'float32': what ``auto`` means on this CPU, or the precision asked for."""
+    if precision == "auto":
+        return "bfloat16" if native_bf16() else "float32"
+    if precision not in ("bfloat16", "float32"):
+        raise ModelNotFound(f"unknown precision '{precision}' (choose auto, bfloat16 or float32)")
+    return precision
+
+
+def load_embeddings(
+    name: str, backend: str = "torch", cache: Path | None = None, batch_size: int = 64, precision: str = "auto"
+) -> Embeddings:
     """A LangChain ``Embeddings`` for the model, on the CPU, returning unit-length vectors.
 
-    ``cache`` is where the ``onnx-int8`` backend keeps its exported model (made on first use).
+    ``cache`` is where the ``onnx-int8`` backend keeps its exported model (made on first use); ``precision``
+    is the torch backend's (see the module docstring).
     """
     if backend not in BACKENDS:
         raise ModelNotFound(f"unknown embedding backend '{backend}' (choose {', '.join(BACKENDS)})")
@@ -82,24 +113,34 @@ def load_embeddings(name: str, backend: str = "torch", cache: Path | None = None
         if cache is None:
             raise ModelNotFound("the onnx-int8 backend needs a folder to keep its exported model in")
         return OnnxEmbeddings(folder, exported_int8(folder, cache / model_slug(name, backend)))
+    import torch
     from langchain_huggingface import HuggingFaceEmbeddings
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()  # a weights bar on every start is noise in the CLI
+    dtype = torch.bfloat16 if torch_precision(precision) == "bfloat16" else torch.float32
     return HuggingFaceEmbeddings(
         model_name=str(folder),
-        model_kwargs={"device": "cpu"},
+        model_kwargs={"device": "cpu", "model_kwargs": {"dtype": dtype}},
         encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size},
     )
 
 
-def everyday_words(name: str) -> frozenset[str] | None:
-    """The whole words of the model's word-piece vocabulary: everyday words, not rare names.
+def embed_matrix(embeddings: Any, texts: Sequence[str]) -> np.ndarray:
+    """The unit vectors of ``texts`` as one float32 array (rows in order), without a detour through lists.
 
-    None when the model has no ``vocab.txt`` (then nothing is treated as rare).
+    Uses the sentence-transformers model behind LangChain's wrapper, or the ONNX backend, directly; any
+    other LangChain ``Embeddings`` through ``embed_documents``.
     """
-    try:
-        text = (resolve_model(name) / "vocab.txt").read_text(encoding="utf-8")
-    except (OSError, ModelNotFound):
-        return None
-    return frozenset(w for w in text.split() if w.isalpha() and w.islower())
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    client = getattr(embeddings, "_client", None)
+    if client is not None and hasattr(client, "encode"):
+        kwargs = dict(getattr(embeddings, "encode_kwargs", {}) or {})
+        kwargs.setdefault("normalize_embeddings", True)
+        flat = [t.replace("\n", " ") for t in texts]
+        return np.asarray(client.encode(flat, show_progress_bar=False, convert_to_numpy=True, **kwargs), np.float32)
+    matrix = getattr(embeddings, "matrix", None)
+    if matrix is not None:
+        return np.asarray(matrix(list(texts)), dtype=np.float32)
+    return np.asarray(embeddings.embed_documents(list(texts)), dtype=np.float32)

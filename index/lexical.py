@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -38,12 +39,18 @@ def lexical_text(title: str, section: str, text: str) -> str:
 
 
 class LexicalIndex:
-    """BM25 over chunk ids."""
+    """BM25 over chunk ids, and each token's document frequency (how many chunks use it)."""
 
-    def __init__(self, ids: Sequence[str], retriever: Any, fingerprint: str) -> None:
+    def __init__(self, ids: Sequence[str], retriever: Any, fingerprint: str, df: dict[str, int] | None = None) -> None:
         self.ids = list(ids)
         self.retriever = retriever
         self.fingerprint = fingerprint
+        self.df = df or {}
+
+    def idf(self, token: str) -> float:
+        """log((N + 1) / (df + 0.5)) over the indexed chunks: high for rare tokens, 0-ish for common ones;
+        a token the corpus never uses gets the highest value."""
+        return math.log((len(self.ids) + 1) / (self.df.get(token, 0) + 0.5))
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], fingerprint: str) -> LexicalIndex:
@@ -56,7 +63,11 @@ class LexicalIndex:
         retriever = bm25s.BM25()
         if tokens:
             retriever.index(list(tokens), show_progress=False)
-        return cls(ids, retriever, fingerprint)
+        df: dict[str, int] = {}
+        for doc in tokens:
+            for token in set(doc):
+                df[token] = df.get(token, 0) + 1
+        return cls(ids, retriever, fingerprint, df)
 
     def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score) pairs with a positive score, best first.
@@ -88,7 +99,7 @@ class LexicalIndex:
             return
         tmp = folder / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.retriever.save(str(tmp), show_progress=False)
-        (tmp / "ids.json").write_text(json.dumps({"fingerprint": self.fingerprint, "ids": self.ids}))
+        (tmp / "ids.json").write_text(json.dumps({"fingerprint": self.fingerprint, "ids": self.ids, "df": self.df}))
         try:
             tmp.rename(final)
         except OSError:  # another process saved the same version first
@@ -110,7 +121,9 @@ class LexicalIndex:
             retriever = bm25s.BM25.load(str(version), show_progress=False)
         except (OSError, ValueError, KeyError):
             return None
-        return cls(meta["ids"], retriever, fingerprint)
+        if "df" not in meta:
+            return None  # saved before document frequencies were kept: rebuild
+        return cls(meta["ids"], retriever, fingerprint, meta["df"])
 
 
 def _bm25s() -> Any:
@@ -218,6 +231,13 @@ class LiveLexical:
     def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[tuple[str, float]]:
         self.refresh()
         return self.index.search(query, k, exclude)
+
+    def idf(self, token: str) -> float:
+        return self.index.idf(token)
+
+    @property
+    def df(self) -> dict[str, int]:
+        return self.index.df
 
     def refresh(self, force: bool = False) -> bool:
         """Bring the index up to date if the collection changed (see the class docstring); True if rebuilt."""

@@ -116,13 +116,14 @@ class OnnxEmbeddings(Embeddings):
         pooled = (hidden[0][0] * weights).sum(axis=0) / max(float(weights.sum()), 1.0)
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
-    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+    def matrix(self, texts: Sequence[str]) -> np.ndarray:
+        """The unit vectors of ``texts``, one row each."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._embed_one(t) for t in texts])
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._embed(texts).tolist()
+        return self.matrix(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self._embed([text])[0].tolist()
+        return self.matrix([text])[0].tolist()

@@ -35,9 +35,11 @@ class Settings:
     chroma_token: str | None = None
     embed_model: str = DEFAULT_EMBED_MODEL
     embed_backend: str = "torch"
+    embed_precision: str = "auto"
     llm: str | None = None
     llm_base_url: str | None = None
     llm_timeout_s: float = 30.0
+    max_evidence_age: int | None = None  # years; older cited evidence is flagged in the answer
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -75,8 +77,12 @@ class Settings:
             settings = replace(settings, embed_model=env["CLINQA_EMBED_MODEL"])
         if env.get("CLINQA_EMBED_BACKEND"):
             settings = replace(settings, embed_backend=env["CLINQA_EMBED_BACKEND"])
+        if env.get("CLINQA_EMBED_PRECISION"):
+            settings = replace(settings, embed_precision=env["CLINQA_EMBED_PRECISION"])
         if env.get("CLINQA_LLM"):
             settings = replace(settings, llm=env["CLINQA_LLM"])
+        if env.get("CLINQA_MAX_EVIDENCE_AGE", "").isdigit():
+            settings = replace(settings, max_evidence_age=int(env["CLINQA_MAX_EVIDENCE_AGE"]))
         if env.get("CLINQA_LLM_BASE_URL"):
             settings = replace(settings, llm_base_url=env["CLINQA_LLM_BASE_URL"])
         given = {k: v for k, v in overrides.items() if v is not None and v != ()}

@@ -15,13 +15,16 @@ import json
 import threading
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
+
 from corpus.types import Article, Block, Reference
-from index.chunker import Chunk, chunking_signature
+from index.chunker import Chunk, Unit, chunking_signature, statement_units
+from index.vectors import pack, unpack
 
 COLLECTION_PREFIX = "clinqa"
 # Chroma's defaults (M 16, ef 100) found 0.957 of the exact 10 nearest chunks for MedQuAD questions over the
@@ -37,7 +40,7 @@ class StoreError(Exception):
 
 
 def collection_name(model_slug: str, chunking: str | None = None) -> str:
-    """'clinqa-all-minilm-l6-v2-c1-700': model and chunking settings that built the collection."""
+    """'clinqa-all-minilm-l6-v2-c2-700': model and chunking settings that built the collection."""
     return f"{COLLECTION_PREFIX}-{model_slug}-{chunking or chunking_signature()}"
 
 
@@ -59,10 +62,16 @@ class StoredChunk:
     disclaimer: str | None
     position: int
     article_hash: str = ""
+    # One row per unit (see index.chunker.statement_units), or None for a chunk stored without them.
+    unit_vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def section(self) -> str:
         return " > ".join(self.heading_path)
+
+    @property
+    def units(self) -> list[Unit]:
+        return statement_units(self.heading_path, self.blocks)
 
     def reference_for(self, marker: int) -> Reference | None:
         return next((r for r in self.references if r.number == marker), None)
@@ -178,33 +187,39 @@ class Store:
         chunks: Sequence[Chunk],
         embeddings: Sequence[Sequence[float]],
         total: int,
+        unit_vectors: Sequence[np.ndarray | None] | None = None,
     ) -> None:
-        """Write chunks of ``article`` (all or a part of its ``total`` chunks) with their embeddings."""
-        self.add_parts([(article, article_hash, list(chunks), list(embeddings), total)])
+        """Write chunks of ``article`` (all or a part of its ``total`` chunks) with their embeddings and,
+        per chunk, the vectors of its units."""
+        units = list(unit_vectors) if unit_vectors is not None else [None] * len(chunks)
+        self.add_parts([(article, article_hash, list(chunks), list(embeddings), total, units)])
 
-    def add_parts(self, parts: Sequence[tuple[Article, str, Sequence[Chunk], Sequence[Sequence[float]], int]]) -> None:
-        """Write chunks of several articles in one request: (article, hash, chunks, embeddings, total) each.
+    def add_parts(self, parts: Sequence[tuple[Article, str, Sequence[Chunk], Any, int, Sequence[Any]]]) -> None:
+        """Write chunks of several articles in one request.
 
-        One request per batch, not per article: each write to Chroma has a fixed cost (measured: 62 ms per
-        call embedded, so writing article by article took a quarter of a build's time).
+        Each part is (article, hash, chunks, chunk vectors, total chunks of the article, unit vectors per
+        chunk). One request per batch, not per article: each write to Chroma has a fixed cost (measured:
+        62 ms per call embedded, so writing article by article took a quarter of a build's time).
         """
         ids: list[str] = []
         documents: list[str] = []
         vectors: list[list[float]] = []
         metadatas: list[dict[str, Any]] = []
-        for article, article_hash, chunks, embeddings, total in parts:
+        for article, article_hash, chunks, embeddings, total, units in parts:
             ids += [c.id for c in chunks]
             documents += [c.text for c in chunks]
             vectors += [list(map(float, e)) for e in embeddings]
-            metadatas += self._metadatas(article, article_hash, chunks, total)
+            metadatas += self._metadatas(article, article_hash, chunks, total, units)
         if ids:
             self.collection.upsert(ids=ids, embeddings=vectors, documents=documents, metadatas=metadatas)
 
     @staticmethod
-    def _metadatas(article: Article, article_hash: str, chunks: Sequence[Chunk], total: int) -> list[dict[str, Any]]:
+    def _metadatas(
+        article: Article, article_hash: str, chunks: Sequence[Chunk], total: int, units: Sequence[Any]
+    ) -> list[dict[str, Any]]:
         refs = json.dumps([asdict(r) for r in article.references])
         metadatas: list[dict[str, Any]] = []
-        for chunk in chunks:
+        for chunk, unit_matrix in zip(chunks, units, strict=True):
             metadatas.append(
                 {
                     "article_id": article.id,
@@ -221,6 +236,8 @@ class Store:
                     "section": " > ".join(chunk.heading_path),
                     "heading_path": json.dumps(list(chunk.heading_path)),
                     "blocks": json.dumps([asdict(b) for b in chunk.blocks]),
+                    "unit_vectors": pack(unit_matrix) if unit_matrix is not None else "",
+                    "recommendations": sum(1 for b in chunk.blocks if b.kind == "recommendation"),
                 }
             )
         return metadatas
@@ -406,6 +423,31 @@ class Store:
             raise self._failed(exc) from exc
         return [stored_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
 
+    def recommendation_chunks(self, article_ids: Collection[str]) -> list[tuple[StoredChunk, np.ndarray]]:
+        """The chunks of these articles that hold a graded recommendation, with their stored embeddings."""
+        if not article_ids:
+            return []
+        where = {"$and": [{"article_id": {"$in": sorted(article_ids)}}, {"recommendations": {"$gt": 0}}]}
+        try:
+            got = self.collection.get(where=where, include=["documents", "metadatas", "embeddings"])  # type: ignore[arg-type]
+        except Exception as exc:
+            raise self._failed(exc) from exc
+        return [
+            (stored_chunk(i, d, m), np.asarray(e, dtype=np.float32))
+            for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
+        ]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored embeddings of these chunks, by id."""
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return {}
+        try:
+            got = self.collection.get(ids=unique, include=["embeddings"])
+        except Exception as exc:
+            raise self._failed(exc) from exc
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)}
+
     def complete_versions(self, article_ids: Collection[str]) -> dict[str, str]:
         """{article id: content hash of its complete version} from the manifest, for these articles."""
         if self.manifest is None or not article_ids:
@@ -454,7 +496,13 @@ def stored_chunk(chunk_id: str, document: str | None, meta: dict[str, Any]) -> S
     """Rebuild a StoredChunk from what Chroma returns."""
     blocks = tuple(
         Block(
-            text=b["text"], kind=b["kind"], depth=b["depth"], markers=tuple(b["markers"]), context=tuple(b["context"])
+            text=b["text"],
+            kind=b["kind"],
+            depth=b["depth"],
+            markers=tuple(b["markers"]),
+            context=tuple(b["context"]),
+            pages=tuple((int(at), int(page), str(label)) for at, page, label in b.get("pages") or ()),
+            marker_spans=tuple((int(at), int(m)) for at, m in b.get("marker_spans") or ()),
         )
         for b in json.loads(meta.get("blocks") or "[]")
     )
@@ -474,4 +522,5 @@ def stored_chunk(chunk_id: str, document: str | None, meta: dict[str, Any]) -> S
         disclaimer=str(meta.get("disclaimer")) or None,
         position=int(meta.get("position", 0)),
         article_hash=str(meta.get("article_hash", "")),
+        unit_vectors=unpack(str(meta.get("unit_vectors") or "")),
     )

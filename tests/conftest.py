@@ -65,7 +65,6 @@ def seed_settings(run_dir: Path, embeddings):
 def assistant(seed_settings, embeddings):
     from assistant.engine import Assistant
     from index.builder import open_store
-    from index.embeddings import everyday_words
     from index.lexical import lexical_index
 
     store = open_store(seed_settings)
@@ -73,5 +72,4 @@ def assistant(seed_settings, embeddings):
         store=store,
         embeddings=embeddings,
         lexical=lexical_index(store, seed_settings.lexical_dir),
-        common_words=everyday_words("all-MiniLM-L6-v2"),
     )

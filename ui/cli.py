@@ -51,8 +51,21 @@ _COMMON = [
         "--embed-backend",
         envvar="CLINQA_EMBED_BACKEND",
         type=click.Choice(BACKENDS),
-        help="Run the embedding model with torch (float32, the default) or onnx-int8; each has its own "
+        help="Run the embedding model with torch (the default) or onnx-int8; each has its own "
         "collection [env CLINQA_EMBED_BACKEND].",
+    ),
+    click.option(
+        "--max-evidence-age",
+        type=click.IntRange(min=0),
+        envvar="CLINQA_MAX_EVIDENCE_AGE",
+        help="Flag cited evidence older than this many years in the answer [env CLINQA_MAX_EVIDENCE_AGE].",
+    ),
+    click.option(
+        "--embed-precision",
+        envvar="CLINQA_EMBED_PRECISION",
+        type=click.Choice(["auto", "bfloat16", "float32"]),
+        help="The torch backend's precision: auto is bfloat16 where the CPU computes it natively, else "
+        "float32 [env CLINQA_EMBED_PRECISION].",
     ),
 ]
 
@@ -72,6 +85,8 @@ def make_settings(**flags: Any) -> Settings:
         chroma_url=flags.get("chroma_url"),
         embed_model=flags.get("embed_model"),
         embed_backend=flags.get("embed_backend"),
+        embed_precision=flags.get("embed_precision"),
+        max_evidence_age=flags.get("max_evidence_age"),
         llm=flags.get("llm"),
         llm_base_url=flags.get("llm_base_url"),
     )
@@ -131,17 +146,19 @@ def index_command(**flags: Any) -> None:
     summary = index_corpus(settings, progress)
     for skipped in summary.skipped:
         progress(f"skipped {skipped.path}: {skipped.reason}")
+    for warning in summary.warnings:
+        progress(f"warning {warning.path}: {warning.reason}")
     click.echo(summary.line())
 
 
 def _print_answer(answer: Any) -> None:
-    from ui.render import answer_markdown
+    from ui.render import answer_text
 
-    click.echo(f"Q: {answer.question}")
+    click.echo(click.style(f"Q: {answer.question}", bold=True))
     if answer.standalone_query and answer.standalone_query != answer.question.strip():
-        click.echo(f"Searched for: {answer.standalone_query}")
+        click.echo(click.style(f"Searched for: {answer.standalone_query}", dim=True))
     click.echo("")
-    click.echo(answer_markdown(answer))
+    click.echo(answer_text(answer, click.style))
     click.echo("")
 
 
@@ -218,6 +235,22 @@ def chat_command(detailed: bool, **flags: Any) -> None:
 )
 @click.option("--baseline", is_flag=True, help="Also run the plain baseline pipeline, side by side.")
 @click.option("--dense-only", is_flag=True, help="Also run clinqa with dense retrieval alone (what BM25 adds).")
+@click.option(
+    "--split",
+    "part",
+    type=click.Choice(["all", "fit", "report"]),
+    default="all",
+    show_default=True,
+    help="Evaluate one part of each gold set: the part `clinqa fit` learns from, or the part kept to report on "
+    "(all: both, each part shown apart).",
+)
+@click.option("--split-seed", default=1, show_default=True, type=int, help="Seed of the fit/report split.")
+@click.option("--fit-share", default=0.5, show_default=True, type=float, help="Share of each gold set in its fit part.")
+@click.option(
+    "--features",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every clinqa turn's features and gold labels to this JSONL file (input of `clinqa fit`).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of a table.")
 @common_options
 def eval_command(
@@ -228,11 +261,15 @@ def eval_command(
     out: Path,
     baseline: bool,
     dense_only: bool,
+    part: str,
+    split_seed: int,
+    fit_share: float,
+    features: Path | None,
     as_json: bool,
     **flags: Any,
 ) -> None:
     """Run an offline evaluation against gold answers and write a report."""
-    from evals.evaluate import evaluate, gather_cases
+    from evals.evaluate import Split, evaluate, gather_cases
     from evals.gold import GoldError
     from evals.report import summary_table
 
@@ -246,8 +283,19 @@ def eval_command(
         cases = gather_cases(list(gold), medquad, sizes, seed, out)  # type: ignore[arg-type]
     except GoldError as exc:
         fail(str(exc))
-    progress(f"eval: {len(cases)} cases")
-    run = evaluate(make_settings(**flags), cases, out, baseline=baseline, dense_only=dense_only, progress=progress)
+    if not 0.0 < fit_share < 1.0:
+        fail("--fit-share takes a number between 0 and 1")
+    progress(f"eval: {len(cases)} cases" + (f", {part} part" if part != "all" else ""))
+    run = evaluate(
+        make_settings(**flags),
+        cases,
+        out,
+        baseline=baseline,
+        dense_only=dense_only,
+        progress=progress,
+        split=Split(part, split_seed, fit_share),
+        features=features,
+    )
     if as_json:
         click.echo(json.dumps(run.summaries, indent=2))
     else:
@@ -261,6 +309,29 @@ def eval_command(
             for t in failed[:20]:
                 click.echo(f"  {t.system} {t.case_id} turn {t.turn}: {'; '.join(t.failures)}")
     progress(f"report: {run.paths['md']}, {run.paths['html']}, {run.paths['json']}")
+
+
+@main.command("fit")
+@click.argument("features", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the fitted model [default: the engine's own, assistant/answer_model.json].",
+)
+def fit_command(features: tuple[Path, ...], out: Path | None) -> None:
+    """Fit the answer engine's models on FEATURES files written by `clinqa eval --split fit --features F`."""
+    from assistant.model import MODEL_FILE
+    from evals.fit import FitError, fit, load_records
+
+    try:
+        model, report = fit(load_records(features))
+    except FitError as exc:
+        fail(str(exc))
+    target = out or MODEL_FILE
+    model.save(target)
+    for line in report:
+        click.echo(line)
+    progress(f"fitted model: {target}")
 
 
 def _numbers(text: str, what: str) -> tuple[int, ...]:

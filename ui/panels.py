@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.types import Answer, Citation
-from ui.render import answer_markdown, escape_md, reference_line
+from ui.render import answer_markdown, escape_md, page_text, reference_line
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -51,6 +51,15 @@ def citation_html(c: Citation) -> str:
     else:
         ref = ""
     section = f'<div class="src-section">{html.escape(c.section)}</div>' if c.section != c.article_title else ""
+    page = ""
+    if c.page is not None:
+        # The app serves the PDFs of the indexed corpus (ui.web.pdf_route); #page= opens the viewer there.
+        href = f"/pdf/{html.escape(c.article_id)}#page={int(c.page)}"
+        page = (
+            f'<div class="src-page"><a href="{href}" target="_blank" rel="noopener noreferrer">'
+            f"{html.escape(page_text(c))}</a></div>"
+        )
+    dated = f'<div class="src-date">Dated {html.escape(c.source_date)}</div>' if c.source_date else ""
     url = _safe_url(c.url)
     link = (
         f'<div class="src-url"><a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">'
@@ -60,7 +69,7 @@ def citation_html(c: Citation) -> str:
     )
     return (
         f'<div class="source" id="source-{c.number}"><div class="src-head"><b>[{c.number}]</b> '
-        f"{html.escape(c.article_title)}</div>{section}{ref}"
+        f"{html.escape(c.article_title)}</div>{section}{page}{dated}{ref}"
         f'<blockquote class="src-passage">{highlighted(c.passage, c.quote.splitlines())}</blockquote>{link}</div>'
     )
 

@@ -1,4 +1,5 @@
-"""Answers rendered for people and programs: Markdown for the chat, JSON for `clinqa ask --json`.
+"""Answers rendered for people and programs: Markdown for the web chat, plain text for a terminal, JSON for
+`clinqa ask --json`.
 
 Source text is data: everything quoted from an article is escaped before it goes into Markdown, so a
 corpus file cannot inject links, images or HTML into the page.
@@ -31,11 +32,25 @@ def reference_line(ref: Reference) -> str:
     return ". ".join(parts) + "."
 
 
+def page_text(citation: Citation) -> str:
+    """'p. 11 (PDF page 13)' for a PDF source (the printed label, and the physical page when it differs);
+    '' for other sources."""
+    if citation.page is None:
+        return ""
+    label = citation.page_label or str(citation.page)
+    return f"p. {label}" if label == str(citation.page) else f"p. {label} (PDF page {citation.page})"
+
+
 def citation_line(citation: Citation) -> str:
     """One line of the sources list, plain text (escape before putting it into Markdown)."""
     where = citation.article_title
     if citation.section and citation.section != citation.article_title:
         where += f" › {citation.section}"
+    page = page_text(citation)
+    if page:
+        where += f", {page}"
+    if citation.source_date and (citation.reference is None or citation.reference.kind != "Article"):
+        where += f" (dated {citation.source_date})"
     if citation.reference is not None and citation.reference.kind != "Article":
         return f"{where} — {reference_line(citation.reference)}"
     if citation.marker is not None and citation.reference is None:
@@ -92,6 +107,48 @@ def answer_markdown(answer: Answer, disclaimer: str | None = None, link_citation
     return "\n".join(lines)
 
 
+def _plain(text: str, **_: Any) -> str:
+    return text
+
+
+def answer_text(answer: Answer, style: Any = _plain) -> str:
+    """The answer for a terminal: the lead, statements as bullets under their headings, each with its [n],
+    then the numbered sources; no Markdown. ``style`` is ``click.style`` for colour (click drops it when the
+    output is not a terminal)."""
+    lines: list[str] = []
+    if answer.notice:
+        lines += [style(answer.notice, italic=True), ""]
+    if answer.abstained:
+        if answer.reason:
+            lines.append(style("Not answered from the sources.", bold=True) + f" {answer.reason}")
+            lines.append("Try naming the condition or drug, or rephrasing the question.")
+        return "\n".join(lines).strip()
+    if not answer.statements:
+        return "\n".join(lines).strip()
+
+    def marks(statement: Statement) -> str:
+        cited = style("".join(f"[{n}]" for n in statement.citation_numbers), fg="cyan")
+        if statement.supported:
+            return cited
+        return cited + " " + style(f"(not supported by the cited source: {'; '.join(statement.issues)})", fg="yellow")
+
+    lead, rest = answer.statements[0], answer.statements[1:]
+    lines.append(f"{lead.text} {marks(lead)}")
+    heading = None
+    for statement in rest:
+        if statement.heading != heading:
+            heading = statement.heading
+            lines.append("")
+            if heading:
+                lines.append(style(heading.replace(" > ", " › "), bold=True))
+        lines.append(f"  • {statement.text} {marks(statement)}")
+    if answer.citations:
+        lines += ["", style("Sources", bold=True)]
+        for citation in answer.citations:
+            lines.append(style(f"  [{citation.number}] ", fg="cyan") + citation_line(citation))
+    return "\n".join(lines)
+
+
 def reference_json(ref: Reference | None) -> dict[str, Any] | None:
     if ref is None:
         return None
@@ -118,6 +175,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "section": s.heading,
                 "supported": s.supported,
                 "issues": list(s.issues),
+                "page": s.page,
+                "page_label": s.page_label,
             }
             for s in answer.statements
         ],
@@ -133,6 +192,10 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "quote": c.quote,
                 "chunk_id": c.chunk_id,
                 "url": c.url,
+                "page": c.page,
+                "page_label": c.page_label,
+                "source_date": c.source_date,
+                "evidence_year": c.evidence_year,
             }
             for c in answer.citations
         ],

@@ -8,6 +8,7 @@ local feedback file.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -46,7 +47,8 @@ CSS = """
 .gradio-container { padding-bottom: 90px !important; }
 .source { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 8px; margin-bottom: 8px; }
 .source.cited { outline: 3px solid var(--color-accent); }
-.src-section, .src-ref { font-size: 13px; color: var(--body-text-color-subdued); }
+.src-section, .src-ref, .src-date { font-size: 13px; color: var(--body-text-color-subdued); }
+.src-page { font-size: 13px; }
 .src-passage { white-space: pre-wrap; font-size: 13px; margin: 6px 0; }
 .src-passage mark { background: #fff3a3; color: inherit; }
 #sources { max-height: 640px; overflow-y: auto; }
@@ -276,4 +278,50 @@ def serve(
         footer_links=[],
         css=CSS,
         head=HEAD,
+        prevent_thread_lock=True,
     )
+    add_pdf_route(app.server_app, lambda article_id: indexed_pdf(settings, article_id))
+    app.block_thread()
+
+
+def indexed_pdf(settings: Settings, article_id: str) -> Path | None:
+    """The PDF file of an indexed article, or None: never a path a request names, only a file that the index
+    records for ``article_id``, that is a PDF, and that lies inside one of the corpus folders."""
+    if not re.fullmatch(r"[\w.\- ]{1,200}", article_id):
+        return None
+    try:
+        from index.builder import open_store
+
+        got = open_store(settings).collection.get(where={"article_id": article_id}, limit=1, include=["metadatas"])
+    except Exception:
+        return None
+    metas = got.get("metadatas") or []
+    if not metas:
+        return None
+    # The path the index run found the file at, inside a corpus folder (a corpus may link to files elsewhere).
+    path = Path(str(metas[0].get("article_path", ""))).absolute()
+    inside = any(path.is_relative_to(Path(folder).absolute()) for folder in settings.corpus)
+    return path if inside and path.suffix.lower() == ".pdf" and path.is_file() else None
+
+
+def add_pdf_route(server: Any, resolve: Callable[[str], Path | None]) -> None:
+    """Serve ``/pdf/<article id>`` (the browser's viewer opens it at ``#page=N``), to signed-in users only when
+    the chat has a password."""
+    from starlette.requests import Request
+    from starlette.responses import FileResponse, PlainTextResponse
+    from starlette.routing import Route
+
+    async def pdf(request: Request) -> Any:
+        if getattr(server, "auth", None) is not None:
+            cookie_id = getattr(server, "cookie_id", "")
+            token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
+                f"access-token-unsecure-{cookie_id}"
+            )
+            if not getattr(server, "tokens", {}).get(token):
+                return PlainTextResponse("Sign in to the chat first.", status_code=401)
+        path = resolve(request.path_params["article_id"])
+        if path is None:
+            return PlainTextResponse("No indexed PDF has that name.", status_code=404)
+        return FileResponse(path, media_type="application/pdf", content_disposition_type="inline", filename=path.name)
+
+    server.router.routes.insert(0, Route("/pdf/{article_id}", pdf, methods=["GET"]))

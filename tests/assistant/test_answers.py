@@ -101,6 +101,29 @@ def test_a_new_topic_does_not_inherit_the_old_one() -> None:
     assert not is_followup("What are the symptoms of gout?")
 
 
+def test_elliptical_follow_ups_continue_the_topic_and_own_pointers_stay_put() -> None:
+    from assistant.followup import Turn
+
+    conversation = Conversation()
+    said = frozenset({"dialysi", "cramp", "sodium", "profil", "midodrin"})
+    conversation.turns.append(Turn("q", "q", "dialysis cramps", "midodrine", "", (), said))
+    for question in ("Bloods?", "How long for?", "Anything non-drug?"):
+        follow = rewrite(question, conversation)
+        assert follow.rewritten and "dialysis cramps" in follow.query, question
+    # "it" after the question's own topic points at that topic, not at the last answer's drug.
+    own = rewrite("New question: an acute calf cramp, how do I relieve it quickly?", conversation)
+    assert "midodrine" not in own.key_question
+    # A question about the patient ("she") continues the conversation without replacing the pronoun.
+    patient = rewrite("She also has numb hands. Does that change anything?", conversation)
+    assert patient.rewritten and patient.key_question.startswith("She also has numb hands")
+
+
+def test_a_statement_that_restates_the_question_is_never_the_answer(assistant) -> None:
+    answer = assistant.ask("Muscle cramps are common in cirrhosis. What helps?")
+    assert "Muscle cramps are common in cirrhosis" not in [s.text for s in answer.statements]
+    check_honest(answer, assistant.store)
+
+
 def test_small_talk_and_bad_input_get_no_search(assistant) -> None:
     hello = assistant.ask("Hello!")
     assert not hello.abstained and hello.notice and not hello.citations and hello.passages == []
@@ -181,6 +204,6 @@ def test_a_dose_question_is_never_answered_with_another_drugs_dose(assistant) ->
     ],
 )
 def test_sentences_addressed_to_a_model_are_never_quoted(sentence: str, addressed: bool) -> None:
-    from assistant.composer import ADDRESSED_TO_A_MODEL
+    from assistant.features import ADDRESSED_TO_A_MODEL
 
     assert bool(ADDRESSED_TO_A_MODEL.search(sentence)) is addressed

@@ -52,9 +52,7 @@ def source_with(messages: list[BaseMessage], needle: str) -> int:
 def with_llm(assistant: Assistant, script: Callable[[list[BaseMessage]], str]) -> tuple[Assistant, ScriptedChatModel]:
     model = ScriptedChatModel(script=script, calls=[])
     writer = LLMWriter(model, "scripted")
-    return Assistant(
-        assistant.store, assistant.embeddings, assistant.lexical, llm=writer, common_words=assistant.common_words
-    ), model
+    return Assistant(assistant.store, assistant.embeddings, assistant.lexical, llm=writer), model
 
 
 QUESTION = "What is the first-line treatment for muscle cramps in multiple sclerosis?"

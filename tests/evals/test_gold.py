@@ -74,3 +74,15 @@ def test_medquad_sampler_is_seeded_and_sound() -> None:
             assert turn.standalone and " it" in f" {turn.question}".replace("its", "it")
     ooc = [c for c in first if c.kind == "out_of_corpus"]
     assert len(ooc) == 5 and all(c.held_out and not c.turns[0].answerable for c in ooc)
+
+
+def test_the_split_is_stable_and_divides_each_set() -> None:
+    from evals.gold import in_split, split_of
+
+    cases = load_gold([SEED_GOLD])
+    fit_part, report_part = in_split(cases, "fit"), in_split(cases, "report")
+    assert {c.id for c in fit_part}.isdisjoint({c.id for c in report_part})
+    assert len(fit_part) + len(report_part) == len(cases)
+    assert 0.3 < len(fit_part) / len(cases) < 0.7
+    assert [split_of(c.id) for c in cases] == [split_of(c.id) for c in cases]
+    assert in_split(cases, "fit", seed=2) != fit_part

@@ -59,3 +59,15 @@ def test_percentile() -> None:
     assert percentile([1, 2, 3, 4], 50) == 2.5
     assert percentile([10] * 3 + [100], 95) == pytest.approx(86.5)
     assert percentile([], 95) == 0.0
+
+
+def test_a_declined_answerable_turn_scores_zero_key_fact_recall() -> None:
+    from evals.gold import GoldTurn
+    from evals.runner import score_turn
+    from evals.systems import SystemTurn
+
+    gold = GoldTurn("Baclofen start dose?", key_facts=(("10 mg/day",),), articles=("ms-muscle-cramps",))
+    declined = SystemTurn("Baclofen start dose?", True, [], [], [("ms-muscle-cramps", ("",))], 0.0, 1.0)
+    scores, unsupported, missed = score_turn(gold, declined)
+    assert scores["key_fact_recall"] == 0.0 and scores["gold_article_cited"] == 0.0
+    assert "key_fact_recall_answered" not in scores and missed == ["10 mg/day"] and unsupported == []

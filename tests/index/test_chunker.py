@@ -70,3 +70,19 @@ def test_render_block() -> None:
     assert render_block(Block("Start at 10 mg/day", kind="bullet", depth=2)) == "  • Start at 10 mg/day"
     assert render_block(Block("1. Initial Assessment:", kind="step", depth=1)) == "1. Initial Assessment:"
     assert render_block(Block("A paragraph.")) == "A paragraph."
+
+
+def test_units_are_the_quotable_sentences_and_items_under_their_headings() -> None:
+    from index.chunker import statement_units, unit_embed_text
+
+    article = read_text_article(SEEDS / "ms-muscle-cramps.txt")
+    chunks = chunk_article(article)
+    units = [u for c in chunks for u in c.units]
+    texts = [u.text for u in units]
+    assert "Start at 10 mg/day" in texts
+    assert "Dosing protocol:" not in texts  # a list item ending in ':' heads the items below it
+    start = next(u for u in units if u.text == "Start at 10 mg/day")
+    assert start.heading == "First-Line Pharmacological Options > Baclofen > Dosing protocol"
+    assert unit_embed_text(start) == f"{start.heading}: Start at 10 mg/day"
+    for chunk in chunks:
+        assert all(u.text in chunk.text for u in statement_units(chunk.heading_path, chunk.blocks))

@@ -18,8 +18,8 @@ from assistant.engine import Assistant
 from assistant.followup import Conversation
 from corpus.loader import content_hash, read_article
 from index.builder import build_index, index_lock, open_store
-from index.chunker import chunk_article
-from index.embeddings import everyday_words
+from index.chunker import chunk_article, unit_embed_text
+from index.embeddings import embed_matrix
 from index.lexical import lexical_index
 from index.settings import Settings
 from tests.conftest import SEEDS
@@ -54,15 +54,16 @@ def test_an_article_being_replaced_is_answered_from_one_version_only(tmp_path: P
     path = corpus / "ms-muscle-cramps.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("80 mg/day", "75 mg/day"), encoding="utf-8")
     data = path.read_bytes()
-    new_hash = content_hash(data)
+    new_hash = content_hash(data, path.suffix)
     article = read_article("ms-muscle-cramps", path, data)
     chunks = chunk_article(article)
     old_hash = store.complete_versions(["ms-muscle-cramps"])["ms-muscle-cramps"]
     vectors = embeddings.embed_documents([c.embed_text(article.title) for c in chunks])
-    store.add(article, new_hash, chunks, vectors, len(chunks))
+    units = [embed_matrix(embeddings, [unit_embed_text(u) for u in c.units]) for c in chunks]
+    store.add(article, new_hash, chunks, vectors, len(chunks), units)
     assert store.count() == before + len(chunks)  # both versions are in the store now
 
-    assistant = Assistant(store, embeddings, lexical_index(store, None), common_words=everyday_words("bundled"))
+    assistant = Assistant(store, embeddings, lexical_index(store, None))
 
     def versions_cited() -> set[str]:
         seen: set[str] = set()

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.loader import discover, read_article, read_bytes
-from index.chunker import chunk_article
+from index.chunker import CHUNKER_VERSION, chunk_article
 from index.embeddings import load_embeddings, model_slug
 from index.store import collection_name
 from tests.conftest import SEEDS
@@ -54,5 +54,5 @@ def test_the_export_is_made_once_and_reused(tmp_path: Path) -> None:
 def test_each_backend_has_its_own_collection() -> None:
     torch_name = collection_name(model_slug("all-MiniLM-L6-v2"))
     int8_name = collection_name(model_slug("all-MiniLM-L6-v2", "onnx-int8"))
-    assert torch_name == "clinqa-all-minilm-l6-v2-c1-700"
+    assert torch_name == f"clinqa-all-minilm-l6-v2-c{CHUNKER_VERSION}-700"
     assert int8_name != torch_name and "onnx-int8" in int8_name

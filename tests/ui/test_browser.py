@@ -234,6 +234,7 @@ def test_empty_huge_control_and_foreign_questions_are_handled(browser_page) -> N
     page, _ = browser_page
     page.locator("#new-chat").click()
     chat = page.locator("#chat")
+    expect(chat.locator(".message")).to_have_count(0)  # the new chat is cleared (asynchronously)
     ask(page, "   ")
     page.wait_for_timeout(1000)
     assert chat.locator(".message").count() == 0  # an empty message is not sent

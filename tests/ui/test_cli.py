@@ -77,6 +77,9 @@ def test_ask_builds_a_missing_index_then_answers_in_text(tmp_path: Path) -> None
     assert "2 indexed" in result.stderr
     assert "In dialysis patients: Consider sodium profiling" in result.stdout
     assert "Management of Muscle Cramps in Dialysis Patients" in result.stdout
+    # Rendered for a terminal: bullets and numbered sources, no Markdown escapes or emphasis marks.
+    assert "Sources" in result.stdout and "  [1] " in result.stdout
+    assert "\\" not in result.stdout and "**" not in result.stdout
 
 
 def test_index_twice_then_nothing_to_do(seed_settings) -> None:
@@ -110,8 +113,12 @@ def test_eval_writes_the_report_with_the_baseline_side_by_side(seed_settings, tm
     assert "key_fact_recall" in result.stdout and "unsupported_numbers" in result.stdout
     report = json.loads((out / "report.json").read_text())
     assert set(report["systems"]) == {"clinqa", "baseline"}
-    assert report["systems"]["clinqa"]["unsupported_numbers"] == 0
-    assert report["systems"]["clinqa"]["decline_recall"] == 1.0
+    clinqa_figures = report["systems"]["clinqa"]
+    assert clinqa_figures["unsupported_numbers"] == 0
+    # Key-fact recall counts every answerable turn; the answered-only figure is reported beside it.
+    assert clinqa_figures["key_fact_recall"] <= clinqa_figures["key_fact_recall_answered"]
+    # The seed set is reported by part: the part the engine's model was fitted on, and the part kept aside.
+    assert {"seed [fit part] / clinqa", "seed [report part] / clinqa"} <= set(report["by_set"])
     turns = report["turns"]
     assert {t["system"] for t in turns} == {"clinqa", "baseline"}
     md = (out / "report.md").read_text()

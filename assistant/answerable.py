@@ -1,0 +1,96 @@
+"""Deciding whether the retrieved sources cover a question; if not, the answer declines and says why.
+
+Checks that need no fitting, because a fact decides them:
+
+- a question with no content word ("What is the dose?" with nothing before it) names nothing to look up;
+- "What is X?" must be answered from a passage about X: its article title or headings name X's words (an
+  article that mentions X in passing does not define it);
+- a subtype the question names ("type 1", "stage 4") must be in a passage: type 5 does not answer type 1;
+- what "it" stood for in a follow-up (``required``) must be in a passage.
+
+Then the fitted decision list (``assistant/model.py``) reads the turn features (``assistant/features.py``):
+the question names something no source mentions (a name the corpus lacks, a special population, a specific
+word the corpus has only in passages that do not come up), or nothing retrieved comes close in meaning. The
+answer then declines, naming the words the sources lack.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.features import TurnEvidence
+from assistant.followup import topic_words
+from assistant.model import AnswerModel
+from assistant.question import QuestionView
+from assistant.types import Passage
+from corpus.text import stem, terms
+
+# A question that asks what something is: "What is (are) X?", "Tell me about X", "Do you have information
+# about X". Not "What is the dose of ...": that asks about X, not what X is.
+DEFINITIONAL = re.compile(
+    r"^\s*(what\s+(is|are)(\s+\(are\))?\s+(?!the\b|a\b|an\b|its\b|their\b|his\b|her\b|it\b)|"
+    r"do you have (any )?information (about|on)\b|"
+    r"tell me about\b|define\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether to answer, the answerable model's probability, and the reason when declining."""
+
+    answer: bool
+    probability: float
+    reason: str = ""
+
+
+def _passage_text(passage: Passage) -> str:
+    chunk = passage.chunk
+    return f"{chunk.article_title}\n{' '.join(chunk.heading_path)}\n{chunk.text}"
+
+
+def _quoted(words: Sequence[str]) -> str:
+    return ", ".join(f"'{w if len(w) <= 40 else w[:37] + '...'}'" for w in words[:6])
+
+
+def factual_gap(question: QuestionView, passages: Sequence[Passage], has_content: bool) -> str | None:
+    """The reason one of the fact checks (module docstring) fails, or None."""
+    if not has_content:
+        return "The question does not name a condition, drug or topic to look up."
+    if not passages:
+        return "Nothing in the indexed sources matches the question."
+    texts = [_passage_text(p) for p in passages]
+    if DEFINITIONAL.match(question.text):
+        wanted = {stem(w) for w in topic_words(question.text)}
+        if not any(wanted <= terms(f"{p.chunk.article_title} {' '.join(p.chunk.heading_path)}") for p in passages):
+            return "The indexed sources have no article or section about this."
+    for designator in question.designators:
+        pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, designator.split())) + r"\b", re.IGNORECASE)
+        if not any(pattern.search(t) for t in texts):
+            return f"The indexed sources do not cover this: no passage mentions '{designator}'."
+    if question.required_groups and not any(question.names_required(terms(t)) for t in texts):
+        return f"The indexed sources do not cover this for {', '.join(question.required)}."
+    return None
+
+
+def decide(evidence: TurnEvidence, model: AnswerModel) -> Decision:
+    """Answer or decline by the fitted decision list; the confidence is the best statement's closeness in
+    meaning (0 when a rule declines), which the evaluation's coverage-risk curve varies."""
+    rule = model.answerable.fired(evidence.values)
+    if rule is None:
+        return Decision(True, evidence.values.get("best_context_sem", 0.0))
+    if rule == "name_absent" and evidence.absent_names:
+        reason = f"The indexed sources do not mention {_quoted(evidence.absent_names[:1])}."
+    elif rule in ("population_absent", "rare_absent") and evidence.rule_words.get(rule):
+        word = evidence.rule_words[rule]
+        where = "this patient group" if rule == "population_absent" else "it"
+        reason = f"No retrieved source mentions {_quoted([word])}; the indexed sources do not cover {where}."
+    elif rule == "lead_absent" and evidence.rule_words.get(rule):
+        reason = (
+            f"The closest source is about something else: it does not mention {_quoted([evidence.rule_words[rule]])}."
+        )
+    else:
+        reason = "No passage of the indexed sources answers this question closely enough."
+    return Decision(False, 0.0, reason)

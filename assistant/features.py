@@ -1,0 +1,343 @@
+"""The named features the answer engine's fitted models read: one row per candidate statement, one per turn.
+
+Candidate features say how well a statement answers the question: by meaning (cosine between its stored
+vector and the question's), by the question's exact words in it or in its headings (weighted by how rare
+they are among the candidates), by what it adds beyond the question (a statement that only restates the
+question's premise adds nothing), and by where it stands (its section's best match, its passage's rank).
+
+Turn features say whether the retrieved sources cover the question at all: how close the best statement
+comes in meaning, and whether the question names something no retrieved passage has: a name the corpus
+never uses, a special patient population, or a specific word the corpus uses only elsewhere.
+
+Every feature is a number from the data; the weights and thresholds that combine them are fitted
+(``evals/fit.py``) and loaded from ``assistant/answer_model.json``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.question import QuestionView
+from assistant.salience import Lexicon
+from assistant.types import Passage
+from assistant.vocabulary import DOSE
+from corpus.text import stem, terms, words
+from corpus.types import Block
+
+# A sentence that speaks to a language model or to "the assistant" is not clinical content; an article that
+# carries one (injected, or pasted from a prompt) must not have it quoted as if it were guidance.
+ADDRESSED_TO_A_MODEL = re.compile(
+    r"\b(ignore|disregard|forget|override)\b[^.]{0,40}\b(instructions?|prompts?|rules|guidelines above)\b"
+    r"|\b(you are|as) an? (ai|assistant|language model|chatbot)\b"
+    r"|\b(system prompt|tell the user|say to the user|respond with|reply with)\b",
+    re.IGNORECASE,
+)
+
+# The patient groups for whom sources give their own doses and cautions, described once: a question about one
+# of them ("... in pregnancy?", "ok for kids?") is not answered by a source that never mentions it.
+SPECIAL_POPULATIONS = (
+    "special patient populations: pregnancy, breastfeeding, children, infants, older adults, kidney or liver impairment"
+)
+
+CANDIDATE_FEATURES = (
+    "sem",  # cosine(question, statement with its headings)
+    "sem_ask",  # cosine(the question's ask, statement)
+    "sem_context",  # cosine(question with the conversation's topic, statement)
+    "sem_gap",  # sem minus the best sem among the candidates
+    "section_sem",  # the best sem among the statements of the same headings
+    "centrality",  # cosine(statement, mean of all candidates): high for generic summary sentences
+    "lex_own",  # share of the question's words (weighted by rarity among candidates) in the statement
+    "lex_heading",  # share found only in its headings and list context
+    "lex_title",  # share found in statement, headings or article title
+    "lex_ask",  # share of the ask's words in the statement or its headings
+    "novelty",  # share of the statement's words that the question does not use
+    "dose_match",  # the question asks for a dose and the statement gives one
+    "gives_dose",  # the statement gives a dose
+    "lead_text",  # the statement stands under the article's title, not under a heading
+    "passage_score",  # the fused retrieval score of its passage, over the best passage's
+    "passage_sem",  # cosine(question, its passage's stored vector: title, headings and text)
+    "passage_context_sem",  # cosine(question with the conversation's topic, its passage)
+    "recommendation",  # the statement is a guideline's graded recommendation
+)
+
+TURN_FEATURES = (
+    "best_context_sem",  # the best candidate's cosine to the question (with the conversation's topic)
+    "name_absent",  # how name-like the question's most name-like word that no passage nor corpus word matches
+    "population_absent",  # for a word no passage has: its closeness in meaning to SPECIAL_POPULATIONS times how
+    # much the question's meaning moves without it
+    "rare_absent",  # of the question's words that the corpus has but no retrieved passage, the highest corpus
+    # rarity times English specificity (a drug the corpus mentions elsewhere, not "measures")
+    "lead_absent",  # the English specificity of the most specific question word that other retrieved passages
+    # have but the lead statement's article does not: the answer would be about something else
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One quotable unit of a retrieved passage, with its stored vector."""
+
+    passage: Passage
+    block_index: int
+    order: int
+    text: str
+    heading: str
+    vector: np.ndarray | None = field(compare=False, repr=False)
+    markers: tuple[int, ...] = ()
+    page: int | None = None
+    page_label: str | None = None
+
+    @property
+    def block(self) -> Block:
+        return self.passage.chunk.blocks[self.block_index]
+
+
+def candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    """Every quotable unit of the passages, in passage then reading order.
+
+    Units addressed to a language model (ADDRESSED_TO_A_MODEL) are never quotable.
+    """
+    out: list[Candidate] = []
+    for passage in passages:
+        vectors = passage.chunk.unit_vectors
+        for order, unit in enumerate(passage.chunk.units):
+            if ADDRESSED_TO_A_MODEL.search(unit.text):
+                continue
+            vector = vectors[order] if vectors is not None and order < len(vectors) else None
+            out.append(
+                Candidate(
+                    passage,
+                    unit.block_index,
+                    order,
+                    unit.text,
+                    unit.heading,
+                    vector,
+                    unit.markers,
+                    unit.page,
+                    unit.page_label,
+                )
+            )
+    return out
+
+
+def acronyms(title: str) -> set[str]:
+    """Initials of runs of two or three capitalised words: 'Multiple Sclerosis' -> 'ms'."""
+    found = re.findall(r"[A-Za-z][\w-]*", title)
+    out: set[str] = set()
+    for size in (2, 3):
+        for i in range(len(found) - size + 1):
+            run = found[i : i + size]
+            if all(w[0].isupper() for w in run):
+                out.add("".join(w[0].lower() for w in run))
+    return out
+
+
+def _pool_weights(query_terms: set[str], sets: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Each query term's weight: log(1 + n / (1 + df)) over the n candidates' word sets; 0 when none has it."""
+    n = max(len(sets), 1)
+    weights = {}
+    for term in query_terms:
+        df = sum(1 for s in sets if term in s)
+        weights[term] = math.log(1.0 + n / (1.0 + df)) if df else 0.0
+    return weights
+
+
+def _share(weights: dict[str, float], have: frozenset[str] | set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in have) / total if total > 0 else 0.0
+
+
+@dataclass
+class Pool:
+    """The candidates of one turn and their feature rows (``matrix``, columns as CANDIDATE_FEATURES)."""
+
+    question: QuestionView
+    items: list[Candidate]
+    matrix: np.ndarray
+    sem: np.ndarray
+    context_sem: np.ndarray
+    own_terms: list[frozenset[str]]
+    around_terms: list[frozenset[str]]  # statement, headings and article title
+
+
+def candidate_pool(question: QuestionView, passages: Sequence[Passage]) -> Pool:
+    """The candidates of ``passages`` with their features for ``question`` (its vectors set)."""
+    items = candidates(passages)
+    n = len(items)
+    dims = len(CANDIDATE_FEATURES)
+    if n == 0:
+        empty = np.zeros(0)
+        return Pool(question, [], np.zeros((0, dims)), empty, empty, [], [])
+    assert question.vector is not None and question.ask_vector is not None and question.context_vector is not None
+    size = len(question.vector)
+    vectors = np.stack([c.vector if c.vector is not None else np.zeros(size, np.float32) for c in items])
+    sem = vectors @ question.vector
+    sem_ask = vectors @ question.ask_vector
+    context_sem = vectors @ question.context_vector
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean)) or 1.0
+    centrality = vectors @ (mean / norm)
+    section_best: dict[tuple[str, str], float] = {}
+    for c, s in zip(items, sem, strict=True):
+        key = (c.passage.chunk.article_id, c.heading)
+        section_best[key] = max(section_best.get(key, -1.0), float(s))
+    own_terms = [frozenset(terms(c.text)) for c in items]
+    heading_terms = [frozenset(terms(c.heading)) for c in items]
+    title_terms = [
+        frozenset(terms(c.passage.chunk.article_title) | acronyms(c.passage.chunk.article_title)) for c in items
+    ]
+    around = [o | h | t for o, h, t in zip(own_terms, heading_terms, title_terms, strict=True)]
+    q_terms = question.terms
+    weights = _pool_weights(q_terms, [o | h for o, h in zip(own_terms, heading_terms, strict=True)])
+    ask_weights = _pool_weights(terms(question.ask or question.text), around)
+    best_score = max(c.passage.score for c in items) or 1.0
+    passage_sem: dict[str, tuple[float, float]] = {}
+    for c in items:
+        v = c.passage.vector
+        if c.passage.chunk.id not in passage_sem:
+            passage_sem[c.passage.chunk.id] = (
+                (float(v @ question.vector), float(v @ question.context_vector)) if v is not None else (0.0, 0.0)
+            )
+    context = question.context_terms
+    rows = []
+    for i, c in enumerate(items):
+        own = own_terms[i]
+        lex_own = _share(weights, own)
+        rows.append(
+            [
+                sem[i],
+                sem_ask[i],
+                context_sem[i],
+                0.0,  # sem_gap, below
+                section_best[(c.passage.chunk.article_id, c.heading)],
+                centrality[i],
+                lex_own,
+                _share(weights, heading_terms[i] - own),
+                _share(weights, around[i]),
+                _share(ask_weights, own | heading_terms[i]),
+                len(own - q_terms - context) / len(own) if own else 0.0,
+                1.0 if question.dose_wanted and DOSE.search(c.text) else 0.0,
+                1.0 if DOSE.search(c.text) else 0.0,
+                0.0 if c.heading else 1.0,
+                c.passage.score / best_score,
+                *passage_sem[c.passage.chunk.id],
+                1.0 if c.block.kind == "recommendation" else 0.0,
+            ]
+        )
+    matrix = np.asarray(rows, dtype=np.float64)
+    matrix[:, CANDIDATE_FEATURES.index("sem_gap")] = sem - sem.max()
+    return Pool(question, items, matrix, sem, context_sem, own_terms, around)
+
+
+def _passage_words(passage: Passage) -> set[str]:
+    chunk = passage.chunk
+    text = f"{chunk.article_title}\n{' '.join(chunk.heading_path)}\n{chunk.text}"
+    return set(words(text)) | {stem(w) for w in words(text)} | acronyms(chunk.article_title)
+
+
+def question_words(question: QuestionView) -> list[str]:
+    """The question's content words (with its conversation topic), each once, in order."""
+    from corpus.text import STOPWORDS
+
+    out: list[str] = []
+    for w in words(question.context):
+        if w in STOPWORDS or w.isdigit() or len(w) < 2 or w in out:
+            continue
+        out.append(w)
+    return out
+
+
+@dataclass
+class TurnEvidence:
+    """The turn features, and the words behind them (for the reason a decline gives)."""
+
+    values: dict[str, float]
+    absent_names: list[str]
+    absent_words: list[str]
+    rule_words: dict[str, str] = field(default_factory=dict)  # feature -> the word that set its value
+
+
+def turn_features(
+    question: QuestionView,
+    pool: Pool,
+    passages: Sequence[Passage],
+    lexicon: Lexicon | None,
+    population: dict[str, float] | None = None,
+    lead: Candidate | None = None,
+) -> TurnEvidence:
+    """The turn features (TURN_FEATURES) of a question over its retrieved passages and candidates.
+
+    ``population`` gives, for each word no passage has, how much it names a special population that matters
+    to the question (computed by the engine, which holds the model); ``lead`` is the statement the answer
+    would lead with.
+    """
+    values = dict.fromkeys(TURN_FEATURES, 0.0)
+    if len(pool.items):
+        values["best_context_sem"] = float(pool.context_sem.max())
+    seen = set().union(*(_passage_words(p) for p in passages)) if passages else set()
+
+    def found(word: str) -> bool:
+        return word in seen or stem(word) in seen
+
+    absent = [w for w in question_words(question) if not found(w)]
+    names: list[str] = []
+    rule_words: dict[str, str] = {}
+    if lexicon is not None:
+        scored = []
+        for w in absent:
+            known = lexicon.known(w)
+            variant = w if known else lexicon.variant(w)
+            if variant is not None and variant != w and found(variant):
+                continue  # a form of a word the passages use
+            if known:
+                value = lexicon.rarity(w) * lexicon.specificity(w) if len(w) >= 4 else 0.0
+                if value > values["rare_absent"]:
+                    values["rare_absent"] = value
+                    rule_words["rare_absent"] = w
+            else:
+                scored.append((lexicon.nameness(w), w))
+        scored.sort(reverse=True)
+        if scored and scored[0][0] > 0:
+            values["name_absent"] = scored[0][0]
+            names = [w for s, w in scored if s > 0]
+    if population:
+        word = max(population, key=lambda w: population[w])
+        values["population_absent"] = population[word]
+        rule_words["population_absent"] = word
+    if lead is not None:
+        article = lead.passage.chunk.article_id
+        own = set().union(*(_passage_words(p) for p in passages if p.chunk.article_id == article))
+        for w in question_words(question):
+            if len(w) < 4 or not found(w) or w in own or stem(w) in own:
+                continue
+            value = Lexicon.specificity(w)
+            if value > values["lead_absent"]:
+                values["lead_absent"] = value
+                rule_words["lead_absent"] = w
+    return TurnEvidence(values, names, absent, rule_words)
+
+
+MAX_ABSENT_WORDS = 3
+
+
+def absent_candidates(question: QuestionView, passages: Sequence[Passage], lexicon: Lexicon | None) -> list[str]:
+    """The question's words that no passage has (nor a form of them), that name something rather than frame
+    the question: the ones the engine compares with SPECIAL_POPULATIONS. Names first, then the longest."""
+    from assistant.vocabulary import ACTION_TERMS
+
+    seen = set().union(*(_passage_words(p) for p in passages)) if passages else set()
+    out = []
+    for w in question_words(question):
+        if w in seen or stem(w) in seen or stem(w) in ACTION_TERMS or not w.replace("-", "").isalpha():
+            continue
+        if lexicon is not None:
+            variant = lexicon.variant(w)
+            if variant is not None and (variant in seen or stem(variant) in seen):
+                continue
+        name = lexicon.nameness(w) if lexicon is not None else 0.0
+        out.append((name, len(w), w))
+    return [w for _, _, w in sorted(out, reverse=True)[:MAX_ABSENT_WORDS]]

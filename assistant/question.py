@@ -1,0 +1,104 @@
+"""One turn's question as the answer engine sees it: what it asks, what it says about the situation, and
+what the conversation adds.
+
+A clinician often writes the situation first and the question last ("84-year-old with leg cramps at night.
+What should I try before any medication?"). The last sentence that asks something is the ``ask``; what
+comes before is the ``premise``. An answer must answer the ask about the premise; a statement that only
+restates the premise ("Muscle cramps are common in cirrhosis") answers nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assistant.vocabulary import asks_for_dose
+from corpus.text import STOPWORDS, stem, terms, words
+
+# A subtype named by a number or numeral: "type 1", "type VI", "stage 3", "grade II".
+DESIGNATOR = re.compile(r"\b(type|stage|grade|class|group|phase|factor)\s+(\d+[a-z]?|[ivx]+)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\s+[-–—]\s+(?=\S)")
+
+
+def split_ask(question: str) -> tuple[str, str]:
+    """(premise, ask): the ask is the last sentence or dash-separated part that carries a question mark
+    (else the last part); the premise is everything before it. A one-part question is all ask."""
+    parts = [p.strip() for p in _SENTENCE_END.split(question.strip()) if p and p.strip()]
+    if len(parts) <= 1:
+        return "", question.strip()
+    asking = [i for i, p in enumerate(parts) if "?" in p]
+    last = asking[-1] if asking else len(parts) - 1
+    # A short ask ("Options?", "Next step?") leans on the part before it, which names what it is about.
+    return " ".join(parts[:last]), " ".join(parts[last:])
+
+
+@dataclass
+class QuestionView:
+    """The question of one turn, with the vectors the engine compares statements against.
+
+    ``text`` is the question with its pointer resolved ("How do I titrate Baclofen?"); ``context`` is the
+    standalone query, the question with the conversation's topic (equal to ``text`` on a first turn);
+    ``required`` are words every statement must speak of (what "it" stood for).
+    """
+
+    text: str
+    context: str
+    required: tuple[str, ...] = ()
+    premise: str = ""
+    ask: str = ""
+    dose_wanted: bool = False
+    designators: tuple[str, ...] = ()
+    # For each content word of ``required``, the stems that count as naming it (its own, and that of the
+    # corpus word it is a form of: "haemodialysis" is satisfied by "dialysis").
+    required_groups: tuple[frozenset[str], ...] = ()
+    vector: np.ndarray | None = field(default=None, repr=False)
+    ask_vector: np.ndarray | None = field(default=None, repr=False)
+    context_vector: np.ndarray | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(
+        cls, text: str, context: str | None = None, required: tuple[str, ...] = (), variant: Any = None
+    ) -> QuestionView:
+        """The view of ``text``; ``variant`` maps a word to the corpus word it is a form of (or None)."""
+        premise, ask = split_ask(text)
+        groups = []
+        for word in {w for r in required for w in words(r) if w not in STOPWORDS and not w.isdigit() and len(w) > 1}:
+            forms = {stem(word)}
+            other = variant(word) if variant is not None else None
+            if other:
+                forms.add(stem(other))
+            groups.append(frozenset(forms))
+        return cls(
+            text=text,
+            context=context or text,
+            required=required,
+            premise=premise,
+            ask=ask,
+            dose_wanted=asks_for_dose(ask),
+            designators=tuple(f"{a} {b}" for a, b in DESIGNATOR.findall(text)),
+            required_groups=tuple(groups),
+        )
+
+    def names_required(self, have: set[str] | frozenset[str]) -> bool:
+        """``have`` (stemmed words) names everything ``required`` names."""
+        return all(group & have for group in self.required_groups)
+
+    @property
+    def terms(self) -> set[str]:
+        return terms(self.text)
+
+    @property
+    def context_terms(self) -> set[str]:
+        return terms(self.context)
+
+    def texts_to_embed(self) -> list[str]:
+        """The distinct texts whose vectors this view needs."""
+        return list(dict.fromkeys([self.text, self.ask or self.text, self.context]))
+
+    def set_vectors(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vector = vectors[self.text]
+        self.ask_vector = vectors[self.ask or self.text]
+        self.context_vector = vectors[self.context]

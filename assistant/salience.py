@@ -1,0 +1,179 @@
+"""How much a question word tells, judged from the indexed corpus and from the language at large.
+
+A clinician's question mixes three kinds of words the sources may not contain:
+
+- forms of words the corpus does use: typos ("titraton"), other endings ("neuropathic" for neuropathy),
+  prefixed forms ("haemodialysis", "retitrate");
+- everyday words and shorthand that describe the situation ("wakes at night", "office worker");
+- names of things the corpus never mentions (a drug, a disease, a procedure): then the sources cannot
+  answer, whatever else matches.
+
+``Lexicon`` tells them apart with evidence, not lists: the corpus's own vocabulary (the lexical index's
+document frequencies), and how common a word is in English at large (wordfreq's Zipf scale, where 3 is a
+word met about once per million words). A name is a longer word that neither the corpus nor everyday
+English uses; how much it matters to the question is left to the fitted models.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from corpus.text import stem
+
+# Zipf frequency at and above which a word is ordinary English (about once per million words or more).
+COMMON_ZIPF = 3.0
+# A shorter word is shorthand or an initialism more often than a name; it is not judged a name.
+MIN_NAME_LENGTH = 6
+# Two words are forms of one another when they share a prefix this long (and most of the shorter word).
+MIN_SHARED_PREFIX = 5
+_LETTERS = re.compile(r"^[a-z]+$")
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common ``word`` is in English: wordfreq's Zipf value (0 for a word it has never seen)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+@lru_cache(maxsize=1)
+def _common_english() -> tuple[str, ...]:
+    from wordfreq import top_n_list
+
+    return tuple(sorted(w for w in top_n_list("en", 40000) if _LETTERS.match(w) and len(w) >= 4))
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+class Lexicon:
+    """The corpus vocabulary (stemmed tokens with their document frequencies) and English word frequencies."""
+
+    def __init__(self, df: Mapping[str, int], documents: int) -> None:
+        self.df = df
+        self.documents = max(documents, 1)
+        self._sorted = sorted(df)
+
+    def known(self, word: str) -> bool:
+        """The corpus uses this word (as its stem)."""
+        return stem(word) in self.df or word in self.df
+
+    def variant(self, word: str) -> str | None:
+        """A corpus word that ``word`` is a form of, or None.
+
+        A form shares a long prefix with it ("neuropathic" and "neuropathy", "numb" and "numbness"), possibly
+        after a short prefix of its own ("haemodialysis" and "dialysis"), or is one edit away from it
+        ("titraton").
+        """
+        if self.known(word):
+            return word
+        if len(word) < MIN_SHARED_PREFIX - 1 or not _LETTERS.match(word):
+            return None
+        for offset in range(0, max(1, min(6, len(word) - MIN_SHARED_PREFIX + 1))):
+            found = self._prefix_match(word[offset:])
+            if found:
+                return found
+        return self._near(word, self._sorted)
+
+    def _prefix_match(self, word: str) -> str | None:
+        head = word[:MIN_SHARED_PREFIX]
+        at = bisect.bisect_left(self._sorted, head)
+        best: str | None = None
+        while at < len(self._sorted) and self._sorted[at].startswith(head):
+            other = self._sorted[at]
+            shared = _shared_prefix(word, other)
+            if shared >= 0.6 * min(len(word), len(other)) and (best is None or shared > _shared_prefix(word, best)):
+                best = other
+            at += 1
+        return best
+
+    @staticmethod
+    def _near(word: str, vocabulary: tuple[str, ...] | list[str]) -> str | None:
+        """A word of ``vocabulary`` (sorted) at most one edit from ``word``, sharing its first two letters."""
+        head = word[:2]
+        lo = bisect.bisect_left(vocabulary, head)
+        hi = bisect.bisect_left(vocabulary, head[:1] + chr(ord(head[1]) + 1)) if len(head) == 2 else lo
+        bucket = [w for w in vocabulary[lo:hi] if abs(len(w) - len(word)) <= 1]
+        for other in difflib.get_close_matches(word, bucket, n=3, cutoff=0.8):
+            if _edits_at_most_one(word, other):
+                return other
+        return None
+
+    def everyday(self, word: str) -> bool:
+        """Ordinary English, a slip of the keyboard away from it ("recieve"), or two ordinary words run
+        together ("workup")."""
+        if zipf(word) >= COMMON_ZIPF:
+            return True
+        if len(word) < 5 or not _LETTERS.match(word):
+            return False
+        near = self._near(word, _common_english())
+        if near is not None and zipf(near) >= COMMON_ZIPF:
+            return True
+        return any(
+            zipf(word[:i]) >= COMMON_ZIPF + 1 and zipf(word[i:]) >= COMMON_ZIPF + 1 for i in range(3, len(word) - 1)
+        )
+
+    def nameness(self, word: str) -> float:
+        """0 to 1: how much ``word`` looks like the name of something the corpus never mentions.
+
+        0 for a corpus word or a form of one, a number, shorthand (short words) and everyday English; else it
+        rises as the word gets rarer in English (1 at Zipf 1 or below).
+        """
+        if len(word) < MIN_NAME_LENGTH or not _LETTERS.match(word) or self.variant(word) is not None:
+            return 0.0
+        if self.everyday(word):
+            return 0.0
+        return max(0.0, min(1.0, (COMMON_ZIPF - zipf(word)) / 2.0))
+
+    def salience(self, word: str) -> float:
+        """0 to 1: how much ``word`` says about what a conversation is about.
+
+        A corpus word (or a form of one) from 0.3 up, the rarer in the corpus the more; a name the corpus
+        lacks from 0.6 up; everyday English and shorthand that the corpus cannot match, 0.
+        """
+        if not _LETTERS.match(word.replace("-", "")):
+            return 0.0
+        variant = self.variant(word)
+        if variant is not None:
+            return 0.3 + 0.7 * self.rarity(variant)
+        name = self.nameness(word)
+        return 0.6 + 0.4 * name if name > 0 else 0.0
+
+    @staticmethod
+    def specificity(word: str) -> float:
+        """0 to 1: how specific a word is in English at large: 1 for a word met at most about three times per
+        billion words (Zipf 2.5 and below: drug and disease names), 0 for one met once per 30,000 words or
+        more (Zipf 4.5: "measures", "stroke")."""
+        return max(0.0, min(1.0, (4.5 - zipf(word)) / 2.0))
+
+    def rarity(self, word: str) -> float:
+        """0 to 1: how rare the word is in the corpus (its idf, scaled by the largest possible)."""
+        import math
+
+        df = self.df.get(stem(word), self.df.get(word, 0))
+        return math.log((self.documents + 1) / (df + 0.5)) / math.log((self.documents + 1) / 0.5)
+
+
+def _edits_at_most_one(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -1,0 +1,60 @@
+"""What a question's words tell: forms of corpus words, everyday English, names the corpus lacks."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.salience import Lexicon, zipf
+
+# A corpus vocabulary as the lexical index stores it: stemmed tokens with document frequencies.
+CORPUS = Lexicon({"cirrhosi": 2, "dialysis": 3, "titrat": 4, "start": 9, "numbness": 5, "baclofen": 6}, 40)
+
+
+@pytest.mark.parametrize(
+    ("word", "form_of"),
+    [
+        ("cirrhotic", "cirrhosi"),  # another ending
+        ("haemodialysis", "dialysis"),  # a prefix of its own
+        ("retitrate", "titrat"),
+        ("startng", "start"),  # a slip of the keyboard
+        ("numb", "numbness"),  # a short word that begins a corpus word
+        ("baclofen", "baclofen"),
+    ],
+)
+def test_forms_of_corpus_words_are_found(word: str, form_of: str) -> None:
+    assert CORPUS.variant(word) == form_of
+
+
+@pytest.mark.parametrize("word", ["quinine", "fingolimod", "ciprofloxacin", "natalizumab"])
+def test_names_the_corpus_lacks(word: str) -> None:
+    assert CORPUS.variant(word) is None
+    assert CORPUS.nameness(word) > 0.2
+    assert CORPUS.salience(word) >= 0.6
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "prescribe",  # everyday English
+        "recurrent",
+        "actualy",  # a typo of everyday English
+        "workup",  # two everyday words run together
+        "esrd",  # shorthand: too short to judge a name
+        "baclofen",  # the corpus has it
+        "cirrhotic",  # a form of a corpus word
+    ],
+)
+def test_everyday_words_shorthand_and_corpus_words_are_not_names(word: str) -> None:
+    assert CORPUS.nameness(word) == 0.0
+
+
+def test_specificity_follows_english_frequency() -> None:
+    assert Lexicon.specificity("tizanidine") == 1.0
+    assert Lexicon.specificity("measures") == 0.0
+    assert zipf("the") > zipf("spasticity") > zipf("tizanidine")
+
+
+def test_salience_ranks_rare_corpus_words_above_common_ones_and_drops_everyday_words() -> None:
+    assert CORPUS.salience("cirrhosis") > CORPUS.salience("start") >= 0.3
+    assert CORPUS.salience("night") == 0.0
+    assert CORPUS.salience("60-year-old") == 0.0

@@ -1,0 +1,89 @@
+"""`clinqa fit`: the statement model ranks what carries key facts; declines keep the false-decline bound."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.features import CANDIDATE_FEATURES, TURN_FEATURES
+from assistant.model import AnswerModel
+from evals.fit import MAX_FALSE_DECLINES, FitError, fit, load_records
+
+
+def turn(case: str, answerable: bool, rng: np.random.Generator, name_absent: float = 0.0, sem: float = 0.7) -> dict:
+    """A turn whose candidates carry a key fact exactly when their 'sem' feature is high."""
+    n = 12
+    features = rng.uniform(0, 1, size=(n, len(CANDIDATE_FEATURES)))
+    sem = CANDIDATE_FEATURES.index("sem")
+    facts = [[0] if features[i, sem] > 0.8 else [] for i in range(n)]
+    features[0, sem], facts[0] = 0.95, [0]  # every answerable turn has one statement with the fact
+    values = dict.fromkeys(TURN_FEATURES, 0.0)
+    values.update(name_absent=name_absent, best_context_sem=sem)
+    return {
+        "case": case,
+        "set": "synthetic",
+        "kind": "single",
+        "split": "fit",
+        "turn": 1,
+        "question": case,
+        "answerable": answerable,
+        "key_facts": 1 if answerable else 0,
+        "declined": False,
+        "fact_declined": False,
+        "turn_features": values,
+        "candidate_features": features.tolist(),
+        "facts": facts if answerable else [[] for _ in range(n)],
+        "in_gold": [False] * n,
+        "eligible": [True] * n,
+    }
+
+
+@pytest.fixture()
+def records() -> list[dict]:
+    rng = np.random.default_rng(5)
+    answerable = [turn(f"a{i}", True, rng, name_absent=0.1 if i % 10 == 0 else 0.0) for i in range(60)]
+    # Out of corpus: most name something the corpus lacks; one is indistinguishable from answerable turns.
+    ooc = [turn(f"x{i}", False, rng, name_absent=0.5 + 0.05 * i) for i in range(6)]
+    ooc.append(turn("x-hidden", False, rng, name_absent=0.0))
+    return answerable + ooc
+
+
+def test_statement_model_learns_which_feature_carries_the_facts(records: list[dict]) -> None:
+    model, report = fit(records)
+    weights = dict(zip(model.statement.features, model.statement.weights, strict=True))
+    assert weights["sem"] == max(weights.values())
+    assert any("fitted on synthetic" in line for line in report)
+
+
+def test_declines_stay_within_the_false_decline_bound(records: list[dict]) -> None:
+    model, _ = fit(records)
+    declined_answerable = sum(1 for r in records if r["answerable"] and model.answerable.fired(r["turn_features"]))
+    assert declined_answerable <= MAX_FALSE_DECLINES * 60
+    # Every out-of-corpus turn that names something absent is declined; the indistinguishable one cannot be.
+    assert all(model.answerable.fired(r["turn_features"]) == "name_absent" for r in records if r["case"][:2] == "x0")
+    assert model.answerable.thresholds["name_absent"] > 0.1
+    assert model.provenance["answerable_turns"]["out_of_corpus_answered"] == 1
+
+
+def test_the_model_file_round_trips(records: list[dict], tmp_path: Path) -> None:
+    model, _ = fit(records)
+    model.save(tmp_path / "model.json")
+    again = AnswerModel.from_json(json.loads((tmp_path / "model.json").read_text()))
+    assert again.answerable.thresholds == pytest.approx(model.answerable.thresholds)
+    row = np.asarray(records[0]["candidate_features"])
+    assert again.statement.probability(row) == pytest.approx(model.statement.probability(row), abs=1e-5)
+
+
+def test_feature_files_of_the_report_part_or_another_engine_are_refused(records: list[dict], tmp_path: Path) -> None:
+    header = {"candidate_features": list(CANDIDATE_FEATURES), "turn_features": list(TURN_FEATURES)}
+    report_part = tmp_path / "report.jsonl"
+    report_part.write_text("\n".join([json.dumps(header), json.dumps({**records[0], "split": "report"})]))
+    with pytest.raises(FitError, match="report part"):
+        load_records([report_part])
+    other = tmp_path / "other.jsonl"
+    other.write_text("\n".join([json.dumps({**header, "turn_features": ["x"]}), json.dumps(records[0])]))
+    with pytest.raises(FitError, match="other features"):
+        load_records([other])
