@@ -109,7 +109,7 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
     return ok
 
 
-# A chosen recommendation leads the answer when it scores at least this share of the best statement.
+# A recommendation leads the answer when it scores at least this share of the best statement.
 RECOMMENDATION_LEAD = 0.5
 _NEGATION = frozenset(["not", "no", "never", "avoid", "without", "nor"])
 # A figure the statement gives ("Oxycodone | 1.5") is something the question did not say.
@@ -150,8 +150,19 @@ def select(
         key=lambda i: (-probabilities[i], pool.items[i].passage.rank, pool.items[i].block_index, pool.items[i].order),
     )
     best = float(probabilities[order[0]])
-    chosen: list[int] = []
+    # A guideline's recommendation answers "what should I do" in its own graded words: the most probable one
+    # leads, unless a statement scores far above it (the row of a table asked for), even where the statements
+    # that argue for it score higher.
+    recommendations = [
+        i
+        for i in order
+        if pool.items[i].block.kind == "recommendation"
+        and probabilities[i] >= max(RECOMMENDATION_LEAD * best, share * best, floor)
+    ]
+    chosen: list[int] = recommendations[:1]
     for i in order:
+        if i in chosen:
+            continue
         if len(chosen) >= limit or (chosen and probabilities[i] < max(share * best, floor)):
             break
         if any(
@@ -160,14 +171,7 @@ def select(
         ):
             continue
         chosen.append(i)
-    # A guideline's recommendation answers "what should I do" in its own graded words: it leads, unless a
-    # statement scores far above it (the row of a table asked for).
-    recommendations = [
-        i
-        for i in chosen
-        if pool.items[i].block.kind == "recommendation" and probabilities[i] >= RECOMMENDATION_LEAD * best
-    ]
-    lead = recommendations[0] if recommendations else chosen[0]
+    lead = chosen[0]
     rest = [i for i in chosen if i != lead]
     rest.sort(key=lambda i: (pool.items[i].passage.rank, pool.items[i].block_index, pool.items[i].order))
     return [(pool.items[i], float(probabilities[i])) for i in [lead, *rest]]

@@ -41,7 +41,7 @@ from assistant.followup import Conversation, Rewrite, Turn, answer_focus, rewrit
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
 from assistant.question import QuestionView
-from assistant.retriever import HybridRetriever
+from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import Lexicon
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
@@ -75,11 +75,25 @@ def clean_question(text: str) -> tuple[str, str]:
     return text, ""
 
 
+def asked_recommendation(question: QuestionView) -> str | None:
+    """The recommendation a question names ("What does recommendation 5 say?"), or that a follow-up asks about
+    ("How strong is that recommendation?" after an answer led by Recommendation 4: the one the rewrite made it
+    about); else None."""
+    named = re.search(r"\brecommendation\s+(\d+[a-z]?)\b", question.text, re.IGNORECASE)
+    if named:
+        return f"Recommendation {named.group(1)}"
+    for required in question.required:
+        if re.fullmatch(r"Recommendation \d+[a-z]?", required):
+            return required
+    return None
+
+
 def recommendation_id(heading: str) -> str | None:
-    """'Recommendation 5' when a statement stands under a guideline's numbered recommendation, else None:
-    what "it" or "that recommendation" means after an answer led by it."""
-    match = re.search(r"\bRecommendation \d+[a-z]?$", heading)
-    return match.group(0) if match else None
+    """'Recommendation 5' when a statement stands under a guideline's numbered recommendation (in its section
+    or a subsection of it: "... > Recommendation 5 > Supporting Rationale"), else None: what "it" or "that
+    recommendation" means after an answer led by it."""
+    found = re.findall(r"\bRecommendation \d+[a-z]?\b", heading)
+    return found[-1] if found else None
 
 
 def without_word(text: str, word: str) -> str:
@@ -168,7 +182,13 @@ class Assistant:
         question.set_vectors(vectors)
         embed_ms = (time.perf_counter() - t0) * 1000
         focus = question.text if question.text != question.context else None
-        passages, timings = self.retriever.search(question.context, focus=focus, variants=variants, vectors=vectors)
+        passages, timings = self.retriever.search(
+            question.context,
+            focus=focus,
+            variants=variants,
+            vectors=vectors,
+            recommendation=asked_recommendation(question),
+        )
         timings["embed"] = timings.get("embed", 0.0) + embed_ms
         t1 = time.perf_counter()
         pool = candidate_pool(question, passages)
@@ -179,13 +199,15 @@ class Assistant:
         if absent:
             if self._population is None:
                 self._population = embed_matrix(self.embeddings, [SPECIAL_POPULATIONS])[0]
+            populations = self._population
             matrix = embed_matrix(self.embeddings, [*absent, *(without_word(question.context, w) for w in absent)])
             for i, word in enumerate(absent):
                 # How much a population the question names matters to it: its closeness to SPECIAL_POPULATIONS
                 # times how far the question's meaning moves without it ("Is it safe in pregnancy?": far;
                 # "Our newborn has ... Are the two linked genetically?": hardly).
+                assert question.context_vector is not None  # set_vectors ran before scoring
                 shift = 1.0 - float(np.dot(matrix[len(absent) + i], question.context_vector))
-                population[word] = float(np.dot(matrix[i], self._population)) * shift * POPULATION_SCALE
+                population[word] = float(np.dot(matrix[i], populations)) * shift * POPULATION_SCALE
         ok = eligible(pool) & adds_something(pool)
         lead = pool.items[int(np.argmax(np.where(ok, probabilities, -1.0)))] if ok.any() else None
         evidence = turn_features(question, pool, passages, lexicon, population, lead)
@@ -244,6 +266,18 @@ class Assistant:
         if not decision.answer:
             return declined(decision.reason, decision.probability)
         chosen = select(scored.pool, scored.probabilities, self.model, DETAILED if detailed else BRIEF)
+        named = asked_recommendation(view)
+        if named:
+            # "How strong is that recommendation?": the recommendation itself, whole with its printed grading,
+            # leads; what was chosen besides it follows.
+            found = [
+                (c, float(p))
+                for c, p in zip(scored.pool.items, scored.probabilities, strict=True)
+                if is_recommendation(c.passage.chunk, c.block, named)
+            ]
+            if found:
+                lead = max(found, key=lambda x: x[1])
+                chosen = [lead, *[(c, p) for c, p in chosen if c.block is not lead[0].block]]
         if not chosen:
             return declined("No sentence of the matching passages answers the question.", decision.probability)
         if view.dose_wanted and not any(DOSE.search(c.text) for c, _ in chosen):

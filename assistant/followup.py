@@ -33,6 +33,9 @@ _STRONG_POINTERS = re.compile(
     re.IGNORECASE,
 )
 _WEAK_POINTERS = re.compile(r"\b(this|that|these|those|the same)\b", re.IGNORECASE)
+# In a follow-up of one content word, "the" points back too: "What's the evidence?" is the evidence for what
+# the last answer was about.
+_FOLLOW_UP_POINTERS = re.compile(r"\b(this|that|these|those|the)\b", re.IGNORECASE)
 # The patient of the conversation: "she", "him". A question about them continues the conversation, and
 # the pronoun is not replaced (it does not stand for the drug).
 _PATIENT_POINTERS = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
@@ -189,7 +192,7 @@ def rewrite(question: str, conversation: Conversation, salience: Salience | None
     if last.focus and pointer:
         stem_of_question = stem_of_question[: pointer.start()] + last.focus + stem_of_question[pointer.end() :]
         required = (last.focus,)
-    elif last.focus and (not own or (len(own) <= 1 and _WEAK_POINTERS.search(question))):
+    elif last.focus and (not own or (len(own) <= 1 and _FOLLOW_UP_POINTERS.search(question))):
         # "Dose?", or "How strong is that recommendation?": about what the last answer was about.
         added_focus, required = last.focus, (last.focus,)
     key_question = f"{stem_of_question} ({added_focus})" if added_focus else stem_of_question

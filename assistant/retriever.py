@@ -58,6 +58,17 @@ def one_version_per_article(
 RECOMMENDATIONS = 2
 
 
+def is_recommendation(chunk: Any, block: Any, name: str) -> bool:
+    """Whether ``block`` of ``chunk`` is the recommendation called ``name`` ("Recommendation 4"): the block names
+    it, or stands in its section."""
+    return block.kind == "recommendation" and (name in block.context or chunk.heading_path[-1:] == (name,))
+
+
+def names_recommendation(chunk: Any, name: str) -> bool:
+    """Whether ``chunk`` holds the recommendation called ``name``."""
+    return any(is_recommendation(chunk, b, name) for b in chunk.blocks)
+
+
 def _recommendation_closeness(chunk: Any, chunk_vector: Any, query_vector: Any) -> float:
     """How close the question is to the chunk's closest recommendation (by its unit's vector; by the chunk's
     for a chunk stored without unit vectors)."""
@@ -89,12 +100,15 @@ class HybridRetriever(BaseRetriever):
         focus: str | None = None,
         variants: Sequence[str] = (),
         vectors: Mapping[str, Any] | None = None,
+        recommendation: str | None = None,
     ) -> tuple[list[Passage], dict[str, float]]:
         """Passages best first, and the milliseconds spent embedding, in dense and lexical search, fusing.
 
         With ``focus`` (a follow-up's own question, ``query`` being it plus the conversation's topic),
         both are searched and all four rankings fused, so the topic cannot drown what was asked.
         ``vectors`` holds query vectors already computed (text -> vector); the rest are embedded here.
+        ``recommendation`` ("Recommendation 4": what "that recommendation" of a follow-up stands for) adds
+        the passages of the retrieved guidelines that hold it.
         """
         k = k or self.k
         queries = list(dict.fromkeys([query, *([focus] if focus else []), *variants]))
@@ -141,14 +155,14 @@ class HybridRetriever(BaseRetriever):
             )
             for rank, (cid, score) in enumerate(fused, start=1)
         ]
-        passages += self._recommendations(passages, query_vectors[0])
+        passages += self._recommendations(passages, query_vectors[0], recommendation)
         t4 = time.perf_counter()
         timings.update(embed=(t1 - t0) * 1000, dense=(t2 - t1) * 1000, lexical=(t3 - t2) * 1000, fuse=(t4 - t3) * 1000)
         return passages, timings
 
-    def _recommendations(self, passages: list[Passage], vector: Any) -> list[Passage]:
+    def _recommendations(self, passages: list[Passage], vector: Any, named: str | None = None) -> list[Passage]:
         """The graded recommendations of the guidelines among ``passages`` that are closest to the question
-        (at most RECOMMENDATIONS), as further passages ranked after them.
+        (at most RECOMMENDATIONS), and any that is ``named``, as further passages ranked after them.
 
         A guideline states what to do in its recommendations, and argues it over many pages: a question
         ("should I reach for an opioid?") often finds the argument first. The statement model then decides,
@@ -165,6 +179,9 @@ class HybridRetriever(BaseRetriever):
         kept = {cid for cid, _ in one_version_per_article(fused, {c.id: c for c, _ in found}, self.store)}
         scored = [(_recommendation_closeness(c, v, vector), c, v) for c, v in found if c.id in kept]
         closeness = sorted(scored, key=lambda x: -x[0])[:RECOMMENDATIONS]
+        if named:
+            chosen = {c.id for _, c, _ in closeness}
+            closeness += [x for x in scored if x[1].id not in chosen and names_recommendation(x[1], named)]
         floor = min(p.score for p in passages)
         return [
             Passage(chunk=c, score=floor, rank=len(passages) + i, dense_score=sim, vector=v)

@@ -27,9 +27,7 @@ _ACTION_WORDS = """treat treatment treatments manage management option options t
 ACTION_TERMS = frozenset(stem(w) for w in _ACTION_WORDS)
 
 # A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%", "20–30 MME/day").
-DOSE = re.compile(
-    r"\d(?:[\d.,–-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|mEq|MME|%)(?![A-Za-z])", re.IGNORECASE
-)
+DOSE = re.compile(r"\d(?:[\d.,–-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|mEq|MME|%)(?![A-Za-z])", re.IGNORECASE)
 _DOSE_WORD = r"(?:doses?|dosages?|dosing)"
 # A question that asks for an amount: "how much", "how many units", a dose word as what is asked for ("what
 # starting dose", "the gabapentin dose?", "dose of baclofen", "dosing?"), or "mg". Not a dose word that only

@@ -12,6 +12,8 @@ latency  Per stage (embed, dense, lexical, fuse, compose) and end to end, median
          index are real subsets of it; sizes above it are grown synthetically (see ``sized_store``).
 startup  On the real index: a cold `clinqa ask` to its answer; `clinqa serve` to a served page and to the first
          answer through the web API; the server's resident memory.
+pdf      The PDFs of ``--pdfs`` (a folder; by default the corpus's own PDFs): each parsed alone (pages/s), then the
+         whole ingest of them into a fresh store (read, chunk, embed, write, BM25), wall time.
 
 The real index is the one the settings name (run `clinqa index` on the corpus first).
 """
@@ -43,7 +45,7 @@ from index.settings import Settings
 from index.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("build", "recall", "latency", "startup")
+STAGES = ("build", "recall", "latency", "startup", "pdf")
 EMBED_BATCH = 128  # what build_index hands the model at a time
 RECALL_K = 10
 SYNTHETIC_NOISE = 0.02  # per dimension, before renormalising: copies sit at cosine ~0.93 from their original
@@ -62,6 +64,7 @@ class BenchOptions:
     build_articles: int | None = None
     backends: tuple[str, ...] = ("torch",)
     stages: tuple[str, ...] = STAGES
+    pdfs: Path | None = None
 
     @property
     def work(self) -> Path:
@@ -214,6 +217,64 @@ def bench_build(options: BenchOptions, backend: str, progress: Progress) -> dict
         "noop_rerun_s": round(noop_s, 2),
         "noop_summary": noop.stdout.strip().splitlines()[-1] if noop.stdout.strip() else "",
         "home": str(work),
+    }
+
+
+# -- PDFs --------------------------------------------------------------------------------------------
+
+
+def bench_pdf(options: BenchOptions, progress: Progress) -> dict[str, Any]:
+    """Parse speed of each PDF, and the ingest time of all of them into a fresh store."""
+    folders = (options.pdfs,) if options.pdfs is not None else options.settings.corpus
+    found, _ = discover(folders)
+    pdfs = [(article_id, path) for article_id, path in found if path.suffix.lower() == ".pdf"]
+    if not pdfs:
+        return {"files": [], "note": "no PDF in " + ", ".join(map(str, folders))}
+    rows = []
+    for article_id, path in pdfs:
+        progress(f"bench pdf: parsing {path.name}")
+        data = read_bytes(path)
+        t0 = time.perf_counter()
+        article = read_article(article_id, path, data)
+        seconds = time.perf_counter() - t0
+        pages = int(article.metadata.get("pages", "0"))
+        rows.append(
+            {
+                "file": path.name,
+                "mb": round(len(data) / 1e6, 1),
+                "pages": pages,
+                "parse_s": round(seconds, 2),
+                "pages_per_s": round(pages / seconds, 1) if seconds else None,
+                "blocks": sum(len(s.blocks) for s in article.sections),
+                "references": len(article.references),
+                "recommendations": sum(b.kind == "recommendation" for s in article.sections for b in s.blocks),
+            }
+        )
+    work = options.work / "pdf"
+    shutil.rmtree(work, ignore_errors=True)
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True)
+    for _, path in pdfs:
+        (corpus / path.name).symlink_to(path.resolve())
+    settings = replace(options.settings, home=work / "home", store=None, chroma_url=None, corpus=(corpus,))
+    embeddings = embeddings_for(settings)
+    embeddings.embed_documents(["warm up the model"])
+    progress(f"bench pdf: indexing {len(pdfs)} PDF(s) into a fresh store")
+    t0 = time.perf_counter()
+    store = open_store(settings)
+    summary = build_index((corpus,), store, embeddings, progress=progress)
+    lexical_index(store, settings.lexical_dir)
+    ingest_s = time.perf_counter() - t0
+    pages = sum(r["pages"] for r in rows)
+    parse_s = sum(r["parse_s"] for r in rows)
+    return {
+        "files": rows,
+        "pages": pages,
+        "parse_s": round(parse_s, 1),
+        "pages_per_s": round(pages / parse_s, 1) if parse_s else None,
+        "ingest_s": round(ingest_s, 1),
+        "chunks": summary.chunks_written,
+        "embed_s": round(summary.embed_seconds, 1),
     }
 
 
@@ -468,6 +529,9 @@ def run(options: BenchOptions, progress: Progress) -> dict[str, Any]:
     options.out.mkdir(parents=True, exist_ok=True)
     options.work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"machine": machine(), "settings": {}, "build": [], "recall": [], "latency": []}
+    if "pdf" in options.stages:
+        results["pdf"] = bench_pdf(options, progress)
+        _write(options.out, results)
     results["settings"] = {
         "index": str(options.settings.store_dir if not options.settings.chroma_url else options.settings.chroma_url),
         "embedding": f"{options.settings.embed_model} ({options.settings.embed_backend})",
@@ -602,6 +666,23 @@ def markdown(results: dict[str, Any]) -> str:
             f"server RSS {s['serve_rss_mb']} MB.",
             "",
         ]
+    if results.get("pdf", {}).get("files"):
+        p = results["pdf"]
+        lines += ["## PDF guidelines", ""]
+        lines += _table(
+            p["files"],
+            [("file", "file"), ("mb", "MB"), ("pages", "pages"), ("parse_s", "parse s"), ("pages_per_s", "pages/s"),
+             ("blocks", "blocks"), ("recommendations", "recommendations"), ("references", "references")],
+        )  # fmt: skip
+        lines += [
+            "",
+            f"All {p['pages']} pages parsed at {p['pages_per_s']} pages/s; the whole ingest (parse, chunk, embed "
+            f"{p['chunks']} chunks and their statements, write, BM25) took {p['ingest_s']} s, "
+            f"of which embedding {p['embed_s']} s.",
+            "",
+        ]
+    elif results.get("pdf"):
+        lines += ["## PDF guidelines", "", results["pdf"]["note"], ""]
     if "seconds" in results:
         lines.append(f"Benchmark run time: {results['seconds']} s.")
     return "\n".join(lines) + "\n"

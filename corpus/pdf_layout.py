@@ -107,10 +107,10 @@ def _gutter(words: Sequence[dict[str, Any]], width: float) -> float | None:
     covered = [0] * (hi - lo)
     for _, _, row in spans:
         for w in row:
-            for x in range(max(int(w["x0"]), lo), min(int(w["x1"]) + 1, hi)):
-                covered[x - lo] += 1
+            for column in range(max(int(w["x0"]), lo), min(int(w["x1"]) + 1, hi)):
+                covered[column - lo] += 1
     best = min(range(len(covered)), key=lambda i: (covered[i], abs(i - len(covered) / 2)))
-    x = lo + best
+    x: float = lo + best
     # A gutter leaves at least GUTTER points free of words in the rows that do not cross it.
     slack = covered[best] + max(1, len(rows) // 50)
     free = [i for i in range(len(covered)) if covered[i] <= slack and abs(i - best) <= 40]
@@ -201,7 +201,7 @@ def _line(row: list[dict[str, Any]], page: int, column: int) -> Line:
         previous = w
     cells.append(cell)
     bold = sum(len(w["text"]) for w in main if _bold(w)) * 2 > sum(len(w["text"]) for w in main)
-    families = Counter()
+    families: Counter[str] = Counter()
     for w in main:
         families[str(w.get("fontname", "")).split("+")[-1].split("-")[0].split(",")[0]] += len(w["text"])
     return Line(
@@ -220,9 +220,32 @@ def _line(row: list[dict[str, Any]], page: int, column: int) -> Line:
     )
 
 
+def unique_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str, Any]]:
+    """``chars`` without the copies some PDFs draw over a character to make it look bold: a char with the same
+    text, font and size as a kept one within ``tolerance`` points of it. Linear in the number of chars (a
+    grid of ``tolerance``-sized cells), where pdfplumber's own dedupe is quadratic on a full page."""
+    kept: list[dict[str, Any]] = []
+    grid: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for char in chars:
+        key = (char.get("upright"), char["text"], char.get("fontname"), char.get("size"))
+        gx, gy = int(char["x0"] // tolerance), int(char["doctop"] // tolerance)
+        duplicate = any(
+            abs(other["x0"] - char["x0"]) <= tolerance and abs(other["doctop"] - char["doctop"]) <= tolerance
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for other in grid.get((*key, gx + dx, gy + dy), ())
+        )
+        if not duplicate:
+            kept.append(char)
+            grid.setdefault((*key, gx, gy), []).append(char)
+    return kept
+
+
 def page_lines(page: Any, index: int) -> list[Line]:
     """The lines of one pdfplumber page in reading order (headers and footers still in)."""
-    words = page.dedupe_chars().extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, x_tolerance=1.5)
+    unique = {id(c) for c in unique_chars(page.chars)}
+    page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in unique)
+    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, x_tolerance=1.5)
     words = [w for w in words if w.get("upright", True) and w["text"].strip()]
     if not words:
         return []

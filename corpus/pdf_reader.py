@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import io
 import itertools
-import threading
+import logging
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +33,10 @@ from typing import Any
 from corpus.pdf_layout import Line, clean, page_lines, strip_running
 from corpus.references import split_source_year
 from corpus.types import Article, Block, ReadError, Reference, Section
+
+# pdfminer logs each oddity of a font or stream it works around; what matters reaches the index summary as a
+# skipped file or a lost page, one line each.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 # A PDF of this many characters per page or fewer has no usable text layer.
 MIN_CHARS_PER_PAGE = 20
@@ -263,8 +268,8 @@ class _Builder:
         self.labels = labels
         self.outline = {_key(t): level for level, t in outline}
         self.title_key = _key(title)
-        weighted = Counter()
-        faces = Counter()
+        weighted: Counter[float] = Counter()
+        faces: Counter[str] = Counter()
         for line in lines:
             weighted[line.size] += len(line.text)
             faces[line.family] += len(line.text)
@@ -284,6 +289,19 @@ class _Builder:
         # are a form's furniture, not content.
         rows = Counter(" | ".join(line.cells) for line in lines if line.cells)
         self.furniture = {row for row, n in rows.items() if n >= 3 and not re.search(r"\d", row)}
+        # So are the same few words repeated as the last cells of many rows (the "Yes | No" boxes ticked beside
+        # each item): the item is kept as text, its boxes are dropped.
+        cells = Counter(cell for line in lines for cell in line.cells[1:])
+        boxes = {c for c, n in cells.items() if n >= 3 and len(c.split()) <= 3 and not re.search(r"\d", c)}
+        for line in lines:
+            trailing = 0
+            while trailing < len(line.cells) - 1 and line.cells[-1 - trailing] in boxes:
+                trailing += 1
+            if trailing and " | ".join(line.cells) not in self.furniture:
+                first_box = line.text.rfind(" ".join(line.cells[-trailing:]))
+                if first_box > 0:
+                    line.text = line.text[:first_box].rstrip()
+                    line.cells = line.cells[:-trailing] if len(line.cells) - trailing > 1 else []
         self.notes: dict[int, tuple[str, ...]] = {}  # id() of the lines of notes under a table -> its caption
         self.lines = self._floats_after_flow(lines)
 
@@ -729,17 +747,22 @@ def _scoped(section: Section, scopes: dict[int, int], references: list[Reference
     """``section`` with each block's markers numbered in the reference list its text cites: the list after it,
     else (an appendix that has no list of its own) the last list before it."""
     lists = sorted({(r.number or 0) // REFERENCE_LIST for r in references})
+    last: dict[int, int] = {}  # list -> its last entry number
+    for r in references:
+        if r.number:
+            k = r.number // REFERENCE_LIST
+            last[k] = max(last.get(k, 0), r.number % REFERENCE_LIST)
     blocks = []
     for block in section.blocks:
         scope = scopes.get(id(block), 0)
         served = scope if scope in lists else max((k for k in lists if k < scope), default=0)
-        if served:
-            offset = served * REFERENCE_LIST
-            block = replace(
-                block,
-                markers=tuple(n + offset for n in block.markers),
-                marker_spans=tuple((at, n + offset) for at, n in block.marker_spans),
-            )
+        offset = served * REFERENCE_LIST
+        # A number past the end of the list it would cite ("the original (2020) review") is no marker.
+        limit = last.get(served)
+        spans = tuple((at, n + offset) for at, n in block.marker_spans if limit is None or n <= limit)
+        markers = tuple(n + offset for n in block.markers if limit is None or n <= limit)
+        if spans != block.marker_spans or markers != block.markers:
+            block = replace(block, markers=markers, marker_spans=spans)
         blocks.append(block)
     return replace(section, blocks=tuple(blocks))
 
@@ -764,7 +787,13 @@ def _reference(entry: list[str]) -> Reference:
     match = _ENTRY.match(text)
     number = int(match.group(1)) if match else None
     body = _ENTRY.sub("", text, count=1)
-    parts = [p.strip() for p in re.split(r"(?<=[a-z0-9\)\]”\"’])\.\s+(?=[A-Z0-9\[])|(?<=[A-Z])\.\s+(?=[A-Z][a-z])|(?<=[a-z])\.[”\"’]\s+(?=[A-Z])", body)]
+    parts = [
+        p.strip()
+        for p in re.split(
+            r"(?<=[a-z0-9\)\]”\"’])\.\s+(?=[A-Z0-9\[])|(?<=[A-Z])\.\s+(?=[A-Z][a-z])|(?<=[a-z])\.[”\"’]\s+(?=[A-Z])",
+            body,
+        )
+    ]
     parts = [p for p in parts if p]
     title = parts[1] if len(parts) > 2 else parts[0] if parts else body
     source = ". ".join(parts[2:]) if len(parts) > 2 else ""

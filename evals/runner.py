@@ -98,8 +98,8 @@ def score_turn(gold: GoldTurn, said: SystemTurn) -> tuple[dict[str, float], list
     if gold.key_facts:
         scores["key_fact_recall"] = scores["key_fact_recall_answered"] = key_fact_recall(text, gold.key_facts)
         missed = [" / ".join(f) for f in gold.key_facts if key_fact_recall(text, [f]) == 0]
-    cited = 1.0 if any(s.article_id in gold.articles for s in said.sources) else 0.0
-    scores["gold_article_cited"] = scores["gold_article_cited_answered"] = cited
+    cited_gold = 1.0 if any(s.article_id in gold.articles for s in said.sources) else 0.0
+    scores["gold_article_cited"] = scores["gold_article_cited_answered"] = cited_gold
     if gold.pages:
         pages = {p for c in said.citations if c.get("article") in gold.articles for p in c.get("pages") or ()}
         scores["gold_page_cited"] = 1.0 if pages & set(gold.pages) else 0.0

@@ -359,9 +359,14 @@ def _numbers(text: str, what: str) -> tuple[int, ...]:
 )
 @click.option(
     "--stages",
-    default=",".join(("build", "recall", "latency", "startup")),
+    default=",".join(("build", "recall", "latency", "startup", "pdf")),
     show_default=True,
-    help="Which parts to run: build, recall, latency, startup.",
+    help="Which parts to run: build, recall, latency, startup, pdf.",
+)
+@click.option(
+    "--pdfs",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A folder of PDFs for the pdf stage [default: the PDFs of the corpus].",
 )
 @click.option(
     "--sizes", default="5000,40000,100000", show_default=True, help="Index sizes (chunks) to time queries at."
@@ -382,6 +387,7 @@ def bench_command(
     out: Path,
     medquad: Path | None,
     stages: str,
+    pdfs: Path | None,
     sizes: str,
     queries: int,
     build_articles: int | None,
@@ -389,7 +395,7 @@ def bench_command(
     seed: int,
     **flags: Any,
 ) -> None:
-    """Benchmark the index build, query latency by stage and size, search recall, start-up and memory."""
+    """Benchmark the index build, query latency by stage and size, search recall, start-up, memory and PDF parsing."""
     from benchmarks.run import STAGES, BenchOptions, run
 
     chosen = tuple(s.strip() for s in stages.split(",") if s.strip())
@@ -408,6 +414,7 @@ def bench_command(
         build_articles=build_articles,
         backends=backend_list,
         stages=chosen,
+        pdfs=pdfs,
     )
     try:
         run(options, progress)

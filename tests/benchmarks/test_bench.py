@@ -55,3 +55,25 @@ def test_bench_writes_build_recall_and_latency_figures(tmp_path: Path) -> None:
 
     report = (out / "bench.md").read_text()
     assert "## Index build" in report and "## Query latency" in report and "real + synthetic" in report
+
+
+def test_bench_times_pdf_parsing_and_ingest(tmp_path: Path) -> None:
+    guide = ROOT.parent / "shared" / "corpora" / "guidelines" / "cdc-outpatient-infection-prevention.pdf"
+    if not guide.exists():
+        pytest.skip("../shared/corpora/guidelines is not beside the project")
+    pdfs = tmp_path / "pdfs"
+    pdfs.mkdir()
+    (pdfs / guide.name).symlink_to(guide)
+    (pdfs / "notes.txt").write_text("Not a PDF: left out of the pdf stage.\n")
+    env = {**os.environ, "CLINQA_HOME": str(tmp_path / "home")}
+    out = tmp_path / "results"
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "bench", "--stages", "pdf", "--pdfs", str(pdfs), "--out", str(out)],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    pdf = json.loads((out / "bench.json").read_text())["pdf"]
+    (row,) = pdf["files"]
+    assert row["file"] == guide.name and row["pages"] == 44 and row["pages_per_s"] > 0
+    assert pdf["chunks"] > 50 and pdf["ingest_s"] >= pdf["parse_s"] > 0
+    assert "## PDF guidelines" in (out / "bench.md").read_text()

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.engine import Assistant
@@ -114,6 +115,30 @@ def chunk_ids(home: Path) -> list[str]:
     return sorted(store.collection.get(include=[])["ids"])
 
 
+def stored(home: Path) -> dict[str, tuple[str, dict, np.ndarray]]:
+    """Each chunk's text, metadata and vector."""
+    store = open_store(Settings.from_env({}, home=home), create=False)
+    got = store.collection.get(include=["documents", "metadatas", "embeddings"])
+    return {
+        i: (d, m, np.asarray(e))
+        for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
+    }
+
+
+def assert_same_store(a: dict[str, tuple[str, dict, np.ndarray]], b: dict[str, tuple[str, dict, np.ndarray]]) -> None:
+    """The same chunks with the same text and metadata; vectors equal up to the rounding of bfloat16 inference,
+    which depends on which other texts shared the batch (a resumed run batches differently)."""
+    assert sorted(a) == sorted(b)
+    for key, (text, meta, vector) in a.items():
+        other_text, other_meta, other_vector = b[key]
+        assert text == other_text
+        packed = {k for k in meta if k.endswith("vectors")}
+        assert {k: v for k, v in meta.items() if k not in packed} == {
+            k: v for k, v in other_meta.items() if k not in packed
+        }
+        assert float(vector @ other_vector) > 0.99  # 0.9966 the lowest seen
+
+
 def answers(home: Path, corpus: Path) -> list[tuple[list[str], list[str]]]:
     result = clinqa("ask", "--json", "--corpus", str(corpus), *QUESTIONS, home=home)
     assert result.returncode == 0, result.stderr
@@ -148,7 +173,13 @@ def test_index_runs_killed_at_random_points_leave_a_store_equal_to_a_clean_build
     final = clinqa("index", "--corpus", str(corpus), home=killed)
     assert final.returncode == 0, final.stderr
 
-    assert chunk_ids(killed) == chunk_ids(clean)
-    assert answers(killed, corpus) == answers(clean, corpus)
+    assert_same_store(stored(killed), stored(clean))
+    # The same questions are answered from the same articles. Which statements: a near tie between two may go
+    # the other way, the vectors differing in the third decimal.
+    for (killed_said, killed_cited), (clean_said, clean_cited) in zip(
+        answers(killed, corpus), answers(clean, corpus), strict=True
+    ):
+        assert bool(killed_said) == bool(clean_said)
+        assert {c.split(":")[0] for c in killed_cited} == {c.split(":")[0] for c in clean_cited}
     again = clinqa("index", "--corpus", str(corpus), home=killed)
     assert "0 indexed" in again.stdout

@@ -68,7 +68,9 @@ def open_page(playwright: Any, app_url: str, profile: Path) -> Iterator[tuple[An
     )
 
     def guard(route, request) -> None:
-        if urlparse(request.url).hostname in ("127.0.0.1", "localhost"):
+        url = urlparse(request.url)
+        # The app itself, and the browser's own pages (its PDF viewer is an extension) pass.
+        if url.hostname in ("127.0.0.1", "localhost") or url.scheme in ("chrome-extension", "chrome"):
             route.continue_()
         else:
             blocked.append(request.url)
@@ -259,3 +261,52 @@ def _feedback_rows(path: Path) -> list[dict]:
     with sqlite3.connect(path) as db:
         db.row_factory = sqlite3.Row
         return [dict(r) for r in db.execute("SELECT * FROM feedback ORDER BY id")]
+
+
+@pytest.fixture(scope="module")
+def guideline_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a corpus of one real guideline PDF (the CDC outpatient infection prevention guide)."""
+    infection = ROOT.parent / "shared" / "corpora" / "guidelines" / "cdc-outpatient-infection-prevention.pdf"
+    if not infection.exists():
+        pytest.skip("../shared/corpora/guidelines is not beside the project")
+    corpus = tmp_path_factory.mktemp("guideline-corpus")
+    (corpus / infection.name).symlink_to(infection)
+    home = tmp_path_factory.mktemp("guideline-home")
+    with running_app(home, "--corpus", str(corpus), timeout_s=600) as (url, _, _):
+        yield url
+
+
+def test_a_pdf_source_shows_its_page_and_opens_the_pdf_there(
+    playwright: Any, guideline_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from playwright.sync_api import expect
+
+    with open_page(playwright, guideline_url, tmp_path_factory.mktemp("chromium-pdf")) as (page, blocked):
+        ask(page, "When should healthcare personnel perform hand hygiene?")
+        sources = page.locator("#sources")
+        expect(sources).to_contain_text("p. 9", timeout=60_000)
+        link = sources.locator('.src-page a[href^="/pdf/"]').first
+        href = link.get_attribute("href")
+        assert href == "/pdf/cdc-outpatient-infection-prevention#page=9"
+        shot(page, "20-pdf-source-page")
+        with page.context.expect_page() as opened:
+            link.click()
+        viewer = opened.value
+        viewer.wait_for_load_state()
+        assert viewer.url == guideline_url.rstrip("/") + href
+        assert "pdf_embedder" in viewer.content()  # the tab shows the PDF in Chromium's own viewer
+        viewer.wait_for_timeout(1500)  # let the viewer draw the page for the screenshot
+        shot(viewer, "21-pdf-opened-at-page")
+        served = page.request.get(guideline_url.rstrip("/") + "/pdf/cdc-outpatient-infection-prevention")
+        assert served.status == 200 and served.headers["content-type"] == "application/pdf"
+        assert served.body()[:5] == b"%PDF-"
+        # Only the indexed corpus's PDFs are served: never a path the request names.
+        for name in (
+            "..%2F..%2Fetc%2Fpasswd",
+            "%2Fetc%2Fpasswd",
+            "no-such-guideline",
+            "..%2F..",
+            "cdc-outpatient-infection-prevention.pdf",
+        ):
+            assert page.request.get(guideline_url.rstrip("/") + "/pdf/" + name).status == 404, name
+        assert not blocked

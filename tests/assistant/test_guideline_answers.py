@@ -1,0 +1,69 @@
+"""Answers from a real guideline PDF (the CDC opioid guideline, 2022): its twelve graded recommendations come
+back whole with their grading, and a follow-up about "that recommendation" is answered from it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import ROOT
+
+OPIOIDS = ROOT.parent / "shared" / "corpora" / "guidelines" / "cdc-opioids-2022.pdf"
+GRADED = re.compile(r"\(recommendation category: [AB]; evidence type: [1-4]\)\.?$")
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not OPIOIDS.exists(), reason="../shared/corpora/guidelines is not beside the project"),
+]
+
+
+@pytest.fixture(scope="module")
+def guideline(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    from assistant.engine import Assistant
+    from index.builder import build_index, open_store
+    from index.lexical import lexical_index
+    from index.settings import Settings
+
+    corpus = tmp_path_factory.mktemp("opioid-guideline")
+    (corpus / OPIOIDS.name).symlink_to(OPIOIDS)
+    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path_factory.mktemp("opioid-home"))}, corpus=(corpus,))
+    store = open_store(settings)
+    summary = build_index(settings.corpus, store, embeddings)
+    assert summary.indexed == 1
+    return Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+
+
+def _without_number(text: str) -> str:
+    return re.sub(r"^\d+\. ", "", text)
+
+
+@pytest.mark.parametrize("number", range(1, 13))
+def test_a_recommendation_asked_for_comes_back_whole_with_its_grading(guideline, number: int) -> None:
+    from assistant.followup import Conversation
+
+    conversation = Conversation()
+    answer = guideline.ask(f"What does recommendation {number} of the CDC opioid guideline say?", conversation)
+    assert not answer.abstained
+    lead = answer.statements[0]
+    assert GRADED.search(lead.text), lead.text[-90:]
+    cited = answer.citations[lead.citation_numbers[0] - 1]
+    assert cited.page is not None and cited.page_label == str(cited.page - 2)  # printed pages start at the 3rd
+    # The whole recommendation: the block as the guideline prints it, not a sentence of it.
+    block = next(
+        b for p in answer.passages for b in p.chunk.blocks if b.kind == "recommendation" and b.text == lead.text
+    )
+    assert f"Recommendation {number}" in block.context or any(
+        p.chunk.heading_path[-1:] == (f"Recommendation {number}",) and block in p.chunk.blocks for p in answer.passages
+    )
+
+    strength = guideline.ask("How strong is that recommendation?", conversation)
+    assert not strength.abstained
+    assert _without_number(strength.statements[0].text) == _without_number(lead.text)
+
+
+def test_a_question_about_what_to_do_is_led_by_the_recommendation(guideline) -> None:
+    answer = guideline.ask("Patient already on a benzodiazepine - can I add an opioid?")
+    assert not answer.abstained
+    assert GRADED.search(answer.statements[0].text)
+    assert "benzodiazepines" in answer.statements[0].text
