@@ -230,7 +230,7 @@ def bench_pdf(options: BenchOptions, progress: Progress) -> dict[str, Any]:
     pdfs = [(article_id, path) for article_id, path in found if path.suffix.lower() == ".pdf"]
     if not pdfs:
         return {"files": [], "note": "no PDF in " + ", ".join(map(str, folders))}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for article_id, path in pdfs:
         progress(f"bench pdf: parsing {path.name}")
         data = read_bytes(path)
@@ -265,8 +265,8 @@ def bench_pdf(options: BenchOptions, progress: Progress) -> dict[str, Any]:
     summary = build_index((corpus,), store, embeddings, progress=progress)
     lexical_index(store, settings.lexical_dir)
     ingest_s = time.perf_counter() - t0
-    pages = sum(r["pages"] for r in rows)
-    parse_s = sum(r["parse_s"] for r in rows)
+    pages = sum(int(r["pages"]) for r in rows)
+    parse_s = sum(float(r["parse_s"]) for r in rows)
     return {
         "files": rows,
         "pages": pages,
