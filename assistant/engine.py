@@ -46,7 +46,7 @@ from assistant.salience import Lexicon
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
 from assistant.vocabulary import DOSE
-from corpus.text import terms
+from corpus.text import terms, words
 from index.builder import embeddings_for, open_store
 from index.embeddings import embed_matrix
 from index.lexical import LiveLexical
@@ -257,11 +257,12 @@ class Assistant:
         scored.fact_gap = gap
         if gap:
             return declined(gap)
-        if view.dose_wanted and scored.evidence.absent_names:
+        own = set(words(view.text))
+        absent_own = [w for w in scored.evidence.absent_names if w in own]
+        if view.dose_wanted and absent_own:
             # A dose question naming something no source mentions (a drug the corpus lacks) would be answered
-            # with another drug's dose: never.
-            name = scored.evidence.absent_names[0]
-            return declined(f"The indexed sources give no dose for '{name}': no source mentions it.")
+            # with another drug's dose: never. (Only its own words: the conversation's may be anything.)
+            return declined(f"The indexed sources give no dose for '{absent_own[0]}': no source mentions it.")
         decision = decide(scored.evidence, self.model)
         if not decision.answer:
             return declined(decision.reason, decision.probability)
@@ -342,8 +343,9 @@ class Assistant:
                 conversation.turns.append(Turn(text, turn.query, turn.topic, None, "", turn.topic_parts))
         else:
             lead = answer.statements[0].text
+            spoken = " ".join(f"{s.heading} {s.text}" for s in answer.statements)
             focus = recommendation_id(answer.statements[0].heading) or answer_focus(
-                lead, turn.key_question, last.focus if last is not None else None, salience
+                lead, turn.key_question, last.focus if last is not None else None, salience, spoken
             )
             conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead, turn.topic_parts, said))
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000

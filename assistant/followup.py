@@ -272,7 +272,11 @@ def _lead_subject(lead: str) -> str | None:
 
 
 def answer_focus(
-    lead: str | None, question: str, previous: str | None = None, salience: Salience | None = None
+    lead: str | None,
+    question: str,
+    previous: str | None = None,
+    salience: Salience | None = None,
+    answer: str = "",
 ) -> str | None:
     """What 'it' means in the next turn, given the lead statement of the answer to ``question``.
 
@@ -281,41 +285,27 @@ def answer_focus(
     focus when the question was about it ("How is Walker-Warburg syndrome treated?"), else what the
     question itself named: its topic phrase when short ('Koolen-de Vries syndrome'), else the lead's
     subject, else its most salient word ('baclofen' in "starting dose of baclofen for spasms in ms, and how
-    fast to titrate?").
+    fast to titrate?"). ``answer`` is the rest of the answer (its statements and their headings): what "it"
+    stands for must be something the answer speaks of.
     """
     if not lead:
         return previous
+    said = terms(f"{lead} {answer}")
     subject = _lead_subject(lead)
     if subject and not terms(subject) <= terms(question):
         return subject
     if previous and terms(previous) <= terms(question):
         return previous
+    # What "it" will stand for must be something the answer speaks of: a word of the question that the
+    # sources never used ("intradialytic", "go up") would make every later turn decline.
     phrase = topic_phrase(question)
-    if phrase and len(phrase.split()) <= 4:
+    if phrase and len(phrase.split()) <= 4 and terms(phrase) <= said:
         return phrase
     if subject:
         return subject
-    words = salient_words(question, salience)
+    words = [w for w in salient_words(question, salience) if stem(w) in said]
     if words:
         weigh = salience or _flat
-        said = terms(lead)
         # An initialism ("ms") names a condition more often than the thing "it" will stand for.
-        return max(words, key=lambda w: (len(w) >= 4, stem(w) in said, weigh(w), -words.index(w)))
-    return previous
-    subject = _lead_subject(lead)
-    if subject and not terms(subject) <= terms(question):
-        return subject
-    if previous and terms(previous) <= terms(question):
-        return previous
-    if subject:
-        return subject
-    words = salient_words(question, salience)
-    phrase = topic_phrase(question)
-    if phrase and len(phrase.split()) <= 4 and all(w in words for w in topic_words(phrase)):
-        return phrase
-    if words:
-        weigh = salience or _flat
-        said = terms(lead)
-        # An initialism ("ms") names a condition more often than the thing "it" will stand for.
-        return max(words, key=lambda w: (len(w) >= 4, stem(w) in said, weigh(w), -words.index(w)))
+        return max(words, key=lambda w: (len(w) >= 4, weigh(w), -words.index(w)))
     return previous
