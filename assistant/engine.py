@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.answerable import decide, factual_gap
+from assistant.answerable import Decision, decide, factual_gap
 from assistant.composer import (
     BRIEF,
     DETAILED,
@@ -263,22 +263,22 @@ class Assistant:
             # A dose question naming something no source mentions (a drug the corpus lacks) would be answered
             # with another drug's dose: never. (Only its own words: the conversation's may be anything.)
             return declined(f"The indexed sources give no dose for '{absent_own[0]}': no source mentions it.")
-        decision = decide(scored.evidence, self.model)
+        named = asked_recommendation(view)
+        found = [
+            (c, float(p))
+            for c, p in zip(scored.pool.items, scored.probabilities, strict=True)
+            if named and is_recommendation(c.passage.chunk, c.block, named)
+        ]
+        # A question about a recommendation the retrieved guideline holds ("What does recommendation 5 say?",
+        # "What's the evidence behind it?" after one) is answered from it, however far the words are.
+        decision = Decision(True, 1.0) if found else decide(scored.evidence, self.model)
         if not decision.answer:
             return declined(decision.reason, decision.probability)
         chosen = select(scored.pool, scored.probabilities, self.model, DETAILED if detailed else BRIEF)
-        named = asked_recommendation(view)
-        if named:
-            # "How strong is that recommendation?": the recommendation itself, whole with its printed grading,
-            # leads; what was chosen besides it follows.
-            found = [
-                (c, float(p))
-                for c, p in zip(scored.pool.items, scored.probabilities, strict=True)
-                if is_recommendation(c.passage.chunk, c.block, named)
-            ]
-            if found:
-                lead = max(found, key=lambda x: x[1])
-                chosen = [lead, *[(c, p) for c, p in chosen if c.block is not lead[0].block]]
+        if found:
+            # The recommendation itself, whole with its printed grading, leads; what was chosen besides follows.
+            lead = max(found, key=lambda x: x[1])
+            chosen = [lead, *[(c, p) for c, p in chosen if c.block is not lead[0].block]]
         if not chosen:
             return declined("No sentence of the matching passages answers the question.", decision.probability)
         if view.dose_wanted and not any(DOSE.search(c.text) for c, _ in chosen):

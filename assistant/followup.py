@@ -102,8 +102,17 @@ def small_talk_reply(question: str) -> str | None:
     return None
 
 
+# English prepositions (a closed class) that the stopword list leaves out: they never name a topic, so "the
+# evidence behind it" has one topic word before "it", not two.
+PREPOSITIONS = frozenset(
+    "across along among amongst around behind beneath beside besides beyond despite except inside near onto "
+    "outside throughout till toward towards underneath within without".split()
+)
+
+
 def topic_words(text: str) -> list[str]:
-    """The words of ``text`` that name a topic (not stopwords, not question or action words), in order."""
+    """The words of ``text`` that name a topic (not stopwords, prepositions, question or action words), in
+    order."""
     out: list[str] = []
     seen: set[str] = set()
     tokens = words(text)
@@ -113,7 +122,9 @@ def topic_words(text: str) -> list[str]:
         if ("-" in word and word not in text.lower()) or ("-" not in word and word in parts_of):
             continue
         s = stem(word)
-        if word in STOPWORDS or word.isdigit() or len(word) < 2 or s in ACTION_TERMS or s in seen:
+        if word in STOPWORDS or word in PREPOSITIONS or word.isdigit() or len(word) < 2 or s in ACTION_TERMS:
+            continue
+        if s in seen:
             continue
         parts = [p for p in re.split(r"[-']", word) if p]
         if len(parts) > 1 and all(p in STOPWORDS or stem(p) in ACTION_TERMS or len(p) < 2 for p in parts):
