@@ -271,7 +271,8 @@ class Assistant:
         ]
         # A question about a recommendation the retrieved guideline holds ("What does recommendation 5 say?",
         # "What's the evidence behind it?" after one) is answered from it, however far the words are.
-        decision = Decision(True, 1.0) if found else decide(scored.evidence, self.model)
+        closeness = scored.evidence.values.get("best_context_sem", 0.0)
+        decision = Decision(True, closeness) if found else decide(scored.evidence, self.model)
         if not decision.answer:
             return declined(decision.reason, decision.probability)
         chosen = select(scored.pool, scored.probabilities, self.model, DETAILED if detailed else BRIEF)

@@ -308,7 +308,7 @@ def answer_focus(
     if previous and terms(previous) <= terms(question):
         return previous
     # What "it" will stand for must be something the answer speaks of: a word of the question that the
-    # sources never used ("intradialytic", "go up") would make every later turn decline.
+    # sources never used (a coinage of the question, a verb phrase) would make every later turn decline.
     phrase = topic_phrase(question)
     if phrase and len(phrase.split()) <= 4 and terms(phrase) <= said:
         return phrase

@@ -529,9 +529,7 @@ def run(options: BenchOptions, progress: Progress) -> dict[str, Any]:
     options.out.mkdir(parents=True, exist_ok=True)
     options.work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"machine": machine(), "settings": {}, "build": [], "recall": [], "latency": []}
-    if "pdf" in options.stages:
-        results["pdf"] = bench_pdf(options, progress)
-        _write(options.out, results)
+
     results["settings"] = {
         "index": str(options.settings.store_dir if not options.settings.chroma_url else options.settings.chroma_url),
         "embedding": f"{options.settings.embed_model} ({options.settings.embed_backend})",
@@ -541,6 +539,9 @@ def run(options: BenchOptions, progress: Progress) -> dict[str, Any]:
         "seed": options.seed,
     }
     started = time.perf_counter()
+    if "pdf" in options.stages:
+        results["pdf"] = bench_pdf(options, progress)
+        _write(options.out, results)
     if "build" in options.stages:
         for backend in options.backends:
             results["build"].append(bench_build(options, backend, progress))
