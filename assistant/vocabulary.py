@@ -34,7 +34,7 @@ _DOSE_WORD = r"(?:doses?|dosages?|dosing)"
 # names what is acted on ("What should I check before increasing the dose?").
 _DOSE_QUESTION = re.compile(
     rf"\bhow much\b|\bhow many (?:mg|milligrams|units|tablets|pills)\b|\bmg\b"
-    rf"|\b(?:what|which|usual|starting|start|initial|max|maximum|typical|recommended|right|correct|safe|daily"
+    rf"|\b(?:what|which|usual|starting|start|initial|maximum|typical|recommended|right|correct|safe|daily"
     rf"|loading|maintenance|target|best)\s+(?:\S+\s+){{0,3}}?{_DOSE_WORD}\b"
     rf"|\b{_DOSE_WORD}\s+(?:of|for|in|range|schedule|regimen|adjust\w*)\b"
     rf"|^\W*(?:\S+\s+){{0,3}}?{_DOSE_WORD}\W*$"

@@ -39,7 +39,7 @@ class Settings:
     llm: str | None = None
     llm_base_url: str | None = None
     llm_timeout_s: float = 30.0
-    max_evidence_age: int | None = None  # years; older cited evidence is flagged in the answer
+    max_evidence_age: int | None = None  # years; older cited evidence is named in the answer's notice
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property

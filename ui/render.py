@@ -8,6 +8,7 @@ corpus file cannot inject links, images or HTML into the page.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -86,15 +87,11 @@ def answer_markdown(answer: Answer, disclaimer: str | None = None, link_citation
             return ""
         return f" ⚠ *not supported by the cited source: {escape_md('; '.join(statement.issues))}*"
 
-    lead, rest = answer.statements[0], answer.statements[1:]
+    lead = answer.statements[0]
     lines.append(f"{escape_md(lead.text)} {marks(lead.citation_numbers)}{flag(lead)}")
-    heading = None
-    for statement in rest:
-        if statement.heading != heading:
-            heading = statement.heading
-            lines.append("")
-            if heading:
-                lines.append(f"**{escape_md(heading)}**")
+    for heading, statement in under_headings(answer.statements[1:]):
+        if heading is not None:
+            lines += ["", f"**{escape_md(heading)}**"] if heading else [""]
         lines.append(f"- {escape_md(statement.text)} {marks(statement.citation_numbers)}{flag(statement)}")
     if answer.citations:
         lines.append("")
@@ -105,6 +102,18 @@ def answer_markdown(answer: Answer, disclaimer: str | None = None, link_citation
         lines.append("")
         lines.append(f"*{escape_md(disclaimer)}*")
     return "\n".join(lines)
+
+
+def under_headings(statements: Sequence[Statement]) -> Iterator[tuple[str | None, Statement]]:
+    """Each statement with the heading to print before it: its heading where it changes ('' for none, which
+    still opens a new group), None where it goes on under the one before."""
+    heading: str | None = None
+    for statement in statements:
+        if statement.heading != heading:
+            heading = statement.heading
+            yield heading, statement
+        else:
+            yield None, statement
 
 
 def _plain(text: str, **_: Any) -> str:
@@ -132,15 +141,11 @@ def answer_text(answer: Answer, style: Any = _plain) -> str:
             return cited
         return cited + " " + style(f"(not supported by the cited source: {'; '.join(statement.issues)})", fg="yellow")
 
-    lead, rest = answer.statements[0], answer.statements[1:]
+    lead = answer.statements[0]
     lines.append(f"{lead.text} {marks(lead)}")
-    heading = None
-    for statement in rest:
-        if statement.heading != heading:
-            heading = statement.heading
-            lines.append("")
-            if heading:
-                lines.append(style(heading.replace(" > ", " › "), bold=True))
+    for heading, statement in under_headings(answer.statements[1:]):
+        if heading is not None:
+            lines += ["", style(heading.replace(" > ", " › "), bold=True)] if heading else [""]
         lines.append(f"  • {statement.text} {marks(statement)}")
     if answer.citations:
         lines += ["", style("Sources", bold=True)]
