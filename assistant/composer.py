@@ -19,14 +19,15 @@ span of the chunk it cites, so a dose is always the source's dose. Steps:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from assistant.features import Candidate, Pool
 from assistant.model import AnswerModel
+from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
-from assistant.vocabulary import DOSE
+from assistant.vocabulary import DOSE, gives_dose
 from corpus.text import stem, words
 from corpus.types import Reference, article_reference
 
@@ -107,6 +108,78 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
     if rare_elsewhere:
         ok[doses] = False
     return ok
+
+
+# A word at least this specific in English (Zipf 3 and below: "gabapentin", "methadone", "cirrhosis") names
+# what a dose is asked for; commoner words ("kidney", "elderly") describe the situation.
+DOSE_SUBJECT_SPECIFICITY = 0.75
+# Two stems name the same thing when they share a prefix this long that covers most of the shorter one
+# ("neuropathic" and "neuropathy").
+_SHARED_PREFIX = 5
+
+
+def dose_subjects(question: QuestionView) -> list[str]:
+    """The words a dose question names its subject by: the specific words of the question and of what its
+    "it" stood for, not shorthand written in capitals ("ESRD", which describes the patient)."""
+    from assistant.salience import Lexicon
+    from assistant.vocabulary import ACTION_TERMS
+
+    text = " ".join([question.text, *question.required])
+    capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+s?\b", text)}
+    out: list[str] = []
+    for w in words(text):
+        if len(w) < 5 or not w.isalpha() or w in capitals or stem(w) in ACTION_TERMS or w in out:
+            continue
+        if Lexicon.specificity(w) >= DOSE_SUBJECT_SPECIFICITY:
+            out.append(w)
+    return out
+
+
+def _names(word: str, have: frozenset[str], variant: Callable[[str], str | None] | None) -> bool:
+    """``have`` (stemmed words) names ``word``: its stem, the stem of the corpus word it is a form of, or a stem
+    sharing a long prefix with it."""
+    forms = {stem(word)}
+    other = variant(word) if variant is not None else None
+    if other:
+        forms.add(stem(other))
+    if forms & have:
+        return True
+    for form in forms:
+        for term in have:
+            shared = 0
+            for x, y in zip(form, term, strict=False):
+                if x != y:
+                    break
+                shared += 1
+            if shared >= _SHARED_PREFIX and shared >= 0.6 * min(len(form), len(term)):
+                return True
+    return False
+
+
+def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = None) -> tuple[np.ndarray, list[str]]:
+    """For a question that asks for a dose: which statements give a dose of what was asked, and the asked
+    words that no dose statement names.
+
+    A statement gives the dose asked for when it gives a dose, names one of the subjects the question names
+    (``dose_subjects``) in its text, its headings or its article's title, and its article's retrieved passages
+    name the others ("baclofen dose for spasticity": a baclofen dose, in an article that speaks of
+    spasticity). An opioid's dose does not answer "gabapentin dose for neuropathy?", nor does a percentage in a
+    survey finding.
+    """
+    subjects = dose_subjects(pool.question)
+    out = np.zeros(len(pool.items), dtype=bool)
+    articles: dict[str, set[str]] = {}
+    for c, around in zip(pool.items, pool.around_terms, strict=True):
+        articles.setdefault(c.passage.chunk.article_id, set()).update(around)
+    undosed = set(subjects)
+    for i, (c, around) in enumerate(zip(pool.items, pool.around_terms, strict=True)):
+        if not gives_dose(c.text):
+            continue
+        named = {w for w in subjects if _names(w, around, variant)}
+        undosed -= named
+        article = frozenset(articles[c.passage.chunk.article_id])
+        out[i] = not subjects or (bool(named) and all(_names(w, article, variant) for w in subjects))
+    return out, [w for w in subjects if w in undosed]
 
 
 # A recommendation leads the answer when it scores at least this share of the best statement.

@@ -31,6 +31,7 @@ from assistant.composer import (
     DETAILED,
     adds_something,
     compose,
+    doses_for_subject,
     eligible,
     select,
     source_reference,
@@ -45,7 +46,6 @@ from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import Lexicon
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
-from assistant.vocabulary import DOSE
 from corpus.text import terms, words
 from index.builder import embeddings_for, open_store
 from index.embeddings import embed_matrix
@@ -94,6 +94,10 @@ def recommendation_id(heading: str) -> str | None:
     recommendation" means after an answer led by it."""
     found = re.findall(r"\bRecommendation \d+[a-z]?\b", heading)
     return found[-1] if found else None
+
+
+def _quoted_words(found: list[str]) -> str:
+    return ", ".join(f"'{w}'" for w in found[:3])
 
 
 def without_word(text: str, word: str) -> str:
@@ -282,9 +286,14 @@ class Assistant:
             chosen = [lead, *[(c, p) for c, p in chosen if c.block is not lead[0].block]]
         if not chosen:
             return declined("No sentence of the matching passages answers the question.", decision.probability)
-        if view.dose_wanted and not any(DOSE.search(c.text) for c, _ in chosen):
-            # Never let a dose question be answered by lines that give no dose.
-            return declined("The indexed sources mention this but give no dose for it.", decision.probability)
+        if view.dose_wanted:
+            # Never let a dose question be answered by lines that give no dose, or another drug's.
+            lexicon = self.vocabulary()
+            answers_dose, undosed = doses_for_subject(scored.pool, lexicon.variant if lexicon is not None else None)
+            at = {id(c): i for i, c in enumerate(scored.pool.items)}
+            if not any(answers_dose[at[id(c)]] for c, _ in chosen):
+                what = f" for {_quoted_words(undosed)}" if undosed else " for it"
+                return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
         answer = compose(question, query, scored.passages, chosen)
         answer.confidence = decision.probability
         return answer

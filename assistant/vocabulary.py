@@ -28,6 +28,25 @@ ACTION_TERMS = frozenset(stem(w) for w in _ACTION_WORDS)
 
 # A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%", "20–30 MME/day").
 DOSE = re.compile(r"\d(?:[\d.,–-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|mEq|MME|%)(?![A-Za-z])", re.IGNORECASE)
+# A percentage that counts people or change, not an amount given: "38% agreed", "20% of patients", "by 30%".
+_PROPORTION = re.compile(
+    r"%\s*(?:of|in|to|were|was|had|have|reported|agreed|said|more|less|fewer|higher|lower)\b"
+    r"|\b(?:by|than|from)\s+\d(?:[\d.,–-]*\d)?\s*%",
+    re.IGNORECASE,
+)
+
+
+def gives_dose(text: str) -> bool:
+    """``text`` gives a dose: an amount with a unit, a percentage only when it is not a proportion."""
+    for found in DOSE.finditer(text):
+        if not found.group().endswith("%"):
+            return True
+        around = text[max(0, found.start() - 8) : found.end() + 12]
+        if not _PROPORTION.search(around):
+            return True
+    return False
+
+
 _DOSE_WORD = r"(?:doses?|dosages?|dosing)"
 # A question that asks for an amount: "how much", "how many units", a dose word as what is asked for ("what
 # starting dose", "the gabapentin dose?", "dose of baclofen", "dosing?"), or "mg". Not a dose word that only

@@ -67,3 +67,14 @@ def test_a_question_about_what_to_do_is_led_by_the_recommendation(guideline) -> 
     assert not answer.abstained
     assert GRADED.search(answer.statements[0].text)
     assert "benzodiazepines" in answer.statements[0].text
+
+
+def test_a_dose_is_given_only_for_what_was_asked(guideline) -> None:
+    # The guideline names gabapentin for neuropathic pain but gives no dose of it; its survey percentages and
+    # its opioid doses are not one.
+    gabapentin = guideline.ask("What gabapentin dose should I use for diabetic neuropathy pain?")
+    assert gabapentin.abstained and "give no dose" in gabapentin.reason and "'gabapentin'" in gabapentin.reason
+    assert gabapentin.citations == []
+    hydrocodone = guideline.ask("What's the starting dose of hydrocodone?")
+    assert not hydrocodone.abstained
+    assert any(re.search(r"hydrocodone[^.]*\d+ ?mg", s.text, re.IGNORECASE) for s in hydrocodone.statements)

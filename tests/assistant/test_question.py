@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.question import QuestionView, split_ask
 
 
@@ -22,3 +24,21 @@ def test_subtypes_and_required_words_with_their_corpus_forms() -> None:
     view = QuestionView.of("Dose in stage 4 disease?", required=("haemodialysis",), variant=lambda w: "dialysis")
     assert view.designators == ("stage 4",)
     assert view.names_required({"dialysis", "cramp"}) and not view.names_required({"cramp"})
+
+
+@pytest.mark.parametrize(
+    ("text", "dose"),
+    [
+        ("Start at 10 mg/day", True),
+        ("Apply a lidocaine 5% patch for 12 hours", True),
+        ("Capsaicin 8% is applied in clinic", True),
+        ("A survey found that 38% agreed that analgesics should be first line", False),
+        ("Cramps occur in 20% of patients on dialysis", False),
+        ("Use fell by 30% after the change", False),
+        ("Stretch the calf before bed", False),
+    ],
+)
+def test_a_percentage_is_a_dose_only_when_it_is_not_a_proportion(text: str, dose: bool) -> None:
+    from assistant.vocabulary import gives_dose
+
+    assert gives_dose(text) is dose
