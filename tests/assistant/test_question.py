@@ -18,6 +18,8 @@ def test_the_ask_is_the_last_part_with_a_question_mark() -> None:
 def test_a_dose_is_wanted_only_when_the_ask_asks_for_one() -> None:
     assert QuestionView.of("If persistent - baclofen dose for her?").dose_wanted
     assert not QuestionView.of("On insulin, cramps right after the doses. Is potassium involved?").dose_wanted
+    assert QuestionView.of("Heparin infusion rate for a 70 kg adult?").dose_wanted  # a rate is a dose in time
+    assert not QuestionView.of("What is the usual heart rate in adults?").dose_wanted
 
 
 def test_subtypes_and_required_words_with_their_corpus_forms() -> None:
