@@ -91,6 +91,10 @@ def decide(evidence: TurnEvidence, model: AnswerModel) -> Decision:
         reason = (
             f"The closest source is about something else: it does not mention {_quoted([evidence.rule_words[rule]])}."
         )
+    elif rule == "answer_absent" and evidence.rule_words.get(rule):
+        reason = (
+            f"The sources that mention {_quoted([evidence.rule_words[rule]])} say nothing that answers this question."
+        )
     else:
         reason = "No passage of the indexed sources answers this question closely enough."
     return Decision(False, 0.0, reason)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from assistant.features import Candidate, Pool
+from assistant.features import Candidate, Pool, names_word
 from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
@@ -113,9 +113,6 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
 # A word at least this specific in English (Zipf 3 and below: "gabapentin", "methadone", "cirrhosis") names
 # what a dose is asked for; commoner words ("kidney", "elderly") describe the situation.
 DOSE_SUBJECT_SPECIFICITY = 0.75
-# Two stems name the same thing when they share a prefix this long that covers most of the shorter one
-# ("neuropathic" and "neuropathy").
-_SHARED_PREFIX = 5
 
 
 def dose_subjects(question: QuestionView) -> list[str]:
@@ -133,27 +130,6 @@ def dose_subjects(question: QuestionView) -> list[str]:
         if Lexicon.specificity(w) >= DOSE_SUBJECT_SPECIFICITY:
             out.append(w)
     return out
-
-
-def _names(word: str, have: frozenset[str], variant: Callable[[str], str | None] | None) -> bool:
-    """``have`` (stemmed words) names ``word``: its stem, the stem of the corpus word it is a form of, or a stem
-    sharing a long prefix with it."""
-    forms = {stem(word)}
-    other = variant(word) if variant is not None else None
-    if other:
-        forms.add(stem(other))
-    if forms & have:
-        return True
-    for form in forms:
-        for term in have:
-            shared = 0
-            for x, y in zip(form, term, strict=False):
-                if x != y:
-                    break
-                shared += 1
-            if shared >= _SHARED_PREFIX and shared >= 0.6 * min(len(form), len(term)):
-                return True
-    return False
 
 
 def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = None) -> tuple[np.ndarray, list[str]]:
@@ -175,10 +151,10 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
     for i, (c, around) in enumerate(zip(pool.items, pool.around_terms, strict=True)):
         if not gives_dose(c.text):
             continue
-        named = {w for w in subjects if _names(w, around, variant)}
+        named = {w for w in subjects if names_word(w, around, variant)}
         undosed -= named
         article = frozenset(articles[c.passage.chunk.article_id])
-        out[i] = not subjects or (bool(named) and all(_names(w, article, variant) for w in subjects))
+        out[i] = not subjects or (bool(named) and all(names_word(w, article, variant) for w in subjects))
     return out, [w for w in subjects if w in undosed]
 
 

@@ -41,7 +41,7 @@ from assistant.features import SPECIAL_POPULATIONS, Pool, absent_candidates, can
 from assistant.followup import Conversation, Rewrite, Turn, answer_focus, rewrite, small_talk_reply, topic_words
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
-from assistant.question import QuestionView
+from assistant.question import AGE, QuestionView, age_group
 from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import Lexicon
 from assistant.types import Answer, Citation, Passage, Statement
@@ -101,12 +101,19 @@ def _quoted_words(found: list[str]) -> str:
 
 
 def without_word(text: str, word: str) -> str:
-    """``text`` with every occurrence of ``word`` (as a whole word) removed."""
+    """``text`` with every occurrence of ``word`` (as a whole word) removed; for the group an age stands for
+    ("child" for "7 y/o"), the age."""
+    if word == age_group(text) and not re.search(rf"(?i)\b{re.escape(word)}\b", text):
+        text = AGE.sub(" ", text)
     return re.sub(r"\s+", " ", re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text)).strip()
 
 
-# Scales population_absent to about 0-1.5 (a cosine of about 0.4 times a meaning shift of about 0.2, times 10).
+# Scales population_absent to about 0-2 (a closeness of about 0.6 times a meaning shift of about 0.2, times 10).
 POPULATION_SCALE = 10.0
+# A word names a patient group only as far as its cosine to the nearest group rises above this: the model puts
+# words that name a group at 0.65 to 1 ("toddler", "lactation", "kids", "pregnant") and everyday words of a
+# situation at 0.2 to 0.4 ("cold turkey", "pins and needles", "heavy drinker").
+POPULATION_FLOOR = 0.5
 
 
 @dataclass
@@ -202,19 +209,23 @@ class Assistant:
         population: dict[str, float] = {}
         if absent:
             if self._population is None:
-                self._population = embed_matrix(self.embeddings, [SPECIAL_POPULATIONS])[0]
+                self._population = embed_matrix(self.embeddings, list(SPECIAL_POPULATIONS))
             populations = self._population
             matrix = embed_matrix(self.embeddings, [*absent, *(without_word(question.context, w) for w in absent)])
             for i, word in enumerate(absent):
-                # How much a population the question names matters to it: its closeness to SPECIAL_POPULATIONS
-                # times how far the question's meaning moves without it ("Is it safe in pregnancy?": far;
-                # "Our newborn has ... Are the two linked genetically?": hardly).
+                # How much a population the question names matters to it: its closeness to the nearest of
+                # SPECIAL_POPULATIONS times how far the question's meaning moves without it ("Is it safe in
+                # pregnancy?": far; "Our newborn has ... Are the two linked genetically?": hardly).
                 assert question.context_vector is not None  # set_vectors ran before scoring
                 shift = 1.0 - float(np.dot(matrix[len(absent) + i], question.context_vector))
-                population[word] = float(np.dot(matrix[i], populations)) * shift * POPULATION_SCALE
+                closeness = float((populations @ matrix[i]).max())
+                named = max(0.0, closeness - POPULATION_FLOOR) / (1.0 - POPULATION_FLOOR)
+                population[word] = named * shift * POPULATION_SCALE
         ok = eligible(pool) & adds_something(pool)
         lead = pool.items[int(np.argmax(np.where(ok, probabilities, -1.0)))] if ok.any() else None
-        evidence = turn_features(question, pool, passages, lexicon, population, lead)
+        at = {id(c): i for i, c in enumerate(pool.items)}
+        quoted = [at[id(c)] for c, _ in select(pool, probabilities, self.model, BRIEF)]
+        evidence = turn_features(question, pool, passages, lexicon, population, lead, quoted)
         timings["score"] = (time.perf_counter() - t1) * 1000
         return Scored(question, passages, pool, probabilities, evidence, timings)
 

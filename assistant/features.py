@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.question import QuestionView
+from assistant.question import QuestionView, age_group
 from assistant.salience import Lexicon
 from assistant.types import Passage
 from assistant.vocabulary import DOSE
@@ -38,10 +38,18 @@ ADDRESSED_TO_A_MODEL = re.compile(
     re.IGNORECASE,
 )
 
-# The patient groups for whom sources give their own doses and cautions, described once: a question about one
-# of them ("... in pregnancy?", "ok for kids?") is not answered by a source that never mentions it.
+# The patient groups for whom sources give their own doses and cautions, each named once: a question about one
+# of them ("... in pregnancy?", "ok for kids?", "for a 7 y/o?") is not answered by a source that never
+# mentions it. A word's closeness to the nearest group tells how much it names one ("kids" is close to
+# "children", "lactation" to "breastfeeding"; "warfarin" to none).
 SPECIAL_POPULATIONS = (
-    "special patient populations: pregnancy, breastfeeding, children, infants, older adults, kidney or liver impairment"
+    "pregnancy",
+    "breastfeeding",
+    "children",
+    "infants",
+    "older adults",
+    "kidney impairment",
+    "liver impairment",
 )
 
 CANDIDATE_FEATURES = (
@@ -68,12 +76,15 @@ CANDIDATE_FEATURES = (
 TURN_FEATURES = (
     "best_context_sem",  # the best candidate's cosine to the question (with the conversation's topic)
     "name_absent",  # how name-like the question's most name-like word that no passage nor corpus word matches
-    "population_absent",  # for a word no passage has: its closeness in meaning to SPECIAL_POPULATIONS times how
+    "population_absent",  # for a word no passage has: its closeness in meaning to the nearest of SPECIAL_POPULATIONS
+    # times how
     # much the question's meaning moves without it
     "rare_absent",  # of the question's words that the corpus has but no retrieved passage, the highest corpus
     # rarity times English specificity (a drug the corpus mentions elsewhere, not "measures")
     "lead_absent",  # the English specificity of the most specific question word that other retrieved passages
     # have but the lead statement's article does not: the answer would be about something else
+    "answer_absent",  # the English specificity of the most specific word of the question itself that retrieved
+    # passages have but none of the statements the answer would quote names (in its text, headings or title)
 )
 
 
@@ -134,6 +145,32 @@ def acronyms(title: str) -> set[str]:
             if all(w[0].isupper() for w in run):
                 out.add("".join(w[0].lower() for w in run))
     return out
+
+
+# Two stems name the same thing when they share a prefix this long that covers most of the shorter one
+# ("neuropathic" and "neuropathy").
+_SHARED_PREFIX = 5
+
+
+def names_word(word: str, have: frozenset[str] | set[str], variant: Callable[[str], str | None] | None = None) -> bool:
+    """``have`` (stemmed words) names ``word``: its stem, the stem of the corpus word it is a form of, or a stem
+    sharing a long prefix with it."""
+    forms = {stem(word)}
+    other = variant(word) if variant is not None else None
+    if other:
+        forms.add(stem(other))
+    if forms & have:
+        return True
+    for form in forms:
+        for term in have:
+            shared = 0
+            for x, y in zip(form, term, strict=False):
+                if x != y:
+                    break
+                shared += 1
+            if shared >= _SHARED_PREFIX and shared >= 0.6 * min(len(form), len(term)):
+                return True
+    return False
 
 
 def _pool_weights(query_terms: set[str], sets: Sequence[frozenset[str]]) -> dict[str, float]:
@@ -240,7 +277,8 @@ def _passage_words(passage: Passage) -> set[str]:
 
 
 def question_words(question: QuestionView) -> list[str]:
-    """The question's content words (with its conversation topic), each once, in order."""
+    """The question's content words (with its conversation topic), each once, in order; a patient's age
+    ("7 y/o") stands for its group ("child")."""
     from corpus.text import STOPWORDS
 
     out: list[str] = []
@@ -248,6 +286,9 @@ def question_words(question: QuestionView) -> list[str]:
         if w in STOPWORDS or w.isdigit() or len(w) < 2 or w in out:
             continue
         out.append(w)
+    group = age_group(question.context)
+    if group is not None and group not in out:
+        out.append(group)
     return out
 
 
@@ -268,12 +309,13 @@ def turn_features(
     lexicon: Lexicon | None,
     population: dict[str, float] | None = None,
     lead: Candidate | None = None,
+    quoted: Sequence[int] = (),
 ) -> TurnEvidence:
     """The turn features (TURN_FEATURES) of a question over its retrieved passages and candidates.
 
     ``population`` gives, for each word no passage has, how much it names a special population that matters
     to the question (computed by the engine, which holds the model); ``lead`` is the statement the answer
-    would lead with.
+    would lead with; ``quoted`` the indices (in ``pool``) of the statements it would quote.
     """
     values = dict.fromkeys(TURN_FEATURES, 0.0)
     if len(pool.items):
@@ -318,6 +360,17 @@ def turn_features(
             if value > values["lead_absent"]:
                 values["lead_absent"] = value
                 rule_words["lead_absent"] = w
+    if quoted:
+        said = set().union(*(pool.around_terms[i] for i in quoted))
+        form_of = lexicon.variant if lexicon is not None else None
+        capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+s?\b", question.text)}
+        for w in dict.fromkeys(words(question.text)):
+            if len(w) < 5 or not w.isalpha() or w in capitals or not found(w) or names_word(w, said, form_of):
+                continue
+            value = Lexicon.specificity(w)
+            if value > values["answer_absent"]:
+                values["answer_absent"] = value
+                rule_words["answer_absent"] = w
     return TurnEvidence(values, names, absent, rule_words)
 
 

@@ -76,6 +76,7 @@ DECLINE_RULES: tuple[tuple[str, str], ...] = (
     ("population_absent", "above"),
     ("rare_absent", "above"),
     ("lead_absent", "above"),
+    ("answer_absent", "above"),
     ("best_context_sem", "below"),
 )
 

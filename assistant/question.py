@@ -20,6 +20,37 @@ from corpus.text import STOPWORDS, stem, terms, words
 
 # A subtype named by a number or numeral: "type 1", "type VI", "stage 3", "grade II".
 DESIGNATOR = re.compile(r"\b(type|stage|grade|class|group|phase|factor)\s+(\d+[a-z]?|[ivx]+)\b", re.IGNORECASE)
+# An age as clinicians write it: "7 y/o", "a 10 year old", "8-month-old", "3 yo", "6 weeks old".
+AGE = re.compile(
+    r"\b(\d{1,3})\s*-?\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|days?)\s*-?\s*(?:old|/o|o)\b", re.IGNORECASE
+)
+# Under this age in years a patient is a child; under one year (or an age in months, weeks or days under two
+# years), an infant.
+ADULT_AGE = 18
+
+
+def age_group(text: str) -> str | None:
+    """The word for the patient group an age in ``text`` belongs to ("child", "infant"), or None for an adult
+    or no age: the sources speak of groups, not of ages."""
+    groups = []
+    for number, unit in AGE.findall(text):
+        value, unit = int(number), unit.lower()
+        years: float
+        if unit.startswith("y"):
+            years = value
+        elif unit.startswith("m"):
+            years = value / 12
+        elif unit.startswith("w"):
+            years = value / 52
+        else:
+            years = 0.0
+        if years < 1:
+            groups.append("infant")
+        elif years < ADULT_AGE:
+            groups.append("child")
+    return groups[0] if groups else None
+
+
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\s+[-–—]\s+(?=\S)")
 
 

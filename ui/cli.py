@@ -318,13 +318,18 @@ def eval_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the fitted model [default: the engine's own, assistant/answer_model.json].",
 )
-def fit_command(features: tuple[Path, ...], out: Path | None) -> None:
+@click.option(
+    "--declines-only",
+    is_flag=True,
+    help="Fit only when to decline; keep the engine's statement model and selection as they are.",
+)
+def fit_command(features: tuple[Path, ...], out: Path | None, declines_only: bool) -> None:
     """Fit the answer engine's models on FEATURES files written by `clinqa eval --split fit --features F`."""
-    from assistant.model import MODEL_FILE
+    from assistant.model import MODEL_FILE, load_model
     from evals.fit import FitError, fit, load_records
 
     try:
-        model, report = fit(load_records(features))
+        model, report = fit(load_records(features), keep=load_model() if declines_only else None)
     except FitError as exc:
         fail(str(exc))
     target = out or MODEL_FILE

@@ -78,6 +78,9 @@ def test_out_of_corpus_questions_are_declined(assistant) -> None:
     pregnancy = assistant.ask("Is it safe in pregnancy?", conversation)
     assert pregnancy.abstained and "pregnancy" in pregnancy.reason
     assert pregnancy.citations == [] and pregnancy.statements == []
+    # A patient group named in other words than the sources would use is still that group.
+    kids = assistant.ask("Can I use it in kids?", conversation)
+    assert kids.abstained and "'kids'" in kids.reason and kids.statements == []
     for question in (
         "What is the dose of metformin for type 2 diabetes?",
         "How is acute otitis media treated in children?",
