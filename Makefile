@@ -38,6 +38,7 @@ index: install
 
 ## Refit the answer engine (assistant/answer_model.json) on the fit part of every gold set, each on its index.
 ## The MedQuAD sets need the full index (about 15 minutes to build the first time).
+## FIT_FLAGS=--declines-only refits only when to decline, keeping the statement model.
 FIT_HOME ?= .clinqa/fit
 SHARED   ?= ../shared
 FULL     := --corpus corpus/articles --corpus $(SHARED)/corpora/medquad/articles
@@ -52,7 +53,7 @@ fit: install
 	  --gold $(SHARED)/evals/clinician-medquad-dev.jsonl --features $(FIT_HOME)/medquad-clinician.jsonl
 	CLINQA_HOME=$(FIT_HOME)/full $(VENV)/bin/clinqa eval --split fit $(FULL) --out $(FIT_HOME)/medquad-report \
 	  --medquad $(SHARED)/corpora/medquad --sample 300,60,30 --seed 13 --features $(FIT_HOME)/medquad.jsonl
-	$(VENV)/bin/clinqa fit $(FIT_HOME)/seed.jsonl $(FIT_HOME)/clinician.jsonl \
+	$(VENV)/bin/clinqa fit $(FIT_FLAGS) $(FIT_HOME)/seed.jsonl $(FIT_HOME)/clinician.jsonl \
 	  $(FIT_HOME)/medquad-clinician.jsonl $(FIT_HOME)/medquad.jsonl
 
 lint: install

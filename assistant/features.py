@@ -76,9 +76,9 @@ CANDIDATE_FEATURES = (
 TURN_FEATURES = (
     "best_context_sem",  # the best candidate's cosine to the question (with the conversation's topic)
     "name_absent",  # how name-like the question's most name-like word that no passage nor corpus word matches
-    "population_absent",  # for a word no passage has: its closeness in meaning to the nearest of SPECIAL_POPULATIONS
-    # times how
-    # much the question's meaning moves without it
+    "population_absent",  # for a word no passage has (an age counts as its group): how far its closeness in
+    # meaning to the nearest of SPECIAL_POPULATIONS rises above a floor, times how much the question's meaning
+    # moves without it
     "rare_absent",  # of the question's words that the corpus has but no retrieved passage, the highest corpus
     # rarity times English specificity (a drug the corpus mentions elsewhere, not "measures")
     "lead_absent",  # the English specificity of the most specific question word that other retrieved passages

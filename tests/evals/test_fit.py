@@ -87,3 +87,15 @@ def test_feature_files_of_the_report_part_or_another_engine_are_refused(records:
     other.write_text("\n".join([json.dumps({**header, "turn_features": ["x"]}), json.dumps(records[0])]))
     with pytest.raises(FitError, match="other features"):
         load_records([other])
+
+
+def test_declines_only_keeps_the_statement_model(records: list[dict]) -> None:
+    from dataclasses import replace
+
+    full, _ = fit(records)
+    # A statement model the records would never give: kept as it is, while the declines are fitted anew.
+    kept = replace(full, keep_share=0.9, answerable=type(full.answerable)({}))
+    refit, report = fit(records, keep=kept)
+    assert refit.statement == kept.statement and refit.keep_share == 0.9
+    assert refit.answerable.thresholds == pytest.approx(full.answerable.thresholds)
+    assert refit.provenance["statement_fitted_at"] == full.provenance["fitted_at"]
