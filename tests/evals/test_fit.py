@@ -95,7 +95,7 @@ def test_declines_only_keeps_the_statement_model(records: list[dict]) -> None:
     full, _ = fit(records)
     # A statement model the records would never give: kept as it is, while the declines are fitted anew.
     kept = replace(full, keep_share=0.9, answerable=type(full.answerable)({}))
-    refit, report = fit(records, keep=kept)
+    refit, _ = fit(records, keep=kept)
     assert refit.statement == kept.statement and refit.keep_share == 0.9
     assert refit.answerable.thresholds == pytest.approx(full.answerable.thresholds)
     assert refit.provenance["statement_fitted_at"] == full.provenance["fitted_at"]

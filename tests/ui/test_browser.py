@@ -123,8 +123,18 @@ def test_a_clinician_session(browser_page, seed_settings) -> None:
     assert in_viewport(page, "#disclaimer")
     shot(page, "02-answer-with-sources")
 
+    # The card is highlighted for 2.5 s only: record the highlight when it happens, so that a busy machine
+    # polling late cannot miss it.
+    page.evaluate(
+        """() => {
+          const card = document.querySelector('#sources #source-2');
+          window.__highlighted = false;
+          new MutationObserver(() => { if (card.classList.contains('cited')) window.__highlighted = true; })
+            .observe(card, {attributes: true, attributeFilter: ['class']});
+        }"""
+    )
     chat.locator('a[href="#source-2"]').first.click()
-    expect(sources.locator("#source-2")).to_have_class("source cited", timeout=3_000)
+    page.wait_for_function("() => window.__highlighted === true", timeout=30_000)
     shot(page, "03-citation-selected")
 
     ask(page, "How do I titrate it?")
@@ -294,7 +304,8 @@ def test_a_pdf_source_shows_its_page_and_opens_the_pdf_there(
         viewer = opened.value
         viewer.wait_for_load_state()
         assert viewer.url == guideline_url.rstrip("/") + href
-        assert "pdf_embedder" in viewer.content()  # the tab shows the PDF in Chromium's own viewer
+        # The tab holds the PDF itself, shown by Chromium's own viewer (whose page markup differs by version).
+        assert viewer.evaluate("document.contentType") == "application/pdf"
         viewer.wait_for_timeout(1500)  # let the viewer draw the page for the screenshot
         shot(viewer, "21-pdf-opened-at-page")
         served = page.request.get(guideline_url.rstrip("/") + "/pdf/cdc-outpatient-infection-prevention")
