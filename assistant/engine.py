@@ -46,6 +46,7 @@ from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import Lexicon
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
+from assistant.vocabulary import AGE_GROUP_WORDS
 from corpus.text import terms, words
 from index.builder import embeddings_for, open_store
 from index.embeddings import embed_matrix
@@ -272,6 +273,13 @@ class Assistant:
         scored.fact_gap = gap
         if gap:
             return declined(gap)
+        group = age_group(view.context)
+        if view.dose_wanted and group is not None:
+            forms = AGE_GROUP_WORDS[group] | (AGE_GROUP_WORDS["child"] if group == "infant" else frozenset())
+            if not any(forms & set(words(f"{p.chunk.heading_path} {p.chunk.text}")) for p in scored.passages):
+                # An adult dose is not a child's: a dose for an age no source speaks of is not given.
+                a = "an" if group[0] in "aeiou" else "a"
+                return declined(f"The indexed sources give no dose for {a} {group}: no retrieved source mentions one.")
         own = set(words(view.text))
         absent_own = [w for w in scored.evidence.absent_names if w in own]
         if view.dose_wanted and absent_own:

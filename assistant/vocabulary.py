@@ -68,3 +68,11 @@ _DOSE_QUESTION = re.compile(
 def asks_for_dose(question: str) -> bool:
     """True for a question that asks how much of something to give."""
     return bool(_DOSE_QUESTION.search(question))
+
+
+# How the sources name the patient groups an age falls in (``question.age_group``): a dose for a child is a
+# dose the sources give for children, never an adult's.
+AGE_GROUP_WORDS = {
+    "child": frozenset(["child", "children", "pediatric", "paediatric", "adolescent", "adolescents", "kids"]),
+    "infant": frozenset(["infant", "infants", "neonate", "neonates", "neonatal", "newborn", "newborns"]),
+}

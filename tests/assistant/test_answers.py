@@ -81,6 +81,15 @@ def test_out_of_corpus_questions_are_declined(assistant) -> None:
     # A patient group named in other words than the sources would use is still that group.
     kids = assistant.ask("Can I use it in kids?", conversation)
     assert kids.abstained and "'kids'" in kids.reason and kids.statements == []
+    # The articles give adult doses only: a dose for a child's or an infant's age is not among them.
+    for question, group in (
+        ("What baclofen dose for a 9 yo with MS cramps?", "a child"),
+        ("Gabapentin dosing in a 5-month-old?", "an infant"),
+    ):
+        young = assistant.ask(question)
+        assert young.abstained and f"no dose for {group}" in young.reason and young.citations == []
+    adult = assistant.ask("What baclofen dose for a 45 yo with MS cramps?")
+    assert not adult.abstained and any("10 mg/day" in s.text for s in adult.statements)
     for question in (
         "What is the dose of metformin for type 2 diabetes?",
         "How is acute otitis media treated in children?",
