@@ -46,7 +46,7 @@ class Decision:
     reason: str = ""
 
 
-def _passage_text(passage: Passage) -> str:
+def passage_text(passage: Passage) -> str:
     chunk = passage.chunk
     return f"{chunk.article_title}\n{' '.join(chunk.heading_path)}\n{chunk.text}"
 
@@ -61,7 +61,7 @@ def factual_gap(question: QuestionView, passages: Sequence[Passage], has_content
         return "The question does not name a condition, drug or topic to look up."
     if not passages:
         return "Nothing in the indexed sources matches the question."
-    texts = [_passage_text(p) for p in passages]
+    texts = [passage_text(p) for p in passages]
     if DEFINITIONAL.match(question.text):
         wanted = {stem(w) for w in topic_words(question.text)}
         if not any(wanted <= terms(f"{p.chunk.article_title} {' '.join(p.chunk.heading_path)}") for p in passages):

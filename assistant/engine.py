@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.answerable import Decision, decide, factual_gap
+from assistant.answerable import Decision, decide, factual_gap, passage_text
 from assistant.composer import (
     BRIEF,
     DETAILED,
@@ -103,7 +103,7 @@ def _quoted_words(found: list[str]) -> str:
 
 def without_word(text: str, word: str) -> str:
     """``text`` with every occurrence of ``word`` (as a whole word) removed; for the group an age stands for
-    ("child" for "7 y/o"), the age."""
+    ("child" for "a 9 yo"), the age."""
     if word == age_group(text) and not re.search(rf"(?i)\b{re.escape(word)}\b", text):
         text = AGE.sub(" ", text)
     return re.sub(r"\s+", " ", re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text)).strip()
@@ -113,7 +113,7 @@ def without_word(text: str, word: str) -> str:
 POPULATION_SCALE = 10.0
 # A word names a patient group only as far as its cosine to the nearest group rises above this: the model puts
 # words that name a group at 0.65 to 1 ("toddler", "lactation", "kids", "pregnant") and everyday words of a
-# situation at 0.2 to 0.4 ("cold turkey", "pins and needles", "heavy drinker").
+# situation at 0.2 to 0.4 ("drinker", "heavy", "needles", "cold").
 POPULATION_FLOOR = 0.5
 
 
@@ -216,7 +216,7 @@ class Assistant:
             for i, word in enumerate(absent):
                 # How much a population the question names matters to it: its closeness to the nearest of
                 # SPECIAL_POPULATIONS times how far the question's meaning moves without it ("Is it safe in
-                # pregnancy?": far; "Our newborn has ... Are the two linked genetically?": hardly).
+                # pregnancy?": far; a baby named in passing in a question about how a disease is inherited: hardly).
                 assert question.context_vector is not None  # set_vectors ran before scoring
                 shift = 1.0 - float(np.dot(matrix[len(absent) + i], question.context_vector))
                 closeness = float((populations @ matrix[i]).max())
@@ -276,7 +276,7 @@ class Assistant:
         group = age_group(view.context)
         if view.dose_wanted and group is not None:
             forms = AGE_GROUP_WORDS[group] | (AGE_GROUP_WORDS["child"] if group == "infant" else frozenset())
-            if not any(forms & set(words(f"{p.chunk.heading_path} {p.chunk.text}")) for p in scored.passages):
+            if not any(forms & set(words(passage_text(p))) for p in scored.passages):
                 # An adult dose is not a child's: a dose for an age no source speaks of is not given.
                 a = "an" if group[0] in "aeiou" else "a"
                 return declined(f"The indexed sources give no dose for {a} {group}: no retrieved source mentions one.")

@@ -39,7 +39,7 @@ ADDRESSED_TO_A_MODEL = re.compile(
 )
 
 # The patient groups for whom sources give their own doses and cautions, each named once: a question about one
-# of them ("... in pregnancy?", "ok for kids?", "for a 7 y/o?") is not answered by a source that never
+# of them ("... in pregnancy?", "ok for kids?", "for a 12-year-old?") is not answered by a source that never
 # mentions it. A word's closeness to the nearest group tells how much it names one ("kids" is close to
 # "children", "lactation" to "breastfeeding"; "warfarin" to none).
 SPECIAL_POPULATIONS = (
@@ -278,7 +278,7 @@ def _passage_words(passage: Passage) -> set[str]:
 
 def question_words(question: QuestionView) -> list[str]:
     """The question's content words (with its conversation topic), each once, in order; a patient's age
-    ("7 y/o") stands for its group ("child")."""
+    ("a 9 yo") stands for its group ("child")."""
     from corpus.text import STOPWORDS
 
     out: list[str] = []

@@ -1,8 +1,8 @@
 """One turn's question as the answer engine sees it: what it asks, what it says about the situation, and
 what the conversation adds.
 
-A clinician often writes the situation first and the question last ("84-year-old with leg cramps at night.
-What should I try before any medication?"). The last sentence that asks something is the ``ask``; what
+A clinician often writes the situation first and the question last ("70-year-old on dialysis, cramps every
+session. What can I try first?"). The last sentence that asks something is the ``ask``; what
 comes before is the ``premise``. An answer must answer the ask about the premise; a statement that only
 restates the premise ("Muscle cramps are common in cirrhosis") answers nothing.
 """
@@ -20,7 +20,7 @@ from corpus.text import STOPWORDS, stem, terms, words
 
 # A subtype named by a number or numeral: "type 1", "type VI", "stage 3", "grade II".
 DESIGNATOR = re.compile(r"\b(type|stage|grade|class|group|phase|factor)\s+(\d+[a-z]?|[ivx]+)\b", re.IGNORECASE)
-# An age as clinicians write it: "7 y/o", "a 10 year old", "8-month-old", "3 yo", "6 weeks old".
+# An age as clinicians write it: "12 y/o", "a 10 year old", "5-month-old", "3 yo", "6 weeks old".
 AGE = re.compile(
     r"\b(\d{1,3})\s*-?\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|days?)\s*-?\s*(?:old|/o|o)\b", re.IGNORECASE
 )

@@ -16,12 +16,12 @@ def test_the_ask_is_the_last_part_with_a_question_mark() -> None:
 
 
 def test_a_dose_is_wanted_only_when_the_ask_asks_for_one() -> None:
-    assert QuestionView.of("If persistent - baclofen dose for her?").dose_wanted
-    assert not QuestionView.of("On insulin, cramps right after the doses. Is potassium involved?").dose_wanted
+    assert QuestionView.of("If it persists - tizanidine dose for him?").dose_wanted
+    assert not QuestionView.of("Cramps start after her evening doses. Could magnesium be low?").dose_wanted
     assert QuestionView.of("Heparin infusion rate for a 70 kg adult?").dose_wanted  # a rate is a dose in time
     assert not QuestionView.of("What is the usual heart rate in adults?").dose_wanted
     assert QuestionView.of("How much baclofen can she take?").dose_wanted
-    assert not QuestionView.of("How much more common is RA in women than in men?").dose_wanted
+    assert not QuestionView.of("How much more common is gout in men than in women?").dose_wanted
 
 
 def test_subtypes_and_required_words_with_their_corpus_forms() -> None:
@@ -51,11 +51,11 @@ def test_a_percentage_is_a_dose_only_when_it_is_not_a_proportion(text: str, dose
 @pytest.mark.parametrize(
     ("text", "group"),
     [
-        ("Peds baclofen dosing for a 7 y/o with CP spasticity?", "child"),
+        ("Tizanidine for a 12 y/o after a spinal injury?", "child"),
         ("Gabapentin dose for a 10 year old with nerve pain?", "child"),
         ("Reflux in a 6 weeks old baby", "infant"),
         ("3 yo with a fever since yesterday", "child"),
-        ("My 60-year-old with MS wakes at night with cramps", None),
+        ("A 72-year-old on diuretics with leg cramps", None),
         ("65 yo man, cramps on dialysis", None),
         ("Cramps for 2 days now, what helps?", None),
     ],
