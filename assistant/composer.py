@@ -23,12 +23,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from assistant.features import Candidate, Pool, names_word
+from assistant.features import Candidate, Pool, names_word, unaccented
 from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.vocabulary import DOSE, gives_dose
-from corpus.text import stem, words
+from corpus.text import stem, terms, words
 from corpus.types import Reference, article_reference
 
 BRIEF = 6
@@ -111,8 +111,10 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
 
 
 # A word at least this specific in English (Zipf 3 and below: "gabapentin", "methadone", "cirrhosis") names
-# what a dose is asked for; commoner words ("kidney", "elderly") describe the situation.
+# what a dose is asked for; commoner words ("kidney", "elderly") describe the situation. A question with no
+# such word names its drug with a commoner one (Zipf 4 and below: "insulin", "morphine", "aspirin").
 DOSE_SUBJECT_SPECIFICITY = 0.75
+DOSE_SUBJECT_FALLBACK = 0.25
 
 
 def dose_subjects(question: QuestionView) -> list[str]:
@@ -121,15 +123,18 @@ def dose_subjects(question: QuestionView) -> list[str]:
     from assistant.salience import Lexicon
     from assistant.vocabulary import ACTION_TERMS
 
-    text = " ".join([question.text, *question.required])
+    text = unaccented(" ".join([question.text, *question.required]))
     capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+s?\b", text)}
-    out: list[str] = []
-    for w in words(text):
-        if len(w) < 5 or not w.isalpha() or w in capitals or stem(w) in ACTION_TERMS or w in out:
-            continue
-        if Lexicon.specificity(w) >= DOSE_SUBJECT_SPECIFICITY:
-            out.append(w)
-    return out
+    content = [
+        w
+        for w in dict.fromkeys(words(text))
+        if len(w) >= 5 and w.isalpha() and w not in capitals and stem(w) not in ACTION_TERMS
+    ]
+    for floor in (DOSE_SUBJECT_SPECIFICITY, DOSE_SUBJECT_FALLBACK):
+        found = [w for w in content if Lexicon.specificity(w) >= floor]
+        if found:
+            return found
+    return []
 
 
 def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = None) -> tuple[np.ndarray, list[str]]:
@@ -144,11 +149,16 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
     """
     subjects = dose_subjects(pool.question)
     out = np.zeros(len(pool.items), dtype=bool)
+    # Accents folded before the words are split: "opioid-naïve" names "naive".
+    folded = [
+        frozenset(terms(unaccented(f"{c.text} {c.heading} {c.passage.chunk.article_title}"))) | around
+        for c, around in zip(pool.items, pool.around_terms, strict=True)
+    ]
     articles: dict[str, set[str]] = {}
-    for c, around in zip(pool.items, pool.around_terms, strict=True):
+    for c, around in zip(pool.items, folded, strict=True):
         articles.setdefault(c.passage.chunk.article_id, set()).update(around)
     undosed = set(subjects)
-    for i, (c, around) in enumerate(zip(pool.items, pool.around_terms, strict=True)):
+    for i, (c, around) in enumerate(zip(pool.items, folded, strict=True)):
         if not gives_dose(c.text):
             continue
         named = {w for w in subjects if names_word(w, around, variant)}

@@ -75,6 +75,12 @@ def test_a_dose_is_given_only_for_what_was_asked(guideline) -> None:
     gabapentin = guideline.ask("What gabapentin dose should I use for diabetic neuropathy pain?")
     assert gabapentin.abstained and "give no dose" in gabapentin.reason and "'gabapentin'" in gabapentin.reason
     assert gabapentin.citations == []
+    # A drug named by a common word is still what the dose must be for: no opioid's dose for insulin.
+    insulin = guideline.ask("Insulin dose for type 2 diabetes?")
+    assert insulin.abstained and insulin.statements == []
+    # "opioid-naive" asked, "opioid-naïve" printed: the same patients.
+    naive = guideline.ask("Opioid-naive patient with acute pain - what dosage should I start at?")
+    assert not naive.abstained
     hydrocodone = guideline.ask("What's the starting dose of hydrocodone?")
     assert not hydrocodone.abstained
     assert any(re.search(r"hydrocodone[^.]*\d+ ?mg", s.text, re.IGNORECASE) for s in hydrocodone.statements)

@@ -64,3 +64,18 @@ def test_an_age_stands_for_the_patient_group_the_sources_speak_of(text: str, gro
     from assistant.question import age_group
 
     assert age_group(text) == group
+
+
+@pytest.mark.parametrize(
+    ("question", "subjects"),
+    [
+        ("What gabapentin dose for diabetic neuropathy?", ["gabapentin", "neuropathy"]),
+        ("Insulin dose for type 2 diabetes?", ["insulin"]),  # no rarer word: the commoner drug name
+        ("What is the maximum dose?", []),
+        ("Baclofen dose for an ESRD patient?", ["baclofen"]),  # shorthand in capitals describes the patient
+    ],
+)
+def test_a_dose_question_names_what_the_dose_is_for(question: str, subjects: list[str]) -> None:
+    from assistant.composer import dose_subjects
+
+    assert dose_subjects(QuestionView.of(question)) == subjects
