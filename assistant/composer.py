@@ -111,8 +111,8 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
 
 
 # A word at least this specific in English (Zipf 3 and below: "gabapentin", "methadone", "cirrhosis") names
-# what a dose is asked for; commoner words ("kidney", "elderly") describe the situation. A question with no
-# such word names its drug with a commoner one (Zipf 4 and below: "insulin", "morphine", "aspirin").
+# what a dose is asked for; more frequent words ("kidney", "elderly") describe the situation. A question with
+# no such word names its drug with a more frequent one (Zipf 4 and below: "insulin", "morphine", "aspirin").
 DOSE_SUBJECT_SPECIFICITY = 0.75
 DOSE_SUBJECT_FALLBACK = 0.25
 
@@ -157,14 +157,14 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
     articles: dict[str, set[str]] = {}
     for c, around in zip(pool.items, folded, strict=True):
         articles.setdefault(c.passage.chunk.article_id, set()).update(around)
+    speaks_of_all = {article: all(names_word(w, have, variant) for w in subjects) for article, have in articles.items()}
     undosed = set(subjects)
     for i, (c, around) in enumerate(zip(pool.items, folded, strict=True)):
         if not gives_dose(c.text):
             continue
         named = {w for w in subjects if names_word(w, around, variant)}
         undosed -= named
-        article = frozenset(articles[c.passage.chunk.article_id])
-        out[i] = not subjects or (bool(named) and all(names_word(w, article, variant) for w in subjects))
+        out[i] = not subjects or (bool(named) and speaks_of_all[c.passage.chunk.article_id])
     return out, [w for w in subjects if w in undosed]
 
 

@@ -37,7 +37,14 @@ from assistant.composer import (
     source_reference,
     statement_probabilities,
 )
-from assistant.features import SPECIAL_POPULATIONS, Pool, absent_candidates, candidate_pool, turn_features
+from assistant.features import (
+    SPECIAL_POPULATIONS,
+    Candidate,
+    Pool,
+    absent_candidates,
+    candidate_pool,
+    turn_features,
+)
 from assistant.followup import Conversation, Rewrite, Turn, answer_focus, rewrite, small_talk_reply, topic_words
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
@@ -128,6 +135,7 @@ class Scored:
     evidence: Any
     timings: dict[str, float] = field(default_factory=dict)
     fact_gap: str | None = None  # why a fact check declined the turn, if one did
+    brief: list[tuple[Candidate, float]] = field(default_factory=list)  # the brief answer's statements
 
 
 @dataclass
@@ -224,11 +232,11 @@ class Assistant:
                 population[word] = named * shift * POPULATION_SCALE
         ok = eligible(pool) & adds_something(pool)
         lead = pool.items[int(np.argmax(np.where(ok, probabilities, -1.0)))] if ok.any() else None
+        brief = select(pool, probabilities, self.model, BRIEF)
         at = {id(c): i for i, c in enumerate(pool.items)}
-        quoted = [at[id(c)] for c, _ in select(pool, probabilities, self.model, BRIEF)]
-        evidence = turn_features(question, pool, passages, lexicon, population, lead, quoted)
+        evidence = turn_features(question, pool, passages, lexicon, population, lead, [at[id(c)] for c, _ in brief])
         timings["score"] = (time.perf_counter() - t1) * 1000
-        return Scored(question, passages, pool, probabilities, evidence, timings)
+        return Scored(question, passages, pool, probabilities, evidence, timings, brief=brief)
 
     def chain(self, detailed: bool = False) -> Runnable:
         """{"question", "view", "variants"} -> Answer, as a LangChain runnable."""
@@ -298,7 +306,7 @@ class Assistant:
         decision = Decision(True, closeness) if found else decide(scored.evidence, self.model)
         if not decision.answer:
             return declined(decision.reason, decision.probability)
-        chosen = select(scored.pool, scored.probabilities, self.model, DETAILED if detailed else BRIEF)
+        chosen = select(scored.pool, scored.probabilities, self.model, DETAILED) if detailed else list(scored.brief)
         if found:
             # The recommendation itself, whole with its printed grading, leads; what was chosen besides follows.
             lead = max(found, key=lambda x: x[1])

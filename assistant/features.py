@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.question import QuestionView, age_group
-from assistant.salience import Lexicon
+from assistant.salience import Lexicon, shared_prefix
 from assistant.types import Passage
 from assistant.vocabulary import DOSE
 from corpus.text import stem, terms, words
@@ -169,11 +169,7 @@ def names_word(word: str, have: frozenset[str] | set[str], variant: Callable[[st
         return True
     for form in forms:
         for term in have:
-            shared = 0
-            for x, y in zip(form, term, strict=False):
-                if x != y:
-                    break
-                shared += 1
+            shared = shared_prefix(form, term)
             if shared >= _SHARED_PREFIX and shared >= 0.6 * min(len(form), len(term)):
                 return True
     return False

@@ -48,7 +48,8 @@ def _common_english() -> tuple[str, ...]:
     return tuple(sorted(w for w in top_n_list("en", 40000) if _LETTERS.match(w) and len(w) >= 4))
 
 
-def _shared_prefix(a: str, b: str) -> int:
+def shared_prefix(a: str, b: str) -> int:
+    """How many leading letters ``a`` and ``b`` share."""
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
@@ -92,8 +93,8 @@ class Lexicon:
         best: str | None = None
         while at < len(self._sorted) and self._sorted[at].startswith(head):
             other = self._sorted[at]
-            shared = _shared_prefix(word, other)
-            if shared >= 0.6 * min(len(word), len(other)) and (best is None or shared > _shared_prefix(word, best)):
+            shared = shared_prefix(word, other)
+            if shared >= 0.6 * min(len(word), len(other)) and (best is None or shared > shared_prefix(word, best)):
                 best = other
             at += 1
         return best
