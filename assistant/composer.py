@@ -27,7 +27,7 @@ from assistant.features import Candidate, Pool, names_word, unaccented
 from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
-from assistant.vocabulary import DOSE, gives_dose
+from assistant.vocabulary import DOSE, dose_owners
 from corpus.text import stem, terms, words
 from corpus.types import Reference, article_reference
 
@@ -66,11 +66,16 @@ def eligible(pool: Pool) -> np.ndarray:
     return np.array([question.names_required(groups[(c.passage.chunk.id, c.heading)]) for c in pool.items])
 
 
-def _specific(text: str) -> set[str]:
-    """The stems of the words of ``text`` that are specific in English (drug and disease names, not "start")."""
+def _names_something(word: str) -> bool:
+    """``word`` is specific enough to say whose dose an amount is ("opioid", not "daily" or "increasing")."""
     from assistant.salience import Lexicon
 
-    return {stem(w) for w in words(text) if len(w) >= 4 and Lexicon.specificity(w) >= 0.5}
+    return len(word) >= 4 and Lexicon.specificity(word) >= 0.5
+
+
+def _specific(text: str) -> set[str]:
+    """The stems of the words of ``text`` that are specific in English (drug and disease names, not "start")."""
+    return {stem(w) for w in words(text) if _names_something(w)}
 
 
 def same_subject_doses(pool: Pool) -> np.ndarray:
@@ -160,7 +165,17 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
     speaks_of_all = {article: all(names_word(w, have, variant) for w in subjects) for article, have in articles.items()}
     undosed = set(subjects)
     for i, (c, around) in enumerate(zip(pool.items, folded, strict=True)):
-        if not gives_dose(c.text):
+        owners = dose_owners(unaccented(c.text), _names_something)
+        if not owners:
+            continue
+        # A line that says its amounts are another thing's dose ("offer naloxone ... to patients taking higher
+        # opioid dosages (>=50 MME/day)") gives no dose of what was asked, whatever else it names; unless it
+        # names what was asked between the two ("lower opioid doses (e.g., hydrocodone 2.5 mg)").
+        if all(
+            owner is not None
+            and not any(names_word(w, frozenset(terms(f"{owner[0]} {owner[1]}")), variant) for w in subjects)
+            for owner in owners
+        ):
             continue
         named = {w for w in subjects if names_word(w, around, variant)}
         undosed -= named

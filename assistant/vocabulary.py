@@ -8,6 +8,7 @@ and a dose ("10 mg/day") from other numbers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from corpus.text import stem
 
@@ -36,15 +37,47 @@ _PROPORTION = re.compile(
 )
 
 
+def dose_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` gives a dose: each amount with a unit, a percentage only when it is not a proportion."""
+    spans = []
+    for found in DOSE.finditer(text):
+        around = text[max(0, found.start() - 8) : found.end() + 12]
+        if not found.group().endswith("%") or not _PROPORTION.search(around):
+            spans.append(found.span())
+    return spans
+
+
 def gives_dose(text: str) -> bool:
     """``text`` gives a dose: an amount with a unit, a percentage only when it is not a proportion."""
-    for found in DOSE.finditer(text):
-        if not found.group().endswith("%"):
-            return True
-        around = text[max(0, found.start() - 8) : found.end() + 12]
-        if not _PROPORTION.search(around):
-            return True
-    return False
+    return bool(dose_spans(text))
+
+
+# A dose the text itself says is of something: "higher opioid dosages (>=50 MME/day)", "a dose of methadone".
+_DOSE_OF = (
+    re.compile(r"\b([^\W\d_][\w-]*)\s+(?:doses?|dosages?)\b"),
+    re.compile(r"\b(?:doses?|dosages?)\s+of\s+([^\W\d_][\w-]*)"),
+)
+# How far before an amount the words saying whose dose it is may stand.
+_OWNER_REACH = 80
+
+
+def dose_owners(text: str, specific: Callable[[str], bool]) -> list[tuple[str, str] | None]:
+    """For each dose ``text`` gives (``dose_spans``), the ``specific`` word it says the dose is of, when it
+    says so just before the amount, in the same clause, with the words between that and the amount
+    (("opioid", " (") in "patients taking higher opioid dosages (>=50 MME/day)"; ("opioid", " (e.g.,
+    hydrocodone ") in "lower opioid doses (e.g., hydrocodone 2.5 mg)"; nothing in "avoid increasing dosage to
+    >=90 MME/day"), else None."""
+    owners: list[tuple[str, str] | None] = []
+    for start, _ in dose_spans(text):
+        before = re.split(r"[.;:](?:\s|$)", text[max(0, start - _OWNER_REACH) : start])[-1]
+        named = sorted(
+            (m.start(), m.group(1).lower(), before[m.end() :])
+            for pattern in _DOSE_OF
+            for m in pattern.finditer(before)
+            if specific(m.group(1))
+        )
+        owners.append(named[-1][1:] if named else None)
+    return owners
 
 
 _DOSE_WORD = r"(?:doses?|dosages?|dosing)"

@@ -78,6 +78,10 @@ def test_a_dose_is_given_only_for_what_was_asked(guideline) -> None:
     # A drug named by a common word is still what the dose must be for: no opioid's dose for insulin.
     insulin = guideline.ask("Insulin dose for type 2 diabetes?")
     assert insulin.abstained and insulin.statements == []
+    # Naloxone is named on a line whose amount is the opioids' ("higher opioid dosages (>=50 MME/day)"):
+    # the guideline gives no naloxone dose.
+    naloxone = guideline.ask("naloxone dose?")
+    assert naloxone.abstained and "'naloxone'" in naloxone.reason
     # "opioid-naive" asked, "opioid-naïve" printed: the same patients.
     naive = guideline.ask("Opioid-naive patient with acute pain - what dosage should I start at?")
     assert not naive.abstained

@@ -49,6 +49,25 @@ def test_a_percentage_is_a_dose_only_when_it_is_not_a_proportion(text: str, dose
 
 
 @pytest.mark.parametrize(
+    ("text", "owners"),
+    [
+        ("Offer naloxone to patients taking higher opioid dosages (>=50 MME/day)", [("opioid", " (>=")]),
+        ("Lower opioid doses (e.g., hydrocodone 2.5 mg) exist", [("opioid", " (e.g., hydrocodone ")]),
+        ("A dose of methadone of 30 mg", [("methadone", " of ")]),
+        ("Avoid increasing dosage to >=90 MME/day", [None]),  # "increasing" says nothing of whose
+        ("Baclofen 5 mg three times daily", [None]),
+        ("Gabapentin doses: 300 mg at night", [None]),  # another clause
+        ("Cramps occur in 20% of patients", []),  # not a dose
+    ],
+)
+def test_a_dose_line_says_whose_dose_it_gives(text: str, owners: list) -> None:
+    from assistant.salience import Lexicon
+    from assistant.vocabulary import dose_owners
+
+    assert dose_owners(text, lambda w: len(w) >= 4 and Lexicon.specificity(w) >= 0.5) == owners
+
+
+@pytest.mark.parametrize(
     ("text", "group"),
     [
         ("Tizanidine for a 12 y/o after a spinal injury?", "child"),
