@@ -23,12 +23,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from assistant.features import Candidate, Pool, names_word, unaccented
+from assistant.features import Candidate, Pool, names_word
 from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.vocabulary import DOSE, dose_owners
-from corpus.text import stem, terms, words
+from corpus.text import stem, terms, unaccented, words
 from corpus.types import Reference, article_reference
 
 BRIEF = 6
@@ -154,17 +154,16 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
     """
     subjects = dose_subjects(pool.question)
     out = np.zeros(len(pool.items), dtype=bool)
-    # Accents folded before the words are split: "opioid-naïve" names "naive".
-    folded = [
-        frozenset(terms(unaccented(f"{c.text} {c.heading} {c.passage.chunk.article_title}"))) | around
+    named_by = [
+        frozenset(terms(f"{c.text} {c.heading} {c.passage.chunk.article_title}")) | around
         for c, around in zip(pool.items, pool.around_terms, strict=True)
     ]
     articles: dict[str, set[str]] = {}
-    for c, around in zip(pool.items, folded, strict=True):
+    for c, around in zip(pool.items, named_by, strict=True):
         articles.setdefault(c.passage.chunk.article_id, set()).update(around)
     speaks_of_all = {article: all(names_word(w, have, variant) for w in subjects) for article, have in articles.items()}
     undosed = set(subjects)
-    for i, (c, around) in enumerate(zip(pool.items, folded, strict=True)):
+    for i, (c, around) in enumerate(zip(pool.items, named_by, strict=True)):
         owners = dose_owners(unaccented(c.text), _names_something)
         if not owners:
             continue

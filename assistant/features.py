@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -151,11 +150,6 @@ def acronyms(title: str) -> set[str]:
 # Two stems name the same thing when they share a prefix this long that covers most of the shorter one
 # ("neuropathic" and "neuropathy").
 _SHARED_PREFIX = 5
-
-
-def unaccented(text: str) -> str:
-    """``text`` with its accents dropped ("naïve" -> "naive")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def names_word(word: str, have: frozenset[str] | set[str], variant: Callable[[str], str | None] | None = None) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from corpus.types import ReadError
 
@@ -209,8 +210,16 @@ def stem(word: str) -> str:
     return word
 
 
+def unaccented(text: str) -> str:
+    """``text`` with its accents dropped and its compatibility characters plain ("naïve" -> "naive")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens of ``text``, hyphenated words kept whole and also split into parts."""
+    """Lower-cased word tokens of ``text``, accents dropped ("Guillain-Barré", "naïve" are one word each, as
+    typed without accents), hyphenated words kept whole and also split into parts."""
+    if not text.isascii():
+        text = unaccented(text)
     out: list[str] = []
     for token in _WORD.findall(text.lower()):
         out.append(token)

@@ -15,6 +15,13 @@ def test_tokenize_keeps_doses_and_stems_words() -> None:
     assert tokenize("Titrating baclofen up to 30 mg/day") == ["titrat", "baclofen", "30", "mg", "day"]
 
 
+def test_accented_words_are_the_words_typed_without_accents() -> None:
+    # Printed accented, typed plain: one word either way, not "barr" + "e" or "na" + "ve".
+    assert tokenize("Guillain-Barré syndrome") == tokenize("guillain-barre syndrome")
+    assert tokenize("opioid-naïve patients") == tokenize("opioid-naive patients")
+    assert "sjogren" in tokenize("Sjögren syndrome")
+
+
 def test_saved_reused_and_updated_incrementally(tmp_path: Path, embeddings) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
