@@ -116,12 +116,25 @@ def without_word(text: str, word: str) -> str:
     return re.sub(r"\s+", " ", re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text)).strip()
 
 
+def asked_in_own_words(question: QuestionView) -> str:
+    """A follow-up as it was asked: its text with what its "it" stood for put back as "it" ("Could I give it to
+    a child?", not "Could I give pregabalin to a child?")."""
+    text = question.text
+    for phrase in question.required:
+        text = re.sub(rf"(?i)\b{re.escape(phrase)}\b", "it", text)
+    return text
+
+
 # Scales population_absent to about 0-2 (a closeness of about 0.6 times a meaning shift of about 0.2, times 10).
 POPULATION_SCALE = 10.0
 # A word names a patient group only as far as its cosine to the nearest group rises above this: the model puts
 # words that name a group at 0.65 to 1 ("toddler", "lactation", "kids", "pregnant") and everyday words of a
 # situation at 0.2 to 0.4 ("drinker", "heavy", "needles", "cold").
 POPULATION_FLOOR = 0.5
+# The passages speak of a patient group, in whatever words ("elderly" for "older"), when one of their statements
+# is at least this close to the group: statements under a heading for the group score 0.34 to 0.6, the
+# statements of sources that never mention it 0.03 to 0.2.
+GROUP_SPOKEN_OF = 0.25
 
 
 @dataclass
@@ -220,15 +233,29 @@ class Assistant:
             if self._population is None:
                 self._population = embed_matrix(self.embeddings, list(SPECIAL_POPULATIONS))
             populations = self._population
-            matrix = embed_matrix(self.embeddings, [*absent, *(without_word(question.context, w) for w in absent)])
+            # A follow-up's own words count too: in "Would you use it in a child?" the child is the point, however
+            # little it moves the meaning of the whole conversation's question.
+            said = asked_in_own_words(question)
+            own = [said, *(without_word(said, w) for w in absent)] if question.text != question.context else []
+            matrix = embed_matrix(
+                self.embeddings, [*absent, *(without_word(question.context, w) for w in absent), *own]
+            )
+            stored = np.array([c.vector for c in pool.items if c.vector is not None])
+            spoken_of = (stored @ populations.T).max(axis=0) if len(stored) else np.zeros(len(populations))
+            n = len(absent)
             for i, word in enumerate(absent):
                 # How much a population the question names matters to it: its closeness to the nearest of
                 # SPECIAL_POPULATIONS times how far the question's meaning moves without it ("Is it safe in
-                # pregnancy?": far; a baby named in passing in a question about how a disease is inherited: hardly).
+                # pregnancy?": far; a baby named in passing in a question about how a disease is inherited: hardly);
+                # nothing when the passages speak of that group in other words.
                 assert question.context_vector is not None  # set_vectors ran before scoring
-                shift = 1.0 - float(np.dot(matrix[len(absent) + i], question.context_vector))
-                closeness = float((populations @ matrix[i]).max())
-                named = max(0.0, closeness - POPULATION_FLOOR) / (1.0 - POPULATION_FLOOR)
+                closeness = populations @ matrix[i]
+                if spoken_of[int(np.argmax(closeness))] >= GROUP_SPOKEN_OF:
+                    continue
+                shift = 1.0 - float(np.dot(matrix[n + i], question.context_vector))
+                if own:
+                    shift = max(shift, 1.0 - float(np.dot(matrix[2 * n + 1 + i], matrix[2 * n])))
+                named = max(0.0, float(closeness.max()) - POPULATION_FLOOR) / (1.0 - POPULATION_FLOOR)
                 population[word] = named * shift * POPULATION_SCALE
         ok = eligible(pool) & adds_something(pool)
         lead = pool.items[int(np.argmax(np.where(ok, probabilities, -1.0)))] if ok.any() else None

@@ -47,6 +47,7 @@ SPECIAL_POPULATIONS = (
     "breastfeeding",
     "children",
     "infants",
+    "adolescents",
     "older adults",
     "kidney impairment",
     "liver impairment",

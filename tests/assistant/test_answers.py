@@ -81,6 +81,18 @@ def test_out_of_corpus_questions_are_declined(assistant) -> None:
     # A patient group named in other words than the sources would use is still that group.
     kids = assistant.ask("Can I use it in kids?", conversation)
     assert kids.abstained and "'kids'" in kids.reason and kids.statements == []
+    # In a follow-up the group is the point, however little it moves the meaning of the whole conversation's
+    # question; a group the sources speak of in other words ("elderly" for "older") is covered.
+    conversation = Conversation()
+    assistant.ask("Pregabalin dose for neuropathic pain?", conversation)
+    for question, word in (
+        ("Could I give it to a child?", "child"),
+        ("Would you prescribe it for a teenager?", "teenager"),
+    ):
+        young = assistant.ask(question, conversation)
+        assert young.abstained and f"'{word}'" in young.reason and young.statements == []
+    older = assistant.ask("What about older patients?", conversation)
+    assert not older.abstained and any("Elderly" in s.heading for s in older.statements)
     # The articles give adult doses only: a dose for a child's or an infant's age is not among them.
     for question, group in (
         ("What baclofen dose for a 9 yo with MS cramps?", "a child"),
