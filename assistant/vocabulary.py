@@ -24,7 +24,7 @@ _ACTION_WORDS = """treat treatment treatments manage management option options t
     explain mean when why who help helpful good bad okay ok safe safety quickly fast slowly always never
     happen happens look looking soon whether important necessary generally exactly really still ever
     anything something someone kind way ways apart differ difference common rare know information learn
-    read change changes""".split()
+    read change changes take takes taking prescribe prescribed prescribing""".split()
 ACTION_TERMS = frozenset(stem(w) for w in _ACTION_WORDS)
 
 # A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%", "20–30 MME/day").

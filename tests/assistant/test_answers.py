@@ -137,6 +137,9 @@ def test_elliptical_follow_ups_continue_the_topic_and_own_pointers_stay_put() ->
     # "it" after the question's own topic points at that topic, not at the last answer's drug.
     own = rewrite("New question: an acute calf cramp, how do I relieve it quickly?", conversation)
     assert "midodrine" not in own.key_question
+    # A verb that frames the question is not a topic of its own: "it" in "Can kids take it?" is the drug.
+    for question in ("Can kids take it?", "Would you prescribe it in renal failure?"):
+        assert "midodrine" in rewrite(question, conversation).key_question, question
     # A question about the patient ("she") continues the conversation without replacing the pronoun.
     patient = rewrite("She also has numb hands. Does that change anything?", conversation)
     assert patient.rewritten and patient.key_question.startswith("She also has numb hands")
