@@ -409,7 +409,12 @@ class Assistant:
             lead = answer.statements[0].text
             spoken = " ".join(f"{s.heading} {s.text}" for s in answer.statements)
             focus = recommendation_id(answer.statements[0].heading) or answer_focus(
-                lead, turn.key_question, last.focus if last is not None else None, salience, spoken
+                lead,
+                turn.key_question,
+                last.focus if last is not None else None,
+                salience,
+                spoken,
+                answer.statements[0].heading,
             )
             conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead, turn.topic_parts, said))
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000

@@ -288,6 +288,7 @@ def answer_focus(
     previous: str | None = None,
     salience: Salience | None = None,
     answer: str = "",
+    lead_heading: str = "",
 ) -> str | None:
     """What 'it' means in the next turn, given the lead statement of the answer to ``question``.
 
@@ -297,7 +298,8 @@ def answer_focus(
     question itself named: its topic phrase when short ('Koolen-de Vries syndrome'), else the lead's
     subject, else its most salient word ('baclofen' in "starting dose of baclofen for spasms in ms, and how
     fast to titrate?"). ``answer`` is the rest of the answer (its statements and their headings): what "it"
-    stands for must be something the answer speaks of.
+    stands for must be something the answer speaks of; of the question's words, one that the lead's
+    ``lead_heading`` names comes first ("baclofen" for a lead "Start at 10 mg/day" under "Baclofen > Dosing").
     """
     if not lead:
         return previous
@@ -318,5 +320,6 @@ def answer_focus(
     if words:
         weigh = salience or _flat
         # An initialism ("ms") names a condition more often than the thing "it" will stand for.
-        return max(words, key=lambda w: (len(w) >= 4, weigh(w), -words.index(w)))
+        heading = terms(lead_heading)
+        return max(words, key=lambda w: (stem(w) in heading, len(w) >= 4, weigh(w), -words.index(w)))
     return previous

@@ -145,6 +145,20 @@ def test_elliptical_follow_ups_continue_the_topic_and_own_pointers_stay_put() ->
     assert patient.rewritten and patient.key_question.startswith("She also has numb hands")
 
 
+def test_it_stands_for_what_the_lead_statement_is_filed_under() -> None:
+    from assistant.followup import answer_focus
+
+    # The lead names no subject ("Start at 10 mg/day"); its heading says whose dose it is, so the next
+    # turn's "it" is the drug, not the symptom the question also named.
+    focus = answer_focus(
+        "Start at 10 mg/day",
+        "What dose for MS spasms with baclofen?",
+        answer="Baclofen > Dosing protocol Start at 10 mg/day Mechanism: reduces painful spasms",
+        lead_heading="First-Line Pharmacological Options > Baclofen > Dosing protocol",
+    )
+    assert focus == "baclofen"
+
+
 def test_a_statement_that_restates_the_question_is_never_the_answer(assistant) -> None:
     answer = assistant.ask("Muscle cramps are common in cirrhosis. What helps?")
     assert "Muscle cramps are common in cirrhosis" not in [s.text for s in answer.statements]
