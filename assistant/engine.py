@@ -50,7 +50,7 @@ from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
 from assistant.question import AGE, QuestionView, age_group
 from assistant.retriever import HybridRetriever, is_recommendation
-from assistant.salience import Lexicon
+from assistant.salience import Lexicon, respelled
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
 from assistant.vocabulary import AGE_GROUP_WORDS
@@ -380,9 +380,12 @@ class Assistant:
             return Answer(question, "", notice=reply)
         lexicon = self.vocabulary()
         salience = lexicon.salience if lexicon is not None else None
+        text, fixes = respelled(text, lexicon.known) if lexicon is not None else (text, [])
         turn = rewrite(text, conversation, salience)
         last = conversation.last
         notices = [notice] if notice else []
+        if fixes:
+            notices.append("Read " + ", ".join(f"'{typed}' as '{meant}'" for typed, meant in fixes) + ".")
         if self.llm is not None and last is not None:
             turn, problem = rewrite_with_llm(self.llm, text, conversation, turn)
             if problem:

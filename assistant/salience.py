@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from corpus.text import stem
@@ -46,6 +46,31 @@ def _common_english() -> tuple[str, ...]:
     from wordfreq import top_n_list
 
     return tuple(sorted(w for w in top_n_list("en", 40000) if _LETTERS.match(w) and len(w) >= 4))
+
+
+# A word this long or longer that English has never seen may be a slip of the keyboard.
+MIN_RESPELL_LENGTH = 5
+
+
+def respelled(text: str, known: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with each word that English has never seen and the sources do not use ("startng") replaced by
+    the common English word one edit away that the sources do use ("starting"), and the replacements made.
+
+    Acronyms in capitals ("VLCAD") and words the sources use ("Donnai" of Donnai-Barrow syndrome) are names,
+    not slips; only common English words are targets, so a misspelled drug name is never turned into
+    another drug's name (those are matched by their form in the corpus: ``Lexicon.variant``).
+    """
+    fixes: list[tuple[str, str]] = []
+    for word in dict.fromkeys(re.findall(r"[A-Za-z]+", text)):
+        lower = word.lower()
+        if len(lower) < MIN_RESPELL_LENGTH or word.isupper() or zipf(lower) > 0 or known(lower):
+            continue
+        near = Lexicon._near(lower, _common_english())
+        if near is not None and zipf(near) >= COMMON_ZIPF and known(near):
+            near = near.capitalize() if word[0].isupper() else near
+            fixes.append((word, near))
+            text = re.sub(rf"\b{re.escape(word)}\b", near, text)
+    return text, fixes
 
 
 def shared_prefix(a: str, b: str) -> int:

@@ -145,6 +145,13 @@ def test_elliptical_follow_ups_continue_the_topic_and_own_pointers_stay_put() ->
     assert patient.rewritten and patient.key_question.startswith("She also has numb hands")
 
 
+def test_a_slip_of_the_keyboard_is_read_as_meant_and_said_so(assistant) -> None:
+    answer = assistant.ask("Baclofen in MS: what dose when startng?")
+    assert answer.statements[0].text == "Start at 10 mg/day"
+    assert "Read 'startng' as 'starting'." in answer.notice
+    assert answer.question == "Baclofen in MS: what dose when startng?"
+
+
 def test_it_stands_for_what_the_lead_statement_is_filed_under() -> None:
     from assistant.followup import answer_focus
 

@@ -58,3 +58,19 @@ def test_salience_ranks_rare_corpus_words_above_common_ones_and_drops_everyday_w
     assert CORPUS.salience("cirrhosis") > CORPUS.salience("start") >= 0.3
     assert CORPUS.salience("night") == 0.0
     assert CORPUS.salience("60-year-old") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("Baclofen dose when startng?", "Baclofen dose when starting?"),  # a slip, to a word the sources use
+        ("Startng dose?", "Starting dose?"),
+        ("What is VLCAD deficiency?", "What is VLCAD deficiency?"),  # an acronym: a name, not a slip
+        ("tizanadine dose?", "tizanadine dose?"),  # a drug's name is never made another word
+        ("Is it safe in pregnacy?", "Is it safe in pregnacy?"),  # the sources never say "pregnancy"
+    ],
+)
+def test_slips_of_the_keyboard_are_read_as_the_words_the_sources_use(text: str, read_as: str) -> None:
+    from assistant.salience import respelled
+
+    assert respelled(text, CORPUS.known)[0] == read_as
