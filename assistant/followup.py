@@ -43,9 +43,11 @@ _SUBJECT_POINTER = re.compile(
     r"\b(the drug|the medication|the medicine|this drug|that drug|this medication|that medication|it)\b",
     re.IGNORECASE,
 )
-# Openers of a continuation. The prepositions ("In children?") only for short questions.
+# Openers of a continuation. The prepositions ("In children?") only for short questions: of one topic word, or
+# of at most MAX_FRAGMENT_WORDS words in all.
 _CONTINUATIONS = re.compile(r"^\s*(and|also|but|so|what about|how about|what if|any|plus|or|then)\b", re.IGNORECASE)
 _SHORT_OPENERS = re.compile(r"^\s*(in|for|with|during|after|before|on)\b", re.IGNORECASE)
+MAX_FRAGMENT_WORDS = 3
 _GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|greetings)\b[\s!.,]*$", re.IGNORECASE)
 _THANKS = re.compile(
     r"^\s*(thanks?|thank you|many thanks|cheers|great|perfect|ok(ay)?|got it)\b[\s\w!.,]{0,20}$", re.IGNORECASE
@@ -154,6 +156,8 @@ def is_followup(question: str, conversation: Conversation | None = None) -> bool
         return True
     if len(own) < 2 and (_WEAK_POINTERS.search(question) or _SHORT_OPENERS.match(question)):
         return True
+    if _SHORT_OPENERS.match(question) and len(words(question)) <= MAX_FRAGMENT_WORDS:
+        return True  # a fragment: "In older pts?", "For CKD patients?"
     if conversation is None or conversation.last is None:
         return not own
     if len(own) <= 1:

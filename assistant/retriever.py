@@ -143,6 +143,15 @@ class HybridRetriever(BaseRetriever):
             lexical_scores[cid] = max(s, lexical_scores.get(cid, s))
         fused = [(cid, score) for cid, score in fused if cid in chunks]
         fused = one_version_per_article(fused, chunks, self.store)[:k]
+        if focus and fused:
+            # The follow-up's own best passages stay, however many rankings the conversation's topic adds.
+            kept = {cid for cid, _ in fused}
+            own = [run[0][0].id for run in dense_runs[1:2] if run] + [run[0][0] for run in lexical_runs[1:2] if run]
+            dropped = [cid for cid in dict.fromkeys(own) if cid in chunks and cid not in kept]
+            if dropped:
+                floor = fused[-1][1]
+                fused = fused[: k - len(dropped)] + [(cid, floor) for cid in dropped]
+                fused = one_version_per_article(fused, chunks, self.store)
         stored = self.store.vectors([cid for cid, _ in fused])
         passages = [
             Passage(

@@ -93,6 +93,12 @@ def test_out_of_corpus_questions_are_declined(assistant) -> None:
         assert young.abstained and f"'{word}'" in young.reason and young.statements == []
     older = assistant.ask("What about older patients?", conversation)
     assert not older.abstained and any("Elderly" in s.heading for s in older.statements)
+    # A fragment is a follow-up too, and its own best passage is kept however much the topic retrieves.
+    conversation = Conversation()
+    assistant.ask("Baclofen for cramps in MS?", conversation)
+    older = assistant.ask("In older adults?", conversation)
+    assert "baclofen" in older.standalone_query.lower()
+    assert not older.abstained and any("Elderly" in s.heading for s in older.statements)
     # The articles give adult doses only: a dose for a child's or an infant's age is not among them.
     for question, group in (
         ("What baclofen dose for a 9 yo with MS cramps?", "a child"),
@@ -131,7 +137,7 @@ def test_elliptical_follow_ups_continue_the_topic_and_own_pointers_stay_put() ->
     conversation = Conversation()
     said = frozenset({"dialysi", "cramp", "sodium", "profil", "midodrin"})
     conversation.turns.append(Turn("q", "q", "dialysis cramps", "midodrine", "", (), said))
-    for question in ("Bloods?", "How long for?", "Anything non-drug?"):
+    for question in ("Bloods?", "How long for?", "Anything non-drug?", "In older pts?"):
         follow = rewrite(question, conversation)
         assert follow.rewritten and "dialysis cramps" in follow.query, question
     # "it" after the question's own topic points at that topic, not at the last answer's drug.
