@@ -234,6 +234,8 @@ def topic_parts(question: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in _JOINERS.split(phrase) if topic_words(p))
 
 
+# Relative pronouns (a closed class): a subject that holds one is a noun with its clause.
+_RELATIVE = frozenset({"who", "whom", "whose", "which", "that"})
 _NOT_A_SUBJECT = {
     "it",
     "this",
@@ -281,9 +283,24 @@ def _lead_subject(lead: str) -> str | None:
         r"^([A-Z][\w'’/-]+(?: [\w'’/-]+)?):\s",
     ):
         match = re.match(pattern, lead)
-        if match and match.group(1).split()[0].lower() not in _NOT_A_SUBJECT and topic_words(match.group(1)):
-            return match.group(1)
+        if not match or match.group(1).split()[0].lower() in _NOT_A_SUBJECT or not topic_words(match.group(1)):
+            continue
+        if (
+            _RELATIVE & {w.lower() for w in match.group(1).split()[1:]}
+            or match.group(1).split()[-1].lower() in STOPWORDS
+        ):
+            continue  # a noun with its clause ("Children who snore are ..."), not a name
+        return match.group(1)
     return None
+
+
+def _labels(subject: str, lead: str, question: str) -> bool:
+    """The lead is a label over the question's own topic ("Gene Review: <the condition asked about>"): its
+    subject names a resource, not what the next "it" stands for."""
+    if not lead.startswith(f"{subject}:"):
+        return False
+    rest = terms(lead[len(subject) + 1 :]) - terms(subject)
+    return bool(rest) and rest <= terms(question)
 
 
 def answer_focus(
@@ -309,6 +326,8 @@ def answer_focus(
         return previous
     said = terms(f"{lead} {answer}")
     subject = _lead_subject(lead)
+    if subject and _labels(subject, lead, question):
+        subject = None
     if subject and not terms(subject) <= terms(question):
         return subject
     if previous and terms(previous) <= terms(question):

@@ -170,6 +170,13 @@ def test_it_stands_for_what_the_lead_statement_is_filed_under() -> None:
         lead_heading="First-Line Pharmacological Options > Baclofen > Dosing protocol",
     )
     assert focus == "baclofen"
+    # A label over the question's own topic names a resource, and a clause's head is not a name: "it" stays
+    # what the question was about.
+    label = "Gene Review: Gene Review: Walker-Warburg Syndrome"
+    assert answer_focus(label, "How is Walker-Warburg syndrome treated?") != "Gene Review"
+    assert answer_focus("Gabapentin: start 300 mg at night", "Dose for neuropathic pain?") == "Gabapentin"
+    clause = "Children who snore are at risk of poor sleep"
+    assert answer_focus(clause, "Who is at risk of poor sleep?", previous="poor sleep") == "poor sleep"
 
 
 def test_a_statement_that_restates_the_question_is_never_the_answer(assistant) -> None:
