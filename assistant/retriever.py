@@ -147,6 +147,9 @@ class HybridRetriever(BaseRetriever):
             # The follow-up's own best passages stay, however many rankings the conversation's topic adds.
             kept = {cid for cid, _ in fused}
             own = [run[0][0].id for run in dense_runs[1:2] if run] + [run[0][0] for run in lexical_runs[1:2] if run]
+            unseen = [cid for cid in own if cid not in chunks]
+            if unseen:  # a lexical best that no dense run returned
+                chunks.update({c.id: c for c in self.store.get(unseen)})
             dropped = [cid for cid in dict.fromkeys(own) if cid in chunks and cid not in kept]
             if dropped:
                 floor = fused[-1][1]
