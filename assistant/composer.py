@@ -29,7 +29,7 @@ from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.vocabulary import DOSE, dose_owners
 from corpus.text import stem, terms, unaccented, words
-from corpus.types import Reference, article_reference
+from corpus.types import Block, Reference, article_reference
 
 BRIEF = 6
 DETAILED = 14
@@ -261,6 +261,25 @@ def source_reference(passage: Passage, marker: int | None) -> Reference | None:
     return None
 
 
+def lead_in(blocks: Sequence[Block], index: int) -> str:
+    """The words that introduce the list a bullet stands in ("These resources address the diagnosis or
+    management of X:"), when its headings do not carry them already; '' otherwise. Quoted without them, a list
+    of resource names or of exclusions reads as something else."""
+    if not 0 <= index < len(blocks):
+        return ""
+    item = blocks[index]
+    if item.kind not in ("bullet", "step") or item.context:
+        return ""
+    at = index - 1
+    while at >= 0 and blocks[at].kind == item.kind and blocks[at].depth == item.depth:
+        if blocks[at].text.rstrip().endswith(":"):
+            break
+        at -= 1
+    if at < 0 or not blocks[at].text.rstrip().endswith(":"):
+        return ""
+    return blocks[at].text.rstrip().rstrip(":").strip()
+
+
 def cite(chosen: Sequence[tuple[Candidate, float]]) -> tuple[list[Statement], list[Citation]]:
     """Statements with numbered citations; numbers are given in the order statements first use them."""
     numbers: dict[tuple[str, int | None], int] = {}
@@ -282,9 +301,11 @@ def cite(chosen: Sequence[tuple[Candidate, float]]) -> tuple[list[Statement], li
             if cand.text not in quotes[number]:
                 quotes[number].append(cand.text)
             cited.append(number)
+        intro = lead_in(cand.passage.chunk.blocks, cand.block_index)
+        heading = f"{cand.heading} > {intro}" if intro and cand.heading else intro or cand.heading
         statements.append(
             Statement(
-                cand.text, tuple(cited), cand.passage.chunk.id, cand.heading, page=cand.page, page_label=cand.page_label
+                cand.text, tuple(cited), cand.passage.chunk.id, heading, page=cand.page, page_label=cand.page_label
             )
         )
     citations = []

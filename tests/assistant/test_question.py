@@ -98,3 +98,22 @@ def test_a_dose_question_names_what_the_dose_is_for(question: str, subjects: lis
     from assistant.composer import dose_subjects
 
     assert dose_subjects(QuestionView.of(question)) == subjects
+
+
+def test_a_bullet_keeps_the_words_that_introduce_its_list() -> None:
+    from assistant.composer import lead_in
+    from corpus.types import Block
+
+    blocks = (
+        Block("These resources address the management of the condition:"),
+        Block("Genetic Testing Registry: the condition", kind="bullet", depth=1),
+        Block("Drug Therapy", kind="bullet", depth=1),
+        Block("Avoid in patients with:", kind="bullet", depth=1),
+        Block("severe liver disease", kind="bullet", depth=1),
+        Block("A paragraph after the list."),
+    )
+    assert lead_in(blocks, 2) == "These resources address the management of the condition"
+    assert lead_in(blocks, 4) == "Avoid in patients with"  # the nearest introduction, not the first
+    assert lead_in(blocks, 5) == ""  # a paragraph stands on its own
+    nested = Block("Start at 10 mg/day", kind="bullet", depth=2, context=("Dosing protocol:",))
+    assert lead_in((blocks[0], nested), 1) == ""  # its headings already say what it is about
