@@ -28,7 +28,7 @@ from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.vocabulary import DOSE, dose_owners
-from corpus.text import stem, terms, unaccented, words
+from corpus.text import stem, terms, words
 from corpus.types import Block, Reference, article_reference
 
 BRIEF = 6
@@ -128,7 +128,7 @@ def dose_subjects(question: QuestionView) -> list[str]:
     from assistant.salience import Lexicon
     from assistant.vocabulary import ACTION_TERMS
 
-    text = unaccented(" ".join([question.text, *question.required]))
+    text = " ".join([question.text, *question.required])
     capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+s?\b", text)}
     content = [
         w
@@ -164,7 +164,7 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
     speaks_of_all = {article: all(names_word(w, have, variant) for w in subjects) for article, have in articles.items()}
     undosed = set(subjects)
     for i, (c, around) in enumerate(zip(pool.items, named_by, strict=True)):
-        owners = dose_owners(unaccented(c.text), _names_something)
+        owners = dose_owners(c.text, _names_something)
         if not owners:
             continue
         # A line that says its amounts are another thing's dose ("offer naloxone ... to patients taking higher

@@ -240,8 +240,7 @@ class Assistant:
             matrix = embed_matrix(
                 self.embeddings, [*absent, *(without_word(question.context, w) for w in absent), *own]
             )
-            stored = np.array([c.vector for c in pool.items if c.vector is not None])
-            spoken_of = (stored @ populations.T).max(axis=0) if len(stored) else np.zeros(len(populations))
+            spoken_of = (pool.vectors @ populations.T).max(axis=0) if len(pool.items) else np.zeros(len(populations))
             n = len(absent)
             for i, word in enumerate(absent):
                 # How much a population the question names matters to it: its closeness to the nearest of

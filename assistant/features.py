@@ -196,6 +196,7 @@ class Pool:
     context_sem: np.ndarray
     own_terms: list[frozenset[str]]
     around_terms: list[frozenset[str]]  # statement, headings and article title
+    vectors: np.ndarray  # the candidates' stored vectors, one row each (zeros where one is missing)
 
 
 def candidate_pool(question: QuestionView, passages: Sequence[Passage]) -> Pool:
@@ -205,7 +206,7 @@ def candidate_pool(question: QuestionView, passages: Sequence[Passage]) -> Pool:
     dims = len(CANDIDATE_FEATURES)
     if n == 0:
         empty = np.zeros(0)
-        return Pool(question, [], np.zeros((0, dims)), empty, empty, [], [])
+        return Pool(question, [], np.zeros((0, dims)), empty, empty, [], [], np.zeros((0, 0), np.float32))
     assert question.vector is not None and question.ask_vector is not None and question.context_vector is not None
     size = len(question.vector)
     vectors = np.stack([c.vector if c.vector is not None else np.zeros(size, np.float32) for c in items])
@@ -264,7 +265,7 @@ def candidate_pool(question: QuestionView, passages: Sequence[Passage]) -> Pool:
         )
     matrix = np.asarray(rows, dtype=np.float64)
     matrix[:, CANDIDATE_FEATURES.index("sem_gap")] = sem - sem.max()
-    return Pool(question, items, matrix, sem, context_sem, own_terms, around)
+    return Pool(question, items, matrix, sem, context_sem, own_terms, around, vectors)
 
 
 def _passage_words(passage: Passage) -> set[str]:

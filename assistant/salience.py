@@ -53,7 +53,7 @@ MIN_RESPELL_LENGTH = 5
 
 
 def respelled(text: str, known: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
-    """``text`` with each word that English has never seen and the sources do not use ("startng") replaced by
+    """``text`` with each word that English has never seen and the sources do not use ("startign") replaced by
     the common English word one edit away that the sources do use ("starting"), and the replacements made.
 
     Acronyms in capitals ("VLCAD") and words the sources use ("Donnai" of Donnai-Barrow syndrome) are names,

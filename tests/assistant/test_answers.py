@@ -152,10 +152,10 @@ def test_elliptical_follow_ups_continue_the_topic_and_own_pointers_stay_put() ->
 
 
 def test_a_slip_of_the_keyboard_is_read_as_meant_and_said_so(assistant) -> None:
-    answer = assistant.ask("Baclofen in MS: what dose when startng?")
+    answer = assistant.ask("Baclofen in MS: what dose when startign?")
     assert answer.statements[0].text == "Start at 10 mg/day"
-    assert "Read 'startng' as 'starting'." in answer.notice
-    assert answer.question == "Baclofen in MS: what dose when startng?"
+    assert "Read 'startign' as 'starting'." in answer.notice
+    assert answer.question == "Baclofen in MS: what dose when startign?"
 
 
 def test_it_stands_for_what_the_lead_statement_is_filed_under() -> None:

@@ -16,7 +16,7 @@ CORPUS = Lexicon({"cirrhosi": 2, "dialysis": 3, "titrat": 4, "start": 9, "numbne
         ("cirrhotic", "cirrhosi"),  # another ending
         ("haemodialysis", "dialysis"),  # a prefix of its own
         ("retitrate", "titrat"),
-        ("startng", "start"),  # a slip of the keyboard
+        ("startign", "start"),  # a slip of the keyboard
         ("numb", "numbness"),  # a short word that begins a corpus word
         ("baclofen", "baclofen"),
     ],
@@ -63,8 +63,8 @@ def test_salience_ranks_rare_corpus_words_above_common_ones_and_drops_everyday_w
 @pytest.mark.parametrize(
     ("text", "read_as"),
     [
-        ("Baclofen dose when startng?", "Baclofen dose when starting?"),  # a slip, to a word the sources use
-        ("Startng dose?", "Starting dose?"),
+        ("Baclofen dose when startign?", "Baclofen dose when starting?"),  # a slip, to a word the sources use
+        ("Startign dose?", "Starting dose?"),
         ("What is VLCAD deficiency?", "What is VLCAD deficiency?"),  # an acronym: a name, not a slip
         ("tizanadine dose?", "tizanadine dose?"),  # a drug's name is never made another word
         ("Is it safe in pregnacy?", "Is it safe in pregnacy?"),  # the sources never say "pregnancy"
