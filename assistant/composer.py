@@ -124,21 +124,22 @@ DOSE_SUBJECT_FALLBACK = 0.25
 
 def dose_subjects(question: QuestionView) -> list[str]:
     """The words a dose question names its subject by: the specific words of the question and of what its
-    "it" stood for, not shorthand written in capitals ("ESRD", which describes the patient)."""
+    "it" stood for, not shorthand written in capitals ("ESRD", which describes the patient); when they name
+    none ("dose?" after an answer about a recommendation), those of the conversation's topic."""
     from assistant.salience import Lexicon
     from assistant.vocabulary import ACTION_TERMS
 
-    text = " ".join([question.text, *question.required])
-    capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+s?\b", text)}
-    content = [
-        w
-        for w in dict.fromkeys(words(text))
-        if len(w) >= 5 and w.isalpha() and w not in capitals and stem(w) not in ACTION_TERMS
-    ]
-    for floor in (DOSE_SUBJECT_SPECIFICITY, DOSE_SUBJECT_FALLBACK):
-        found = [w for w in content if Lexicon.specificity(w) >= floor]
-        if found:
-            return found
+    for text in (" ".join([question.text, *question.required]), question.context):
+        capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+s?\b", text)}
+        content = [
+            w
+            for w in dict.fromkeys(words(text))
+            if len(w) >= 5 and w.isalpha() and w not in capitals and stem(w) not in ACTION_TERMS
+        ]
+        for floor in (DOSE_SUBJECT_SPECIFICITY, DOSE_SUBJECT_FALLBACK):
+            found = [w for w in content if Lexicon.specificity(w) >= floor]
+            if found:
+                return found
     return []
 
 

@@ -108,7 +108,8 @@ class QuestionView:
             required=required,
             premise=premise,
             ask=ask,
-            dose_wanted=asks_for_dose(ask),
+            # "dose? (naloxone)": what a follow-up's pointer stood for, added in brackets, is not part of the ask.
+            dose_wanted=asks_for_dose(ask) or asks_for_dose(re.sub(r"\s*\([^()]*\)\s*$", "", ask)),
             designators=tuple(f"{a} {b}" for a, b in DESIGNATOR.findall(text)),
             required_groups=tuple(groups),
         )

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from assistant.followup import Conversation
 from tests.conftest import ROOT
 
 OPIOIDS = ROOT.parent / "shared" / "corpora" / "guidelines" / "cdc-opioids-2022.pdf"
@@ -82,6 +83,11 @@ def test_a_dose_is_given_only_for_what_was_asked(guideline) -> None:
     # the guideline gives no naloxone dose.
     naloxone = guideline.ask("naloxone dose?")
     assert naloxone.abstained and "'naloxone'" in naloxone.reason
+    # Asked as a follow-up, the dose is still naloxone's, not the first dose line retrieved (a hydrocodone one).
+    conversation = Conversation()
+    guideline.ask("naloxone - who should get it?", conversation)
+    follow = guideline.ask("dose?", conversation)
+    assert follow.abstained and "'naloxone'" in follow.reason and follow.statements == []
     # "opioid-naive" asked, "opioid-naïve" printed: the same patients.
     naive = guideline.ask("Opioid-naive patient with acute pain - what dosage should I start at?")
     assert not naive.abstained
