@@ -20,6 +20,8 @@ DEFINITIONS = {
     "article_ndcg@10": "nDCG@10 over distinct retrieved articles, binary relevance",
     "key_fact_recall": "share of a turn's key facts (any accepted form) found in the answer; mean over every "
     "answerable turn, a declined one scoring 0",
+    "lead_key_fact": "answerable turns whose answer's first statement carries a key fact / answerable turns with "
+    "key facts (a decline is 0)",
     "key_fact_recall_answered": "the same, over answered turns only (never reported without the figure above)",
     "gold_article_cited": "answerable turns whose answer cites a gold article / answerable turns (a decline is 0)",
     "gold_article_cited_answered": "the same over answered turns",

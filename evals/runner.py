@@ -30,7 +30,7 @@ from evals.systems import System, SystemTurn
 
 KS = (1, 3, 5, 10)
 # Scored on every answerable turn: a declined answerable turn scores 0.
-ANSWERABLE_METRICS = ("key_fact_recall", "gold_article_cited", "gold_page_cited")
+ANSWERABLE_METRICS = ("key_fact_recall", "lead_key_fact", "gold_article_cited", "gold_page_cited")
 # Scored on answered turns only: a decline has no answer to score.
 ANSWER_METRICS = (
     "key_fact_recall_answered",
@@ -88,7 +88,7 @@ def score_turn(gold: GoldTurn, said: SystemTurn) -> tuple[dict[str, float], list
     if said.abstained:
         # A decline of an answerable question answers nothing: it scores 0, never "not counted".
         if gold.key_facts:
-            scores["key_fact_recall"] = 0.0
+            scores["key_fact_recall"] = scores["lead_key_fact"] = 0.0
             missed = [" / ".join(f) for f in gold.key_facts]
         scores["gold_article_cited"] = 0.0
         if gold.pages:
@@ -98,6 +98,9 @@ def score_turn(gold: GoldTurn, said: SystemTurn) -> tuple[dict[str, float], list
     if gold.key_facts:
         scores["key_fact_recall"] = scores["key_fact_recall_answered"] = key_fact_recall(text, gold.key_facts)
         missed = [" / ".join(f) for f in gold.key_facts if key_fact_recall(text, [f]) == 0]
+        # The answer's first statement is what a reader takes as the answer: does it carry a key fact?
+        lead = said.statements[0][0] if said.statements else text
+        scores["lead_key_fact"] = 1.0 if key_fact_recall(lead, gold.key_facts) > 0 else 0.0
     cited_gold = 1.0 if any(s.article_id in gold.articles for s in said.sources) else 0.0
     scores["gold_article_cited"] = scores["gold_article_cited_answered"] = cited_gold
     if gold.pages:

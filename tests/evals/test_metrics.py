@@ -71,3 +71,17 @@ def test_a_declined_answerable_turn_scores_zero_key_fact_recall() -> None:
     scores, unsupported, missed = score_turn(gold, declined)
     assert scores["key_fact_recall"] == 0.0 and scores["gold_article_cited"] == 0.0
     assert "key_fact_recall_answered" not in scores and missed == ["10 mg/day"] and unsupported == []
+    assert scores["lead_key_fact"] == 0.0
+
+
+def test_the_lead_scores_only_when_the_first_statement_carries_a_key_fact() -> None:
+    from evals.gold import GoldTurn
+    from evals.runner import score_turn
+    from evals.systems import SystemTurn
+
+    gold = GoldTurn("Baclofen start dose?", key_facts=(("10 mg/day",),), articles=("ms-muscle-cramps",))
+    late = [("Check electrolytes first.", []), ("Start at 10 mg/day.", [])]
+    for statements, lead in ((late, 0.0), (late[::-1], 1.0)):
+        said = SystemTurn("Baclofen start dose?", False, statements, [], [("ms-muscle-cramps", ("",))], 0.0, 1.0)
+        scores, _, _ = score_turn(gold, said)
+        assert scores["key_fact_recall"] == 1.0 and scores["lead_key_fact"] == lead
