@@ -78,6 +78,23 @@ def _specific(text: str) -> set[str]:
     return {stem(w) for w in words(text) if _names_something(w)}
 
 
+# A label that opens a statement: the words before its first colon ("Pregabalin: ...", "In dialysis patients: ...").
+_LABEL = re.compile(r"^\s*([^\W\d_][\w/+ -]{0,48}?)\s*:\s")
+
+
+def _opening_subject(text: str) -> set[str]:
+    """What a statement opens with as its subject: the specific words of its label, or its first word when that
+    is specific and not a question's frame word ("Baclofen is the first-line treatment ..."; nothing for
+    "Titrate up to 30 mg/day" or "Maximum dose: ...")."""
+    from assistant.vocabulary import ACTION_TERMS
+
+    found = _LABEL.match(text)
+    if found:
+        return _specific(found.group(1))
+    first = words(text)[:1]
+    return {stem(w) for w in first if _names_something(w) and stem(w) not in ACTION_TERMS}
+
+
 def same_subject_doses(pool: Pool) -> np.ndarray:
     """For a question that asks for a dose: False for a statement that gives the dose of something else.
 
@@ -103,6 +120,16 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
     if wanted:
         for i, mine in zip(doses, subjects, strict=True):
             ok[i] = bool(mine & wanted)
+        # A line that opens with another subject ("Pregabalin: Start 75 mg twice daily" under "Gabapentin/
+        # Pregabalin"; "Baclofen is the first-line treatment ..., with a recommended starting dose of 10 mg/day")
+        # gives that subject's dose, whatever its headings name, when other dose lines open with what was asked
+        # ("Gabapentin: Start 300 mg daily").
+        openings = [_opening_subject(pool.items[i].text) for i in doses]
+        opened_by = asked & set().union(*openings)
+        if opened_by:
+            for i, opening in zip(doses, openings, strict=True):
+                if opening and not opening & asked and not _specific(pool.items[i].text) & opened_by:
+                    ok[i] = False
         return ok
     groups: dict[tuple[str, str], set[str]] = {}
     for c, around in zip(pool.items, pool.around_terms, strict=True):

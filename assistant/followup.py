@@ -236,6 +236,8 @@ def topic_parts(question: str) -> tuple[str, ...]:
 
 # Relative pronouns (a closed class): a subject that holds one is a noun with its clause.
 _RELATIVE = frozenset({"who", "whom", "whose", "which", "that"})
+# Words that open a clause: "Determine if cramps are ..." is an instruction, not a statement about "Determine".
+_SUBORDINATE = frozenset({"if", "whether", "when", "because", "although"})
 _NOT_A_SUBJECT = {
     "it",
     "this",
@@ -285,10 +287,8 @@ def _lead_subject(lead: str) -> str | None:
         match = re.match(pattern, lead)
         if not match or match.group(1).split()[0].lower() in _NOT_A_SUBJECT or not topic_words(match.group(1)):
             continue
-        if (
-            _RELATIVE & {w.lower() for w in match.group(1).split()[1:]}
-            or match.group(1).split()[-1].lower() in STOPWORDS
-        ):
+        said = [w.lower() for w in match.group(1).split()]
+        if (_RELATIVE | _SUBORDINATE) & set(said[1:]) or said[-1] in STOPWORDS:
             continue  # a noun with its clause ("Children who snore are ..."), not a name
         return match.group(1)
     return None
@@ -329,6 +329,13 @@ def answer_focus(
     if subject and _labels(subject, lead, question):
         subject = None
     if subject and not terms(subject) <= terms(question):
+        # A lead about a peer of what was asked, under a heading that names both ("Pregabalin is ..." under
+        # "Gabapentin/Pregabalin" for a question about gabapentin), does not move "it" off what was asked.
+        section = terms(lead_heading.split(" > ")[-1])
+        if terms(subject) <= section:
+            peers = [w for w in salient_words(question, salience) if stem(w) in section]
+            if peers:
+                return peers[0]
         return subject
     if previous and terms(previous) <= terms(question):
         return previous
