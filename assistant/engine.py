@@ -5,7 +5,8 @@
       -> passages                    (HybridRetriever: dense + BM25, fused)
       -> candidate statements        (features.candidate_pool: the passages' units with their vectors)
       -> probabilities               (the fitted statement model)
-      -> answer or decline           (answerable: fact checks, then the fitted answerable model)
+      -> answer or decline           (answerable: fact checks, then the fitted answerable model; then a
+                                      dose or figure asked for must be in what would be quoted)
       -> extractive answer           (composer: verbatim statements, numbered citations)
       -> optionally, a language model's answer from those statements, verified (llm.py, verify.py)
 
@@ -53,7 +54,7 @@ from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import Lexicon, respelled
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
-from assistant.vocabulary import AGE_GROUP_WORDS
+from assistant.vocabulary import AGE_GROUP_WORDS, gives_quantity
 from corpus.text import terms, words
 from index.builder import embeddings_for, open_store
 from index.embeddings import embed_matrix
@@ -347,6 +348,11 @@ class Assistant:
             if not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
+        kind = view.quantity_wanted
+        if kind and not view.dose_wanted and not any(gives_quantity(c.text, kind) for c, _ in chosen):
+            # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:
+            # the sources speak of the topic but do not give the figure asked for.
+            return declined(f"The indexed sources mention this but give no {kind} for it.", decision.probability)
         answer = compose(question, query, scored.passages, chosen)
         answer.confidence = decision.probability
         return answer

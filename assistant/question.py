@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.vocabulary import asks_for_dose
+from assistant.vocabulary import asks_for_dose, quantity_asked
 from corpus.text import STOPWORDS, stem, terms, words
 
 # A subtype named by a number or numeral: "type 1", "type VI", "stage 3", "grade II".
@@ -81,6 +81,8 @@ class QuestionView:
     premise: str = ""
     ask: str = ""
     dose_wanted: bool = False
+    # The kind of figure the ask asks for besides a dose ("number of days or weeks", "temperature", ...), if any.
+    quantity_wanted: str | None = None
     designators: tuple[str, ...] = ()
     # For each content word of ``required``, the stems that count as naming it (its own, and that of the
     # corpus word it is a form of: "haemodialysis" is satisfied by "dialysis").
@@ -110,6 +112,7 @@ class QuestionView:
             ask=ask,
             # "dose? (naloxone)": what a follow-up's pointer stood for, added in brackets, is not part of the ask.
             dose_wanted=asks_for_dose(ask) or asks_for_dose(re.sub(r"\s*\([^()]*\)\s*$", "", ask)),
+            quantity_wanted=quantity_asked(ask),
             designators=tuple(f"{a} {b}" for a, b in DESIGNATOR.findall(text)),
             required_groups=tuple(groups),
         )

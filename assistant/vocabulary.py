@@ -109,3 +109,44 @@ AGE_GROUP_WORDS = {
     "child": frozenset(["child", "children", "pediatric", "paediatric", "adolescent", "adolescents", "kids"]),
     "infant": frozenset(["infant", "infants", "neonate", "neonates", "neonatal", "newborn", "newborns"]),
 }
+
+
+# Figures the sources write as a number with a unit, by kind: what a question asking for one needs an answer to
+# give. Words answer "how long" and "how often" as often as numbers do ("short-term use only", "annually"), and
+# "how many people" as often ("its prevalence is unknown"): those are not asked for here.
+_TIME_UNIT = r"(?:minutes?|hours?|days?|weeks?|months?|years?)"
+_SMALL_NUMBER = r"(?:\d(?:[\d.,–-]*\d)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)"
+_QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # "How many days of isolation ...": a count of days, weeks, ... ("3 days or less", "two weeks").
+    "number of days or weeks": (
+        re.compile(rf"\bhow many {_TIME_UNIT}\b", re.IGNORECASE),
+        re.compile(rf"\b{_SMALL_NUMBER}(?:\s*(?:-|to|or)\s*{_SMALL_NUMBER})?[\s-]*{_TIME_UNIT}\b", re.IGNORECASE),
+    ),
+    # "What temperature ...?", "How hot ...?": degrees.
+    "temperature": (
+        re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}?temperatures?\b|\bhow (?:hot|cold)\b", re.IGNORECASE),
+        re.compile(r"\d\s*(?:°|º|degrees?\b)|\d\s*(?:C|F)\b"),
+    ),
+    # "What HbA1c target ...?", "What is the INR target?": a value (not "What should therapy target?").
+    "target value": (
+        re.compile(
+            r"\b(?:what|which)\b(?:(?!\b(?:should|to|will|can|does|do|would|must)\b)[^?.;]){0,40}?\btargets?\b"
+            r"(?!\s+(?:doses?|dosages?|dosing)\b)",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\d"),
+    ),
+}
+
+
+def quantity_asked(question: str) -> str | None:
+    """The kind of figure ``question`` asks for (a key of the table above, which names it), or None."""
+    for kind, (asked, _) in _QUANTITIES.items():
+        if asked.search(question):
+            return kind
+    return None
+
+
+def gives_quantity(text: str, kind: str) -> bool:
+    """``text`` gives a figure of ``kind``."""
+    return bool(_QUANTITIES[kind][1].search(text))

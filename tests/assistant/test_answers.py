@@ -270,6 +270,16 @@ def test_a_dose_question_is_never_answered_with_another_drugs_dose(assistant) ->
     assert midodrine.citations == []
 
 
+def test_a_figure_the_sources_do_not_give_is_declined_not_talked_around(assistant) -> None:
+    # The articles speak of diabetic patients but give no glucose target: lines about monitoring glucose do not
+    # answer "what target".
+    target = assistant.ask("What blood sugar target should a diabetic with neuropathy aim for?")
+    assert target.abstained and "give no target value" in target.reason and target.citations == []
+    # A figure the sources do give is answered with it.
+    weeks = assistant.ask("How many weeks at the top dose before I call baclofen a failure?")
+    assert not weeks.abstained and any("4 weeks" in s.text for s in weeks.statements)
+
+
 @pytest.mark.parametrize(
     ("sentence", "addressed"),
     [

@@ -94,3 +94,11 @@ def test_a_dose_is_given_only_for_what_was_asked(guideline) -> None:
     hydrocodone = guideline.ask("What's the starting dose of hydrocodone?")
     assert not hydrocodone.abstained
     assert any(re.search(r"hydrocodone[^.]*\d+ ?mg", s.text, re.IGNORECASE) for s in hydrocodone.statements)
+
+
+def test_a_figure_asked_for_is_answered_with_one_of_its_kind(guideline) -> None:
+    from assistant.vocabulary import gives_quantity
+
+    days = guideline.ask("Acute pain: how many days of opioids at most?")
+    assert not days.abstained
+    assert any(gives_quantity(s.text, "number of days or weeks") for s in days.statements)

@@ -117,3 +117,41 @@ def test_a_bullet_keeps_the_words_that_introduce_its_list() -> None:
     assert lead_in(blocks, 5) == ""  # a paragraph stands on its own
     nested = Block("Start at 10 mg/day", kind="bullet", depth=2, context=("Dosing protocol:",))
     assert lead_in((blocks[0], nested), 1) == ""  # its headings already say what it is about
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many days off work after the procedure?", "number of days or weeks"),
+        ("What temperature kills the spores?", "temperature"),
+        ("What LDL target for a smoker?", "target value"),
+        ("What is the INR target with a mechanical valve?", "target value"),
+        ("What should physiotherapy target first?", None),  # a verb, not a value
+        ("What is the target dose?", None),  # a dose question: the dose check answers it
+        ("For how long?", None),  # words answer it as often as numbers ("short-term use only")
+        ("How many people have the condition?", None),  # so does "its prevalence is unknown"
+    ],
+)
+def test_a_question_asking_for_a_figure_names_its_kind(question: str, kind: str | None) -> None:
+    from assistant.vocabulary import quantity_asked
+
+    assert quantity_asked(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "gives"),
+    [
+        ("Limit to 3 days or less", "number of days or weeks", True),
+        ("Reassess within two weeks", "number of days or weeks", True),
+        ("A test is run each day the sterilizer is used", "number of days or weeks", False),
+        ("2007 Guidelines for Isolation Precautions", "number of days or weeks", False),
+        ("Steam at 121 °C for 30 minutes", "temperature", True),
+        ("Steam sterilization is preferred", "temperature", False),
+        ("Aim for an HbA1c below 8%", "target value", True),
+        ("Monitor blood glucose closely", "target value", False),
+    ],
+)
+def test_a_figure_of_the_kind_asked_is_recognised(text: str, kind: str, gives: bool) -> None:
+    from assistant.vocabulary import gives_quantity
+
+    assert gives_quantity(text, kind) is gives
