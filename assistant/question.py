@@ -19,7 +19,13 @@ from assistant.vocabulary import asks_for_dose, quantity_asked
 from corpus.text import STOPWORDS, stem, terms, words
 
 # A subtype named by a number or numeral: "type 1", "type VI", "stage 3", "grade II".
-DESIGNATOR = re.compile(r"\b(type|stage|grade|class|group|phase|factor)\s+(\d+[a-z]?|[ivx]+)\b", re.IGNORECASE)
+DESIGNATOR = re.compile(
+    r"\b(type|stage|grade|class|group|phase|factor)\s+(\d+[a-z]?|[ivx]+)\b"
+    # Lettered members of a family: vitamin D does not answer a question about vitamin E, nor hepatitis A one
+    # about hepatitis C.
+    r"|\b(vitamin|hepatitis)\s+((?:(?-i:A)|[b-k])\d{0,2})\b",
+    re.IGNORECASE,
+)
 # An age as clinicians write it: "12 y/o", "a 10 year old", "5-month-old", "3 yo", "6 weeks old".
 AGE = re.compile(
     r"\b(\d{1,3})\s*-?\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|days?)\s*-?\s*(?:old|/o|o)\b", re.IGNORECASE
@@ -113,7 +119,7 @@ class QuestionView:
             # "dose? (naloxone)": what a follow-up's pointer stood for, added in brackets, is not part of the ask.
             dose_wanted=asks_for_dose(ask) or asks_for_dose(re.sub(r"\s*\([^()]*\)\s*$", "", ask)),
             quantity_wanted=quantity_asked(ask),
-            designators=tuple(f"{a} {b}" for a, b in DESIGNATOR.findall(text)),
+            designators=tuple(" ".join(m.group(0).split()) for m in DESIGNATOR.finditer(text)),
             required_groups=tuple(groups),
         )
 

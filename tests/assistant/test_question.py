@@ -155,3 +155,17 @@ def test_a_figure_of_the_kind_asked_is_recognised(text: str, kind: str, gives: b
     from assistant.vocabulary import gives_quantity
 
     assert gives_quantity(text, kind) is gives
+
+
+@pytest.mark.parametrize(
+    ("text", "designators"),
+    [
+        ("Does vitamin E help?", ("vitamin E",)),
+        ("vitamin b12 levels in neuropathy", ("vitamin b12",)),
+        ("Hepatitis C treatment length?", ("Hepatitis C",)),
+        ("one vitamin a day", ()),  # an article, not vitamin A
+        ("Grade 3 sprain, stage 4 disease", ("Grade 3", "stage 4")),
+    ],
+)
+def test_a_lettered_or_numbered_member_of_a_family_is_a_designator(text: str, designators: tuple[str, ...]) -> None:
+    assert QuestionView.of(text).designators == designators
