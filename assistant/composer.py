@@ -27,7 +27,7 @@ from assistant.features import Candidate, Pool, names_word
 from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
-from assistant.vocabulary import DOSE, dose_owners
+from assistant.vocabulary import DOSE, dose_owners, dose_stage
 from corpus.text import stem, terms, words
 from corpus.types import Block, Reference, article_reference
 
@@ -273,6 +273,11 @@ def select(
             continue
         chosen.append(i)
     lead = chosen[0]
+    stage = dose_stage(pool.question.ask or pool.question.text) if pool.question.dose_wanted else None
+    if stage and not recommendations and dose_stage(pool.items[lead].text) != stage:
+        # A dose asked for at a stage ("initial dose?") is led by the most probable line of that stage.
+        staged = [i for i in chosen if dose_stage(pool.items[i].text) == stage and DOSE.search(pool.items[i].text)]
+        lead = staged[0] if staged else lead
     rest = [i for i in chosen if i != lead]
     rest.sort(key=lambda i: (pool.items[i].passage.rank, pool.items[i].block_index, pool.items[i].order))
     return [(pool.items[i], float(probabilities[i])) for i in [lead, *rest]]

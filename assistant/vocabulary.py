@@ -150,3 +150,20 @@ def quantity_asked(question: str) -> str | None:
 def gives_quantity(text: str, kind: str) -> bool:
     """``text`` gives a figure of ``kind``."""
     return bool(_QUANTITIES[kind][1].search(text))
+
+
+# The stage of a course of treatment a dose belongs to, by the words that name it: a question asking for the
+# starting dose is not answered first with the maximum one ("Maximum dose: 80 mg/day" for "initial dose?").
+_DOSE_STAGES = {
+    "start": frozenset(["start", "starting", "starts", "initial", "initially", "begin", "beginning", "starter"]),
+    "maximum": frozenset(["maximum", "max", "highest", "ceiling"]),
+}
+
+
+def dose_stage(text: str) -> str | None:
+    """The one dose stage ``text`` names ("start" or "maximum"), or None when it names none or both."""
+    from corpus.text import words
+
+    said = set(words(text))
+    named = [stage for stage, names in _DOSE_STAGES.items() if names & said]
+    return named[0] if len(named) == 1 else None

@@ -270,6 +270,16 @@ def test_a_dose_question_is_never_answered_with_another_drugs_dose(assistant) ->
     assert midodrine.citations == []
 
 
+def test_a_dose_asked_at_a_stage_is_led_by_a_line_of_that_stage(assistant) -> None:
+    from assistant.vocabulary import dose_stage
+
+    start = assistant.ask("baclofen initial dose?")
+    assert not start.abstained and dose_stage(start.statements[0].text) == "start"
+    assert "10 mg/day" in start.statements[0].text
+    most = assistant.ask("Highest dose of baclofen?")
+    assert not most.abstained and dose_stage(most.statements[0].text) == "maximum"
+
+
 def test_a_figure_the_sources_do_not_give_is_declined_not_talked_around(assistant) -> None:
     # The articles speak of diabetic patients but give no glucose target: lines about monitoring glucose do not
     # answer "what target".

@@ -169,3 +169,19 @@ def test_a_figure_of_the_kind_asked_is_recognised(text: str, kind: str, gives: b
 )
 def test_a_lettered_or_numbered_member_of_a_family_is_a_designator(text: str, designators: tuple[str, ...]) -> None:
     assert QuestionView.of(text).designators == designators
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("Start at 10 mg/day", "start"),
+        ("What is the initial dose?", "start"),
+        ("Maximum dose: typically 80 mg/day", "maximum"),
+        ("Titrate up to 30 mg/day as needed", None),
+        ("Start low; the maximum is 80 mg/day", None),  # both: no one stage
+    ],
+)
+def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -> None:
+    from assistant.vocabulary import dose_stage
+
+    assert dose_stage(text) == stage
