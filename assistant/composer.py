@@ -210,6 +210,14 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
     return out, [w for w in subjects if w in undosed]
 
 
+def recommendation_id(heading: str) -> str | None:
+    """'Recommendation 5' when a statement stands under a guideline's numbered recommendation (in its section
+    or a subsection of it: "... > Recommendation 5 > Supporting Rationale"), else None: what "it" or "that
+    recommendation" means after an answer led by it."""
+    found = re.findall(r"\bRecommendation \d+[a-z]?\b", heading)
+    return found[-1] if found else None
+
+
 # A recommendation leads the answer when it scores at least this share of the best statement.
 RECOMMENDATION_LEAD = 0.5
 _NEGATION = frozenset(["not", "no", "never", "avoid", "without", "nor"])
@@ -232,6 +240,22 @@ def adds_something(pool: Pool) -> np.ndarray:
         ],
         dtype=bool,
     )
+
+
+def section_votes(pool: Pool) -> dict[str, float]:
+    """For each numbered recommendation, the retrieved passages filed under it (in its section or a subsection),
+    each counting 1/rank: how much of what the question retrieved is about that recommendation."""
+    votes: dict[str, float] = {}
+    seen: set[str] = set()
+    for c in pool.items:
+        chunk = c.passage.chunk
+        if chunk.id in seen:
+            continue
+        seen.add(chunk.id)
+        found = recommendation_id(" > ".join(chunk.heading_path))
+        if found:
+            votes[found] = votes.get(found, 0.0) + 1.0 / max(c.passage.rank, 1)
+    return votes
 
 
 def select(
@@ -260,6 +284,22 @@ def select(
         if pool.items[i].block.kind == "recommendation"
         and probabilities[i] >= max(RECOMMENDATION_LEAD * best, share * best, floor)
     ]
+    # The recommendation whose own sections (its rationale, its implementation notes) the retrieval ranks
+    # highest is the one the question is about: it leads if it is quotable at all, however its one sentence
+    # scores against the question ("should I reach for an opioid?" for acute low back pain: Recommendation 1,
+    # whose sections make most of what was retrieved).
+    votes = section_votes(pool)
+    voted = [
+        i
+        for i in order
+        if pool.items[i].block.kind == "recommendation"
+        and probabilities[i] >= max(share * best, floor)
+        and votes.get(recommendation_id(pool.items[i].heading) or "", 0.0) > 0
+    ]
+    if voted:
+        top = max(voted, key=lambda i: (votes[recommendation_id(pool.items[i].heading) or ""], probabilities[i]))
+        if votes[recommendation_id(pool.items[top].heading) or ""] >= max(votes.values()):
+            recommendations = [top]
     chosen: list[int] = recommendations[:1]
     for i in order:
         if i in chosen:

@@ -34,6 +34,7 @@ from assistant.composer import (
     compose,
     doses_for_subject,
     eligible,
+    recommendation_id,
     select,
     source_reference,
     statement_probabilities,
@@ -95,14 +96,6 @@ def asked_recommendation(question: QuestionView) -> str | None:
         if re.fullmatch(r"Recommendation \d+[a-z]?", required):
             return required
     return None
-
-
-def recommendation_id(heading: str) -> str | None:
-    """'Recommendation 5' when a statement stands under a guideline's numbered recommendation (in its section
-    or a subsection of it: "... > Recommendation 5 > Supporting Rationale"), else None: what "it" or "that
-    recommendation" means after an answer led by it."""
-    found = re.findall(r"\bRecommendation \d+[a-z]?\b", heading)
-    return found[-1] if found else None
 
 
 def _quoted_words(found: list[str]) -> str:

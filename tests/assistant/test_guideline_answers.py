@@ -102,3 +102,15 @@ def test_a_figure_asked_for_is_answered_with_one_of_its_kind(guideline) -> None:
     days = guideline.ask("Acute pain: how many days of opioids at most?")
     assert not days.abstained
     assert any(gives_quantity(s.text, "number of days or weeks") for s in days.statements)
+
+
+def test_the_recommendation_whose_sections_were_retrieved_leads(guideline) -> None:
+    # Its one sentence may score below the rationale around it; what was retrieved says which recommendation the
+    # question is about.
+    ankle = guideline.ask("Sprained ankle with acute pain: is an opioid the right choice?")
+    assert ankle.statements[0].text.startswith("Nonopioid therapies are at least as effective as opioids")
+    assert "recommendation category: B" in ankle.statements[0].text
+    extraction = guideline.ask(
+        "For acute pain after a dental extraction, how many days of opioid should the prescription cover?"
+    )
+    assert "no greater quantity than needed" in extraction.statements[0].text
