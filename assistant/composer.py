@@ -258,6 +258,24 @@ def section_votes(pool: Pool) -> dict[str, float]:
     return votes
 
 
+# A list introduced as resources or links ("These resources from MedlinePlus offer information about ...:").
+_RESOURCE_LIST = re.compile(r"\b(?:resources?|websites?|links?|more information|information about)\b", re.IGNORECASE)
+# A list item this short under such a lead-in is a resource's name ("Drug Therapy"), not a statement.
+MAX_LABEL_WORDS = 8
+
+
+def resource_labels(pool: Pool) -> np.ndarray:
+    """True for a candidate that names a resource in a list of them ("Diagnostic Tests", "Genetic Testing
+    Registry: X"): it tells the reader where to look, not what the answer is."""
+    out = np.zeros(len(pool.items), dtype=bool)
+    for i, c in enumerate(pool.items):
+        if len(words(c.text)) > MAX_LABEL_WORDS or c.text.rstrip().endswith("."):
+            continue
+        intro = lead_in(c.passage.chunk.blocks, c.block_index)
+        out[i] = bool(intro) and bool(_RESOURCE_LIST.search(intro))
+    return out
+
+
 def select(
     pool: Pool, probabilities: np.ndarray, model: AnswerModel, limit: int = BRIEF
 ) -> list[tuple[Candidate, float]]:
@@ -313,6 +331,12 @@ def select(
             continue
         chosen.append(i)
     lead = chosen[0]
+    links = resource_labels(pool)
+    if links[lead]:
+        # A resource's name does not lead when a statement of the same article was chosen too.
+        article = pool.items[lead].passage.chunk.article_id
+        content = [i for i in chosen if not links[i] and pool.items[i].passage.chunk.article_id == article]
+        lead = content[0] if content else lead
     stage = dose_stage(pool.question.ask or pool.question.text) if pool.question.dose_wanted else None
     if stage and not recommendations and dose_stage(pool.items[lead].text) != stage:
         # A dose asked for at a stage ("initial dose?") is led by the most probable line of that stage.

@@ -304,3 +304,42 @@ def test_sentences_addressed_to_a_model_are_never_quoted(sentence: str, addresse
     from assistant.features import ADDRESSED_TO_A_MODEL
 
     assert bool(ADDRESSED_TO_A_MODEL.search(sentence)) is addressed
+
+
+def test_a_resource_name_does_not_lead_an_answer_its_article_gives_in_words(tmp_path, embeddings) -> None:
+    from assistant.engine import Assistant
+    from index.builder import build_index, open_store
+    from index.lexical import lexical_index
+    from index.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "pallister-syndrome.md").write_text(
+        "# Pallister syndrome\n\n## Treatment\n\n"
+        "These resources from a health library offer information about the management of the syndrome:\n\n"
+        "- Drug Therapy\n- Diagnostic Tests\n- Surgery and Rehabilitation\n\n"
+        "Treatment of Pallister syndrome is supportive: physiotherapy keeps the joints mobile.\n",
+        encoding="utf-8",
+    )
+    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path / "home")}, corpus=(corpus,))
+    store = open_store(settings)
+    assert build_index(settings.corpus, store, embeddings).indexed == 1
+    engine = Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+    import numpy as np
+
+    from assistant.composer import resource_labels, select
+
+    answer = engine.ask("What are the treatments for Pallister syndrome?")
+    assert not answer.abstained
+    pool = answer.trace.pool
+    links = resource_labels(pool)
+    assert {c.text for c, link in zip(pool.items, links, strict=True) if link} == {
+        "Drug Therapy",
+        "Diagnostic Tests",
+        "Surgery and Rehabilitation",
+    }
+    # Even rated above the sentence that answers, a resource's name does not lead; it is still quoted after.
+    rated = np.where(links, 0.9, 0.6)
+    chosen = [c.text for c, _ in select(pool, rated, engine.model)]
+    assert chosen[0].startswith("Treatment of Pallister syndrome is supportive")
+    assert "Drug Therapy" in chosen
