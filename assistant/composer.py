@@ -27,7 +27,7 @@ from assistant.features import Candidate, Pool, names_word
 from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
-from assistant.vocabulary import DOSE, dose_owners, dose_stage
+from assistant.vocabulary import ACTION_TERMS, DOSE, dose_owners, dose_stage
 from corpus.text import stem, terms, words
 from corpus.types import Block, Reference, article_reference
 
@@ -86,8 +86,6 @@ def _opening_subject(text: str) -> set[str]:
     """What a statement opens with as its subject: the specific words of its label, or its first word when that
     is specific and not a question's frame word ("Baclofen is the first-line treatment ..."; nothing for
     "Titrate up to 30 mg/day" or "Maximum dose: ...")."""
-    from assistant.vocabulary import ACTION_TERMS
-
     found = _LABEL.match(text)
     if found:
         return _specific(found.group(1))
