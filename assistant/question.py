@@ -1,8 +1,8 @@
 """One turn's question as the answer engine sees it: what it asks, what it says about the situation, and
 what the conversation adds.
 
-A clinician often writes the situation first and the question last ("70-year-old on dialysis, cramps every
-session. What can I try first?"). The last sentence that asks something is the ``ask``; what
+A clinician often writes the situation first and the question last ("70-year-old on dialysis, cramps in the last hour
+of each run. Which drug first?"). The last sentence that asks something is the ``ask``; what
 comes before is the ``premise``. An answer must answer the ask about the premise; a statement that only
 restates the premise ("Muscle cramps are common in cirrhosis") answers nothing.
 """

@@ -147,8 +147,8 @@ def test_elliptical_follow_ups_continue_the_topic_and_own_pointers_stay_put() ->
     for question in ("Can kids take it?", "Would you prescribe it in renal failure?"):
         assert "midodrine" in rewrite(question, conversation).key_question, question
     # A question about the patient ("she") continues the conversation without replacing the pronoun.
-    patient = rewrite("She also has numb hands. Does that change anything?", conversation)
-    assert patient.rewritten and patient.key_question.startswith("She also has numb hands")
+    patient = rewrite("Her hands have gone numb as well. Is the plan different now?", conversation)
+    assert patient.rewritten and patient.key_question.startswith("Her hands have gone numb")
 
 
 def test_a_slip_of_the_keyboard_is_read_as_meant_and_said_so(assistant) -> None:

@@ -21,7 +21,7 @@ def test_a_dose_is_wanted_only_when_the_ask_asks_for_one() -> None:
     assert QuestionView.of("Heparin infusion rate for a 70 kg adult?").dose_wanted  # a rate is a dose in time
     assert not QuestionView.of("What is the usual heart rate in adults?").dose_wanted
     assert QuestionView.of("How much baclofen can she take?").dose_wanted
-    assert not QuestionView.of("How much more common is gout in men than in women?").dose_wanted
+    assert not QuestionView.of("How much more frequent is gout in men than in women?").dose_wanted
 
 
 def test_subtypes_and_required_words_with_their_corpus_forms() -> None:
