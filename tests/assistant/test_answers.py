@@ -307,6 +307,9 @@ def test_sentences_addressed_to_a_model_are_never_quoted(sentence: str, addresse
 
 
 def test_a_resource_name_does_not_lead_an_answer_its_article_gives_in_words(tmp_path, embeddings) -> None:
+    import numpy as np
+
+    from assistant.composer import resource_labels, select
     from assistant.engine import Assistant
     from index.builder import build_index, open_store
     from index.lexical import lexical_index
@@ -325,10 +328,6 @@ def test_a_resource_name_does_not_lead_an_answer_its_article_gives_in_words(tmp_
     store = open_store(settings)
     assert build_index(settings.corpus, store, embeddings).indexed == 1
     engine = Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
-    import numpy as np
-
-    from assistant.composer import resource_labels, select
-
     answer = engine.ask("What are the treatments for Pallister syndrome?")
     assert not answer.abstained
     pool = answer.trace.pool

@@ -128,7 +128,7 @@ def test_a_bullet_keeps_the_words_that_introduce_its_list() -> None:
         ("What is the INR target with a mechanical valve?", "target value"),
         ("What should physiotherapy target first?", None),  # a verb, not a value
         ("What is the target dose?", None),  # a dose question: the dose check answers it
-        ("For how long?", None),  # words answer it as often as numbers ("short-term use only")
+        ("How long is the course?", None),  # words answer it as often as numbers ("short-term use only")
         ("How many people have the condition?", None),  # so does "its prevalence is unknown"
     ],
 )
