@@ -158,7 +158,7 @@ def gives_quantity(text: str, kind: str) -> bool:
 # starting dose is not answered first with the maximum one ("Maximum dose: 80 mg/day" for "initial dose?").
 _DOSE_STAGES = {
     "start": frozenset(["start", "starting", "starts", "initial", "initially", "begin", "beginning", "starter"]),
-    "maximum": frozenset(["maximum", "max", "highest", "ceiling"]),
+    "maximum": frozenset(["maximum", "highest", "ceiling"]),
 }
 
 
