@@ -274,6 +274,28 @@ def resource_labels(pool: Pool) -> np.ndarray:
     return out
 
 
+# A statement that itself looks past what it names ("..., not just reduction in cramp frequency").
+_LOOKS_PAST = re.compile(
+    r"\bnot (?:just|only|merely|simply)\b"
+    r"|\b(?:apart from|aside from|besides|other than|beyond|rather than|instead of)\b",
+    re.IGNORECASE,
+)
+
+
+def not_set_aside(pool: Pool) -> np.ndarray:
+    """False for a statement about what the question sets aside: for "options apart from medication?", one
+    whose own words name it ("Review medications, especially diuretics ..."), unless the statement looks past it
+    too. The question asked about the rest."""
+    aside = pool.question.aside
+    return np.array(
+        [
+            not (aside and aside <= own and not _LOOKS_PAST.search(c.text))
+            for c, own in zip(pool.items, pool.own_terms, strict=True)
+        ],
+        dtype=bool,
+    )
+
+
 def select(
     pool: Pool, probabilities: np.ndarray, model: AnswerModel, limit: int = BRIEF
 ) -> list[tuple[Candidate, float]]:
@@ -283,6 +305,8 @@ def select(
     ok = eligible(pool) & same_subject_doses(pool) & adds_something(pool)
     if not ok.any():
         return []
+    rest_of_it = ok & not_set_aside(pool)
+    ok = rest_of_it if rest_of_it.any() else ok
     share, floor = model.keep_share, model.keep_min
     if limit > BRIEF:
         share, floor = share * DETAILED_LOOSENING, floor * DETAILED_LOOSENING

@@ -50,7 +50,7 @@ from assistant.features import (
 from assistant.followup import Conversation, Rewrite, Turn, answer_focus, rewrite, small_talk_reply, topic_words
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
-from assistant.question import AGE, QuestionView, age_group
+from assistant.question import AGE, QuestionView, age_group, for_meaning
 from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import Lexicon, respelled
 from assistant.types import Answer, Citation, Passage, Statement
@@ -208,9 +208,9 @@ class Assistant:
         vectors = dict(zip(texts, embed_matrix(self.embeddings, texts), strict=True))
         question.set_vectors(vectors)
         embed_ms = (time.perf_counter() - t0) * 1000
-        focus = question.text if question.text != question.context else None
+        focus = for_meaning(question.text) if question.text != question.context else None
         passages, timings = self.retriever.search(
-            question.context,
+            for_meaning(question.context),
             focus=focus,
             variants=variants,
             vectors=vectors,

@@ -228,7 +228,7 @@ def candidate_pool(question: QuestionView, passages: Sequence[Passage]) -> Pool:
     around = [o | h | t for o, h, t in zip(own_terms, heading_terms, title_terms, strict=True)]
     q_terms = question.terms
     weights = _pool_weights(q_terms, [o | h for o, h in zip(own_terms, heading_terms, strict=True)])
-    ask_weights = _pool_weights(terms(question.ask or question.text), around)
+    ask_weights = _pool_weights(question.ask_terms, around)
     best_score = max(c.passage.score for c in items) or 1.0
     passage_sem: dict[str, tuple[float, float]] = {}
     for c in items:

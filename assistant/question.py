@@ -57,6 +57,36 @@ def age_group(text: str) -> str | None:
     return groups[0] if groups else None
 
 
+# What an ask sets aside: "options other than medication?", "anything besides stretching?", "what to try before
+# any drug?". The answer is about the rest, so the words set aside do not make a statement relevant (the
+# statement "Review medications ..." shares a word with "apart from medication", not its meaning). Grammar, a
+# closed class of prepositions; not "instead of" ("Should I use X instead of Y?" asks about the choice of both)
+# and not "tell X apart from Y", which asks about both.
+_NOT_A_THING = r"(?!(?:and|or|but|in|for|to|with|of|on|at|is|are|do|does|should|would|could|can|what|which|how|that)\b)"
+_SET_ASIDE = re.compile(
+    r"\b(?:apart from|aside from|besides|other than|except(?:\s+for)?|beyond|before (?:any|trying))\s+"
+    rf"(?:(?:any|the|a|an|all)\s+)?({_NOT_A_THING}[a-z][\w/+-]*(?:\s+{_NOT_A_THING}[a-z][\w/+-]*){{0,2}})",
+    re.IGNORECASE,
+)
+_TELL_APART = re.compile(r"\b(?:tell|distinguish|differentiate|separate)\b", re.IGNORECASE)
+
+
+def set_aside(text: str) -> list[re.Match[str]]:
+    """The clauses of ``text`` that set something aside ("apart from medication"), the thing as group 1."""
+    return [m for m in _SET_ASIDE.finditer(text) if not _TELL_APART.search(text[: m.start()])]
+
+
+def for_meaning(text: str) -> str:
+    """``text`` as it is embedded: a thing set aside is named as its complement ("other options
+    non-medication?"), which is how sources head it ("Non-Pharmacological Approaches"); the sentence model
+    reads "apart from medication" as being about medication."""
+    found = set_aside(text)
+    for m in reversed(found):
+        thing = "-".join(m.group(1).split())
+        text = f"{text[: m.start()]}non-{thing}{text[m.end() :]}"
+    return text
+
+
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\s+[-–—]\s+(?=\S)")
 
 
@@ -90,6 +120,9 @@ class QuestionView:
     # The kind of figure the ask asks for besides a dose ("number of days or weeks", "temperature", ...), if any.
     quantity_wanted: str | None = None
     designators: tuple[str, ...] = ()
+    # The stems of what the ask sets aside ("medication" in "options apart from medication?") and that the
+    # question does not name elsewhere: they do not count as the question's words.
+    aside: frozenset[str] = frozenset()
     # For each content word of ``required``, the stems that count as naming it (its own, and that of the
     # corpus word it is a form of: "haemodialysis" is satisfied by "dialysis").
     required_groups: tuple[frozenset[str], ...] = ()
@@ -120,6 +153,7 @@ class QuestionView:
             dose_wanted=asks_for_dose(ask) or asks_for_dose(re.sub(r"\s*\([^()]*\)\s*$", "", ask)),
             quantity_wanted=quantity_asked(ask),
             designators=tuple(" ".join(m.group(0).split()) for m in DESIGNATOR.finditer(text)),
+            aside=_aside_terms(text),
             required_groups=tuple(groups),
         )
 
@@ -129,17 +163,32 @@ class QuestionView:
 
     @property
     def terms(self) -> set[str]:
-        return terms(self.text)
+        return terms(self.text) - self.aside
 
     @property
     def context_terms(self) -> set[str]:
-        return terms(self.context)
+        return terms(self.context) - _aside_terms(self.context) if self.aside else terms(self.context)
+
+    @property
+    def ask_terms(self) -> set[str]:
+        return terms(self.ask or self.text) - self.aside
 
     def texts_to_embed(self) -> list[str]:
-        """The distinct texts whose vectors this view needs."""
-        return list(dict.fromkeys([self.text, self.ask or self.text, self.context]))
+        """The distinct texts whose vectors this view needs (as they are embedded, see ``for_meaning``)."""
+        return list(dict.fromkeys(for_meaning(t) for t in (self.text, self.ask or self.text, self.context)))
 
     def set_vectors(self, vectors: dict[str, np.ndarray]) -> None:
-        self.vector = vectors[self.text]
-        self.ask_vector = vectors[self.ask or self.text]
-        self.context_vector = vectors[self.context]
+        self.vector = vectors[for_meaning(self.text)]
+        self.ask_vector = vectors[for_meaning(self.ask or self.text)]
+        self.context_vector = vectors[for_meaning(self.context)]
+
+
+def _aside_terms(text: str) -> frozenset[str]:
+    """The stems of what ``text`` sets aside that it does not also name outside those clauses."""
+    found = set_aside(text)
+    if not found:
+        return frozenset()
+    outside = text
+    for m in reversed(found):
+        outside = outside[: m.start()] + " " + outside[m.end() :]
+    return frozenset(set().union(*(terms(m.group(1)) for m in found)) - terms(outside))

@@ -138,6 +138,19 @@ _QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
         re.compile(r"\d"),
     ),
+    # "Vaccine schedule for new staff?": when each dose or step falls, in figures or words ("at 0, 1 and 6
+    # months", "every 2 weeks", "annually"); not a drug's legal schedule ("schedule II").
+    "schedule": (
+        re.compile(r"\bschedules?\b(?!\s+(?:[IV]+|\d)\b)", re.IGNORECASE),
+        re.compile(
+            rf"\b{_SMALL_NUMBER}(?:\s*(?:-|to|or|and|,)\s*{_SMALL_NUMBER})*[\s-]*{_TIME_UNIT}\b"
+            rf"|\b(?:every|each|once|twice|per|a)\s+(?:other\s+)?(?:\w+\s+)?{_TIME_UNIT}\b"
+            r"|\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|annually|yearly|at birth)\b"
+            r"|/\s*(?:day|week|month|hour|h)\b|\bq\d+h\b"
+            rf"|\b{_TIME_UNIT}\s+\d",  # "on days 0, 3 and 7"
+            re.IGNORECASE,
+        ),
+    ),
 }
 
 

@@ -280,6 +280,44 @@ def test_a_dose_asked_at_a_stage_is_led_by_a_line_of_that_stage(assistant) -> No
     assert not most.abstained and dose_stage(most.statements[0].text) == "maximum"
 
 
+def test_a_schedule_asked_for_is_answered_only_with_its_timing(assistant, tmp_path, embeddings) -> None:
+    from assistant.engine import Assistant
+    from assistant.vocabulary import gives_quantity
+    from index.builder import build_index, open_store
+    from index.lexical import lexical_index
+    from index.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "staff-immunization.md").write_text(
+        "# Immunization of clinic staff\n\n## Hepatitis B\n\n"
+        "Clinics offer hepatitis B vaccination to every staff member who handles sharps.\n",
+        encoding="utf-8",
+    )
+    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path / "home")}, corpus=(corpus,))
+    store = open_store(settings)
+    assert build_index(settings.corpus, store, embeddings).indexed == 1
+    engine = Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+    hepatitis = engine.ask("What is the hepatitis B vaccination schedule for clinic staff?")
+    assert hepatitis.abstained and "give no schedule" in hepatitis.reason
+
+    # A timing the sources give answers a schedule question.
+    titration = assistant.ask("What is the baclofen titration schedule?")
+    assert not titration.abstained
+    assert any(gives_quantity(s.text, "schedule") for s in titration.statements)
+
+
+def test_what_the_question_sets_aside_is_not_what_it_is_answered_with(assistant) -> None:
+    # "Review medications ..." shares the word, not the meaning, of "other than medication".
+    answer = assistant.ask("Leg cramps: what can I offer other than medication?")
+    assert not answer.abstained
+    assert not any("medication" in s.text.lower() for s in answer.statements)
+    assert any("stretching" in s.text.lower() for s in answer.statements)
+    # A statement that looks past the thing set aside answers the question.
+    past = assistant.ask("On baclofen for MS cramps - what should I assess apart from cramp frequency?")
+    assert "not just reduction in cramp frequency" in past.statements[0].text
+
+
 def test_a_figure_the_sources_do_not_give_is_declined_not_talked_around(assistant) -> None:
     # The articles speak of diabetic patients but give no glucose target: lines about monitoring glucose do not
     # answer "what target".

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question import QuestionView, split_ask
+from assistant.question import QuestionView, for_meaning, split_ask
 
 
 def test_the_ask_is_the_last_part_with_a_question_mark() -> None:
@@ -130,6 +130,8 @@ def test_a_bullet_keeps_the_words_that_introduce_its_list() -> None:
         ("What is the target dose?", None),  # a dose question: the dose check answers it
         ("How long is the course?", None),  # words answer it as often as numbers ("short-term use only")
         ("How many people have the condition?", None),  # so does "its prevalence is unknown"
+        ("Rabies vaccine schedule after a bite?", "schedule"),
+        ("Is tramadol a schedule IV drug?", None),  # a legal schedule, not a timing
     ],
 )
 def test_a_question_asking_for_a_figure_names_its_kind(question: str, kind: str | None) -> None:
@@ -149,6 +151,10 @@ def test_a_question_asking_for_a_figure_names_its_kind(question: str, kind: str 
         ("Steam sterilization is preferred", "temperature", False),
         ("Aim for an HbA1c below 8%", "target value", True),
         ("Monitor blood glucose closely", "target value", False),
+        ("Give doses on days 0, 3, 7 and 14", "schedule", True),
+        ("Repeat the test annually", "schedule", True),
+        ("Start at 10 mg/day", "schedule", True),
+        ("Offer the vaccine to all staff", "schedule", False),
     ],
 )
 def test_a_figure_of_the_kind_asked_is_recognised(text: str, kind: str, gives: bool) -> None:
@@ -185,3 +191,29 @@ def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -
     from assistant.vocabulary import dose_stage
 
     assert dose_stage(text) == stage
+
+
+@pytest.mark.parametrize(
+    ("question", "meaning", "aside"),
+    [
+        ("Cramps: options other than medication?", "Cramps: options non-medication?", {"medicat"}),
+        ("What to try before any medication?", "What to try non-medication?", {"medicat"}),
+        ("Non-drug measures beyond stretching?", "Non-drug measures non-stretching?", {"stretch"}),
+        # What the question names outside the clause stays its word.
+        (
+            "Cramps on baclofen: what to assess besides cramp frequency?",
+            "Cramps on baclofen: what to assess non-cramp-frequency?",
+            {"frequency"},
+        ),
+        # Not a thing set aside: telling two apart, a figure, a choice between two.
+        ("How do I tell cramps apart from numbness?", None, set()),
+        ("Still cramping beyond 4 weeks?", None, set()),
+        ("Should we get tested before trying for another?", None, set()),
+        ("Immediate-release instead of extended-release?", None, set()),
+    ],
+)
+def test_what_an_ask_sets_aside_is_not_its_topic(question: str, meaning: str | None, aside: set[str]) -> None:
+    view = QuestionView.of(question)
+    assert view.aside == aside
+    assert for_meaning(question) == (meaning or question)
+    assert not (aside & view.terms)
