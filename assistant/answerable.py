@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from assistant.features import TurnEvidence
 from assistant.followup import topic_words
 from assistant.model import AnswerModel
-from assistant.question import QuestionView
+from assistant.question import QuestionView, designator_pattern
 from assistant.types import Passage
 from corpus.text import stem, terms
 
@@ -67,7 +67,7 @@ def factual_gap(question: QuestionView, passages: Sequence[Passage], has_content
         if not any(wanted <= terms(f"{p.chunk.article_title} {' '.join(p.chunk.heading_path)}") for p in passages):
             return "The indexed sources have no article or section about this."
     for designator in question.designators:
-        pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, designator.split())) + r"\b", re.IGNORECASE)
+        pattern = designator_pattern(designator)
         if not any(pattern.search(t) for t in texts):
             return f"The indexed sources do not cover this: no passage mentions '{designator}'."
     if question.required_groups and not any(question.names_required(terms(t)) for t in texts):

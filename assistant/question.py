@@ -23,9 +23,28 @@ DESIGNATOR = re.compile(
     r"\b(type|stage|grade|class|group|phase|factor)\s+(\d+[a-z]?|[ivx]+)\b"
     # Lettered members of a family: vitamin D does not answer a question about vitamin E, nor hepatitis A one
     # about hepatitis C.
-    r"|\b(vitamin|hepatitis)\s+((?:(?-i:A)|[b-k])\d{0,2})\b",
+    # Written short too: "vit E", "hep C".
+    r"|\b(vitamin|vit\.?|hepatitis|hep\.?)\s+((?:(?-i:A)|[b-k])\d{0,2})\b",
     re.IGNORECASE,
 )
+# The short forms of the family words above, and the word each stands for.
+_FAMILY_SHORT = {"vit": "vitamin", "hep": "hepatitis"}
+
+
+def designator_of(found: str) -> str:
+    """A designator as the sources write it: "vit e" -> "vitamin e", whitespace collapsed."""
+    first, *rest = found.split()
+    return " ".join([_FAMILY_SHORT.get(first.lower().rstrip("."), first), *rest])
+
+
+def designator_pattern(designator: str) -> re.Pattern[str]:
+    """What a passage must contain to mention ``designator`` ("vitamin E" or "vit E" for "vitamin e")."""
+    first, *rest = designator.split()
+    short = [k for k, v in _FAMILY_SHORT.items() if v == first.lower()]
+    head = f"(?:{re.escape(first)}|{short[0]}\\.?)" if short else re.escape(first)
+    return re.compile(r"\b" + r"\s+".join([head, *map(re.escape, rest)]) + r"\b", re.IGNORECASE)
+
+
 # An age as clinicians write it: "12 y/o", "a 10 year old", "5-month-old", "3 yo", "6 weeks old".
 AGE = re.compile(
     r"\b(\d{1,3})\s*-?\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|days?)\s*-?\s*(?:old|/o|o)\b", re.IGNORECASE
@@ -152,7 +171,7 @@ class QuestionView:
             # "dose? (naloxone)": what a follow-up's pointer stood for, added in brackets, is not part of the ask.
             dose_wanted=asks_for_dose(ask) or asks_for_dose(re.sub(r"\s*\([^()]*\)\s*$", "", ask)),
             quantity_wanted=quantity_asked(ask),
-            designators=tuple(" ".join(m.group(0).split()) for m in DESIGNATOR.finditer(text)),
+            designators=tuple(designator_of(m.group(0)) for m in DESIGNATOR.finditer(text)),
             aside=_aside_terms(text),
             required_groups=tuple(groups),
         )

@@ -318,6 +318,12 @@ def test_what_the_question_sets_aside_is_not_what_it_is_answered_with(assistant)
     assert "not just reduction in cramp frequency" in past.statements[0].text
 
 
+def test_a_family_member_written_short_must_be_named_by_the_sources(assistant) -> None:
+    # The articles speak of "vitamin deficiencies", never of vitamin E.
+    short = assistant.ask("Does vit E help night cramps?")
+    assert short.abstained and "'vitamin E'" in short.reason and short.statements == []
+
+
 def test_a_figure_the_sources_do_not_give_is_declined_not_talked_around(assistant) -> None:
     # The articles speak of diabetic patients but give no glucose target: lines about monitoring glucose do not
     # answer "what target".

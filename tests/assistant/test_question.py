@@ -171,10 +171,23 @@ def test_a_figure_of_the_kind_asked_is_recognised(text: str, kind: str, gives: b
         ("Hepatitis C treatment length?", ("Hepatitis C",)),
         ("one vitamin a day", ()),  # an article, not vitamin A
         ("Grade 3 sprain, stage 4 disease", ("Grade 3", "stage 4")),
+        # Short forms stand for the family word, and a passage may use either.
+        ("vit E for night cramps?", ("vitamin E",)),
+        ("hep. B carrier - safe?", ("hepatitis B",)),
+        ("heparin lock", ()),
     ],
 )
 def test_a_lettered_or_numbered_member_of_a_family_is_a_designator(text: str, designators: tuple[str, ...]) -> None:
-    assert QuestionView.of(text).designators == designators
+    from assistant.question import designator_pattern
+
+    view = QuestionView.of(text)
+    assert view.designators == designators
+    for designator in designators:
+        family, letter = designator.split()
+        short = {"vitamin": "vit", "hepatitis": "hep"}.get(family.lower(), family)
+        assert designator_pattern(designator).search(f"Check {family} {letter} levels")
+        assert designator_pattern(designator).search(f"Check {short} {letter} levels")
+        assert not designator_pattern(designator).search(f"Check {family} deficiencies")
 
 
 @pytest.mark.parametrize(
