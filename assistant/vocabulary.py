@@ -21,7 +21,7 @@ _ACTION_WORDS = """treat treatment treatments manage management option options t
     interactions contraindication contraindications refer referral specialist duration long often frequency
     much many alternative alternatives cause causes symptom symptoms sign signs prevent prevention test
     tests testing diagnose diagnosis outlook prognosis inherited inherit work works recommend recommended
-    recommendation best drug drugs medication medications medicine patient patients give use used do does
+    recommendation best drug drugs medication medications medicine patient patients pt pts give use used do does
     should can need needed usual usually typical typically next step steps else more other about tell
     explain mean when why who help helpful good bad okay ok safe safety quickly fast slowly always never
     happen happens look looking soon whether important necessary generally exactly really still ever

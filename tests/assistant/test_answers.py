@@ -137,7 +137,7 @@ def test_elliptical_follow_ups_continue_the_topic_and_own_pointers_stay_put() ->
     conversation = Conversation()
     said = frozenset({"dialysi", "cramp", "sodium", "profil", "midodrin"})
     conversation.turns.append(Turn("q", "q", "dialysis cramps", "midodrine", "", (), said))
-    for question in ("Bloods?", "How long for?", "Anything non-drug?", "In older pts?"):
+    for question in ("Bloods?", "How long for?", "Anything non-drug?", "In older pts?", "Renal pt - safe?"):
         follow = rewrite(question, conversation)
         assert follow.rewritten and "dialysis cramps" in follow.query, question
     # "it" after the question's own topic points at that topic, not at the last answer's drug.
