@@ -81,7 +81,10 @@ def age_group(text: str) -> str | None:
 # statement "Review medications ..." shares a word with "apart from medication", not its meaning). Grammar, a
 # closed class of prepositions; not "instead of" ("Should I use X instead of Y?" asks about the choice of both)
 # and not "tell X apart from Y", which asks about both.
-_NOT_A_THING = r"(?!(?:and|or|but|in|for|to|with|of|on|at|is|are|do|does|should|would|could|can|what|which|how|that)\b)"
+_NOT_A_THING = (
+    r"(?!(?:and|or|but|in|for|to|with|of|on|at|is|are|do|does|should|would|could|can|what|which|how|that|this"
+    r"|these|those|it|them|him|her)\b)"
+)
 _SET_ASIDE = re.compile(
     r"\b(?:apart from|aside from|besides|other than|except(?:\s+for)?|beyond|before (?:any|trying))\s+"
     rf"(?:(?:any|the|a|an|all)\s+)?({_NOT_A_THING}[a-z][\w/+-]*(?:\s+{_NOT_A_THING}[a-z][\w/+-]*){{0,2}})",

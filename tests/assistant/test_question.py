@@ -222,6 +222,7 @@ def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -
         ("How do I tell cramps apart from numbness?", None, set()),
         ("Still cramping beyond 4 weeks?", None, set()),
         ("Should we get tested before trying for another?", None, set()),
+        ("Other than that, anything?", None, set()),
         ("Immediate-release instead of extended-release?", None, set()),
     ],
 )
