@@ -283,7 +283,7 @@ _LOOKS_PAST = re.compile(
 
 
 def not_set_aside(pool: Pool) -> np.ndarray:
-    """False for a statement about what the question sets aside: for "options apart from medication?", one
+    """False for a statement about what the question sets aside: for "treatments other than medications?", one
     whose own words name it ("Review medications, especially diuretics ..."), unless the statement looks past it
     too. The question asked about the rest."""
     aside = pool.question.aside

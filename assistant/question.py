@@ -76,9 +76,9 @@ def age_group(text: str) -> str | None:
     return groups[0] if groups else None
 
 
-# What an ask sets aside: "options other than medication?", "anything besides stretching?", "what to try before
-# any drug?". The answer is about the rest, so the words set aside do not make a statement relevant (the
-# statement "Review medications ..." shares a word with "apart from medication", not its meaning). Grammar, a
+# What an ask sets aside: "treatments other than medications?", "anything besides physiotherapy?", "what to try
+# before any drug?". The answer is about the rest, so the words set aside do not make a statement relevant (the
+# statement "Review medications ..." shares a word with "other than medications", not its meaning). Grammar, a
 # closed class of prepositions; not "instead of" ("Should I use X instead of Y?" asks about the choice of both)
 # and not "tell X apart from Y", which asks about both.
 _NOT_A_THING = (
@@ -94,14 +94,14 @@ _TELL_APART = re.compile(r"\b(?:tell|distinguish|differentiate|separate)\b", re.
 
 
 def set_aside(text: str) -> list[re.Match[str]]:
-    """The clauses of ``text`` that set something aside ("apart from medication"), the thing as group 1."""
+    """The clauses of ``text`` that set something aside ("other than medications"), the thing as group 1."""
     return [m for m in _SET_ASIDE.finditer(text) if not _TELL_APART.search(text[: m.start()])]
 
 
 def for_meaning(text: str) -> str:
-    """``text`` as it is embedded: a thing set aside is named as its complement ("other options
-    non-medication?"), which is how sources head it ("Non-Pharmacological Approaches"); the sentence model
-    reads "apart from medication" as being about medication."""
+    """``text`` as it is embedded: a thing set aside is named as its complement ("treatments
+    non-medications?"), which is how sources head it ("Non-Pharmacological Approaches"); the sentence model
+    reads "other than medications" as being about medications."""
     found = set_aside(text)
     for m in reversed(found):
         thing = "-".join(m.group(1).split())
@@ -142,7 +142,7 @@ class QuestionView:
     # The kind of figure the ask asks for besides a dose ("number of days or weeks", "temperature", ...), if any.
     quantity_wanted: str | None = None
     designators: tuple[str, ...] = ()
-    # The stems of what the ask sets aside ("medication" in "options apart from medication?") and that the
+    # The stems of what the ask sets aside ("medications" in "treatments other than medications?") and that the
     # question does not name elsewhere: they do not count as the question's words.
     aside: frozenset[str] = frozenset()
     # For each content word of ``required``, the stems that count as naming it (its own, and that of the

@@ -209,19 +209,19 @@ def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -
 @pytest.mark.parametrize(
     ("question", "meaning", "aside"),
     [
-        ("Cramps: options other than medication?", "Cramps: options non-medication?", {"medicat"}),
-        ("What to try before any medication?", "What to try non-medication?", {"medicat"}),
-        ("Non-drug measures beyond stretching?", "Non-drug measures non-stretching?", {"stretch"}),
+        ("Cramps: treatments other than medications?", "Cramps: treatments non-medications?", {"medicat"}),
+        ("What to try before any drug?", "What to try non-drug?", {"drug"}),
+        ("Non-drug measures other than physiotherapy?", "Non-drug measures non-physiotherapy?", {"physiotherapy"}),
         # What the question names outside the clause stays its word.
         (
-            "Cramps on baclofen: what to assess besides cramp frequency?",
-            "Cramps on baclofen: what to assess non-cramp-frequency?",
-            {"frequency"},
+            "Cramps on baclofen: what to assess besides cramp reduction?",
+            "Cramps on baclofen: what to assess non-cramp-reduction?",
+            {"reduct"},
         ),
         # Not a thing set aside: telling two apart, a figure, a choice between two.
         ("How do I tell cramps apart from numbness?", None, set()),
         ("Still cramping beyond 4 weeks?", None, set()),
-        ("Should we get tested before trying for another?", None, set()),
+        ("Should she rest before trying for a new record?", None, set()),
         ("Other than that, anything?", None, set()),
         ("Immediate-release instead of extended-release?", None, set()),
     ],
