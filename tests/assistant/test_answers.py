@@ -280,24 +280,34 @@ def test_a_dose_asked_at_a_stage_is_led_by_a_line_of_that_stage(assistant) -> No
     assert not most.abstained and dose_stage(most.statements[0].text) == "maximum"
 
 
-def test_a_schedule_asked_for_is_answered_only_with_its_timing(assistant, tmp_path, embeddings) -> None:
+def engine_over(tmp_path, embeddings, articles: dict[str, str]):
+    """The engine over a corpus of ``articles`` (file name -> text), indexed into ``tmp_path``."""
     from assistant.engine import Assistant
-    from assistant.vocabulary import gives_quantity
     from index.builder import build_index, open_store
     from index.lexical import lexical_index
     from index.settings import Settings
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "staff-immunization.md").write_text(
-        "# Immunization of clinic staff\n\n## Hepatitis B\n\n"
-        "Clinics offer hepatitis B vaccination to every staff member who handles sharps.\n",
-        encoding="utf-8",
-    )
+    for name, text in articles.items():
+        (corpus / name).write_text(text, encoding="utf-8")
     settings = Settings.from_env({"CLINQA_HOME": str(tmp_path / "home")}, corpus=(corpus,))
     store = open_store(settings)
-    assert build_index(settings.corpus, store, embeddings).indexed == 1
-    engine = Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+    assert build_index(settings.corpus, store, embeddings).indexed == len(articles)
+    return Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+
+
+def test_a_schedule_asked_for_is_answered_only_with_its_timing(assistant, tmp_path, embeddings) -> None:
+    from assistant.vocabulary import gives_quantity
+
+    engine = engine_over(
+        tmp_path,
+        embeddings,
+        {
+            "staff-immunization.md": "# Immunization of clinic staff\n\n## Hepatitis B\n\n"
+            "Clinics offer hepatitis B vaccination to every staff member who handles sharps.\n"
+        },
+    )
     hepatitis = engine.ask("What is the hepatitis B vaccination schedule for clinic staff?")
     assert hepatitis.abstained and "give no schedule" in hepatitis.reason
 
@@ -354,24 +364,17 @@ def test_a_resource_name_does_not_lead_an_answer_its_article_gives_in_words(tmp_
     import numpy as np
 
     from assistant.composer import resource_labels, select
-    from assistant.engine import Assistant
-    from index.builder import build_index, open_store
-    from index.lexical import lexical_index
-    from index.settings import Settings
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "pallister-syndrome.md").write_text(
-        "# Pallister syndrome\n\n## Treatment\n\n"
-        "These resources from a health library offer information about the management of the syndrome:\n\n"
-        "- Drug Therapy\n- Diagnostic Tests\n- Surgery and Rehabilitation\n\n"
-        "Treatment of Pallister syndrome is supportive: physiotherapy keeps the joints mobile.\n",
-        encoding="utf-8",
+    engine = engine_over(
+        tmp_path,
+        embeddings,
+        {
+            "pallister-syndrome.md": "# Pallister syndrome\n\n## Treatment\n\n"
+            "These resources from a health library offer information about the management of the syndrome:\n\n"
+            "- Drug Therapy\n- Diagnostic Tests\n- Surgery and Rehabilitation\n\n"
+            "Treatment of Pallister syndrome is supportive: physiotherapy keeps the joints mobile.\n"
+        },
     )
-    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path / "home")}, corpus=(corpus,))
-    store = open_store(settings)
-    assert build_index(settings.corpus, store, embeddings).indexed == 1
-    engine = Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
     answer = engine.ask("What are the treatments for Pallister syndrome?")
     assert not answer.abstained
     pool = answer.trace.pool
