@@ -16,7 +16,7 @@ from corpus.text import stem, words
 
 # Words that ask about a topic without naming one.
 _ACTION_WORDS = """treat treatment treatments manage management option options therapy therapies first-line second-line
-    first second third line dose doses dosing dosage titrate titration titrating maximum max minimum start
+    first second third line dose doses dosing dosage titrate titration titrating maximum minimum start
     starting stop stopping monitor monitoring follow-up side effect effects adverse risk risks interaction
     interactions contraindication contraindications refer referral specialist duration long often frequency
     much many alternative alternatives cause causes symptom symptoms sign signs prevent prevention test
