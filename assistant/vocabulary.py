@@ -118,11 +118,13 @@ AGE_GROUP_WORDS = {
 # "how many people" as often ("its prevalence is unknown"): those are not asked for here.
 _TIME_UNIT = r"(?:minutes?|hours?|days?|weeks?|months?|years?)"
 _SMALL_NUMBER = r"(?:\d(?:[\d.,–-]*\d)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)"
+# A number of time units, or a list of them: "3 days or less", "two weeks", "at 0, 1 and 6 months".
+_TIME_FIGURE = rf"\b{_SMALL_NUMBER}(?:\s*(?:-|to|or|and|,)\s*{_SMALL_NUMBER})*[\s-]*{_TIME_UNIT}\b"
 _QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "How many days of isolation ...": a count of days, weeks, ... ("3 days or less", "two weeks").
     "number of days or weeks": (
         re.compile(rf"\bhow many {_TIME_UNIT}\b", re.IGNORECASE),
-        re.compile(rf"\b{_SMALL_NUMBER}(?:\s*(?:-|to|or)\s*{_SMALL_NUMBER})?[\s-]*{_TIME_UNIT}\b", re.IGNORECASE),
+        re.compile(_TIME_FIGURE, re.IGNORECASE),
     ),
     # "What temperature ...?", "How hot ...?": degrees.
     "temperature": (
@@ -143,7 +145,7 @@ _QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "schedule": (
         re.compile(r"\bschedules?\b(?!\s+(?:[IV]+|\d)\b)", re.IGNORECASE),
         re.compile(
-            rf"\b{_SMALL_NUMBER}(?:\s*(?:-|to|or|and|,)\s*{_SMALL_NUMBER})*[\s-]*{_TIME_UNIT}\b"
+            rf"{_TIME_FIGURE}"
             rf"|\b(?:every|each|once|twice|per|a)\s+(?:other\s+)?(?:\w+\s+)?{_TIME_UNIT}\b"
             r"|\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|annually|yearly|at birth)\b"
             r"|/\s*(?:day|week|month|hour|h)\b|\bq\d+h\b"
