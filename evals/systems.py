@@ -143,6 +143,7 @@ def trace_of(answer: Any) -> dict[str, Any] | None:
     pool = scored.pool
     return {
         "turn_features": dict(scored.evidence.values),
+        "absent_words": list(scored.evidence.absent_words),
         "fact_declined": scored.fact_gap is not None,
         "candidate_features": [[round(float(x), 5) for x in row] for row in pool.matrix],
         "candidates": [
