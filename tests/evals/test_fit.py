@@ -17,9 +17,9 @@ def turn(case: str, answerable: bool, rng: np.random.Generator, name_absent: flo
     """A turn whose candidates carry a key fact exactly when their 'sem' feature is high."""
     n = 12
     features = rng.uniform(0, 1, size=(n, len(CANDIDATE_FEATURES)))
-    sem = CANDIDATE_FEATURES.index("sem")
-    facts = [[0] if features[i, sem] > 0.8 else [] for i in range(n)]
-    features[0, sem], facts[0] = 0.95, [0]  # every answerable turn has one statement with the fact
+    column = CANDIDATE_FEATURES.index("sem")
+    facts = [[0] if features[i, column] > 0.8 else [] for i in range(n)]
+    features[0, column], facts[0] = 0.95, [0]  # every answerable turn has one statement with the fact
     values = dict.fromkeys(TURN_FEATURES, 0.0)
     values.update(name_absent=name_absent, best_context_sem=sem)
     return {
