@@ -328,6 +328,22 @@ def test_what_the_question_sets_aside_is_not_what_it_is_answered_with(assistant)
     assert "not just reduction in cramp frequency" in past.statements[0].text
 
 
+@pytest.mark.xfail(strict=True, reason="known: a cramp in lay words only is too far in meaning from every line")
+def test_a_cramp_told_in_lay_words_is_answered(assistant) -> None:
+    # "Seizes up" is what a cramp does; the articles' acute measures answer it. The closeness of the best line
+    # to this question (0.35) is under the fitted floor (0.38), so it is declined today.
+    answer = assistant.ask("Calf muscle suddenly seizes up on a walk - what to do right then?")
+    assert not answer.abstained
+    assert any("Immediate stretching" in s.text for s in answer.statements)
+
+
+@pytest.mark.xfail(strict=True, reason="known: a condition no source names, asked with the articles' own words")
+def test_a_condition_no_source_names_is_declined(assistant) -> None:
+    # The articles never speak of migraine; the drug-prevention lines for cramps answer it only in form.
+    answer = assistant.ask("Which drugs prevent migraine?")
+    assert answer.abstained and "migraine" in answer.reason
+
+
 def test_a_family_member_written_short_must_be_named_by_the_sources(assistant) -> None:
     # The articles speak of "vitamin deficiencies", never of vitamin E.
     short = assistant.ask("Does vit E help night cramps?")
