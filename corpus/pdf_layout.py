@@ -82,6 +82,7 @@ class Line:
     markers: list[tuple[int, str]] = field(default_factory=list)
     band: int = 0  # which band of the page (between full-width lines and rules) the line stands in
     boxed: bool = False  # the band is ruled above and below: a box set over both columns
+    lead_in: int = 0  # how many characters the line opens with in bold, ending with a full stop ("Harms. ...")
 
 
 def _bold(word: dict[str, Any]) -> bool:
@@ -184,6 +185,7 @@ def _line(row: list[dict[str, Any]], page: int, column: int) -> Line:
     cells: list[str] = []
     cell = ""
     previous: dict[str, Any] | None = None
+    ends: list[tuple[int, bool]] = []  # each word's end in ``text`` and whether it is set in bold
     for w in row:
         word = clean(w["text"])
         raised = w not in main and previous is not None and w["bottom"] < previous["bottom"] - 0.5
@@ -198,6 +200,7 @@ def _line(row: list[dict[str, Any]], page: int, column: int) -> Line:
         else:
             cell = f"{cell}{space}{word}" if cell else word
         text = f"{text}{space}{word}" if text else word
+        ends.append((len(text), _bold(w)))
         previous = w
     cells.append(cell)
     bold = sum(len(w["text"]) for w in main if _bold(w)) * 2 > sum(len(w["text"]) for w in main)
@@ -217,7 +220,30 @@ def _line(row: list[dict[str, Any]], page: int, column: int) -> Line:
         family=families.most_common(1)[0][0] if families else "",
         cells=cells if len(cells) > 1 else [],
         markers=markers,
+        lead_in=run_in_length(text, ends),
     )
+
+
+# A list item's own marker ("a.", "iv.", "2.", "1.2."): set in bold, it opens an item, not a run-in heading.
+_ITEM_MARK = re.compile(r"^(?:[A-Za-z]|[ivxlcdm]+|\d+(?:\.\d+)*)[.)]$", re.IGNORECASE)
+
+
+def run_in_length(text: str, ends: list[tuple[int, bool]]) -> int:
+    """The length of the bold words that open ``text`` and end with a full stop (a full stop set in roman right
+    after them counts), or 0. A whole bold line ending with a full stop counts too: its paragraph may run on in
+    roman on the next line."""
+    bold = 0
+    while bold < len(ends) and ends[bold][1]:
+        bold += 1
+    if not bold:
+        return 0
+    end = ends[bold - 1][0]
+    if not text[:end].endswith(".") and bold < len(ends) and text[end : ends[bold][0]].strip() == ".":
+        end = ends[bold][0]  # "Pain" in bold, then "." in roman
+    head = text[:end].strip()
+    if not head.endswith(".") or _ITEM_MARK.match(head) or not re.search(r"[A-Za-z]{3}", head):
+        return 0
+    return end
 
 
 def unique_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str, Any]]:

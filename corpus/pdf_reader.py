@@ -42,6 +42,8 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 MIN_CHARS_PER_PAGE = 20
 # A heading is at most this long; a longer run of bold lines is a bold paragraph.
 MAX_HEADING = 160
+# The level of a run-in heading (bold words opening a paragraph): below every other heading.
+RUN_IN_LEVEL = 1_000
 _BULLET = re.compile(r"^([•●▪■◦‣∙·❑□➢✓]|[–-](?=\s))\s*")
 _STEP = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")
 _SUBSTEP = re.compile(r"^([a-z])[.)]\s+(?=\S)")
@@ -518,6 +520,27 @@ class _Builder:
                 pending = self.lines[index : index + run]
                 skip = run - 1
                 continue
+            run_in = None if in_references else self._run_in(pending, line, index, current)
+            if run_in is not None:
+                # A heading set in bold at the start of its paragraph ("Chronic Low Back Pain. The review found
+                # ..."): the deepest heading of what follows, until the next heading of any kind.
+                joined, heading, text = run_in
+                if joined:
+                    pending = []  # the bold lines before it are the heading's first lines
+                elif pending and sum(len(p.text) for p in pending) > MAX_HEADING:
+                    bold_paragraph()
+                flush_heading()
+                close_section()
+                end_references()
+                while path and path[-1][0] >= RUN_IN_LEVEL:
+                    path.pop()
+                path.append((RUN_IN_LEVEL, heading))
+                table = ()
+                if not text:
+                    continue  # the paragraph starts on the next line
+                current = _Open("paragraph")
+                self._append(current, line, text)
+                continue
             if self._heading_style(line) and not in_references:
                 last = current.last if current is not None else None
                 if (
@@ -658,6 +681,48 @@ class _Builder:
         if any(line.cells for line in self.lines[index : index + run]) or len(text) > 100:
             return 0
         return 0 if re.search(r"[.;,:]$", text) else run
+
+    def _run_in(
+        self, pending: list[Line], line: Line, index: int, current: _Open | None
+    ) -> tuple[bool, str, str] | None:
+        """(whether ``pending`` is part of it, the heading, the rest of the line) when ``line`` opens its paragraph
+        with a run-in heading: a few bold words in title case ending with a full stop, then roman text on the
+        same line or at once on the next. Bold heading lines just before it (``pending``) are its start when the
+        last of them was wrapped into it ("Noninvasive Nonpharmacologic Treatments for Chronic" / "Pain. ...");
+        else they are a heading of their own, above it."""
+        if not line.lead_in or line.cells:
+            return None
+        head, rest = line.text[: line.lead_in].strip(), line.text[line.lead_in :].strip()
+        if not rest:
+            after = self.lines[index + 1] if index + 1 < len(self.lines) else None
+            if (
+                after is None
+                or after.bold
+                or (after.page, after.column) != (line.page, line.column)
+                or not 0 <= after.top - line.bottom < line.size
+                or not after.text[:1].isupper()
+            ):
+                return None  # a bold sentence of its own, not a heading run into its paragraph
+        joined = bool(pending) and self._wrapped(pending[-1], line)
+        if not pending and current is not None and not self._breaks(current, line):
+            return None  # within a paragraph: bold words for emphasis
+        start = [p.text.strip() for p in pending] if joined else []
+        heading = re.sub(r"\s+", " ", " ".join([*start, head])).strip().rstrip(".").strip()
+        long_words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", heading) if len(w) >= 4]
+        if len(heading.split()) > 12 or not long_words or not all(w[0].isupper() for w in long_words):
+            return None
+        return joined, heading, rest
+
+    def _wrapped(self, before: Line, line: Line) -> bool:
+        """Whether ``line`` goes on from ``before`` in the same type, ``before`` having been broken at the column's
+        edge: the first word of ``line`` would not have fitted after it."""
+        if (before.page, before.column) != (line.page, line.column) or abs(before.size - line.size) > 0.6:
+            return False
+        if not 0 <= line.top - before.bottom < line.size:
+            return False
+        edge = max(other.x1 for other in self.lines if (other.page, other.column) == (line.page, line.column))
+        first = line.text.split()[0] if line.text.split() else ""
+        return before.x1 + (len(first) + 1) * 0.45 * line.size > edge
 
     def _continues(self, heading: Line, line: Line) -> bool:
         """Whether ``line`` finishes the sentence that a bold line seemed to start as a heading: it follows at

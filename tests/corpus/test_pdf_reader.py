@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from corpus.loader import read_article, read_bytes
-from corpus.pdf_layout import unique_chars
+from corpus.pdf_layout import run_in_length, unique_chars
 from corpus.pdf_reader import read_pdf_article
 from corpus.types import Article, Block, ReadError
 from tests.conftest import ROOT
@@ -140,6 +140,47 @@ def test_an_ungraded_guide_keeps_its_bullets_and_drops_form_boxes(infection: Art
     assert not any(b.text.endswith("| Yes | No") for _, b in found)  # a checklist's tick boxes
     assert infection.metadata["pages"] == "44"
     assert all(b.pages and 1 <= b.pages[0][1] <= 44 for _, b in found)
+
+
+def test_a_bold_run_in_heading_heads_its_paragraph_and_is_no_statement(opioids: Article) -> None:
+    # Page 82: "Chronic Low Back Pain." in bold opens the paragraph, the rest of the line in roman.
+    (label, block), *_ = containing(opioids, "The review found psychological therapies associated with small")
+    assert block.text.startswith("The review found psychological therapies")
+    assert label.endswith("Benefits > Chronic Low Back Pain")
+    assert block.page_at(0) == (82, "80")
+    # Page 87: a run-in heading wrapped over two lines, its last word "Pain." set before the roman text.
+    (label, block), *_ = containing(opioids, "for nonpharmacologic treatments covered by")
+    assert label.endswith("Costs and Cost-Effectiveness > Noninvasive Nonpharmacologic Treatments for Chronic Pain")
+    assert block.text.startswith("The contextual evidence review found")
+    statements = [block.text for _, block in blocks(opioids)]
+    assert "Chronic Low Back Pain." not in statements
+    assert "Nonopioid Pharmacologic Treatments for Chronic Pain." not in statements  # a whole bold line of it
+    assert not any(text.startswith("Pain. ") for text in statements)
+
+
+def test_what_opens_a_line_in_bold_with_a_full_stop() -> None:
+    def lead_in(*words: tuple[str, bool]) -> int:
+        text, ends = "", []
+        for word, bold in words:
+            text = f"{text} {word}" if text else word
+            ends.append((len(text), bold))
+        return run_in_length(text, ends)
+
+    assert lead_in(("Harms.", True), ("The", False), ("review", False)) == len("Harms.")
+    assert lead_in(("Low", True), ("Back", True), ("Pain", True), (".", False), ("The", False)) == len(
+        "Low Back Pain ."
+    )
+    assert lead_in(("viii.", True), ("Perform", False), ("hand", False)) == 0  # an item's mark
+    assert lead_in(("b.", True), ("Provide", False)) == 0
+    assert lead_in(("Never", True), ("stop", True), ("abruptly", False)) == 0  # bold for emphasis, no full stop
+    assert lead_in(("Opioids", False), ("are", True), ("risky.", True)) == 0  # not at the line's start
+
+
+def test_a_bold_recommendation_is_no_run_in_heading(opioids: Article) -> None:
+    # The twelve recommendations, bold sentences ending with a full stop, are no headings.
+    assert not any(
+        re.search(r"\bRecommendation \d+ > [A-Z][^>]*\b(should|can|may)\b", label) for label, _ in blocks(opioids)
+    )
 
 
 def test_copies_drawn_over_a_character_are_dropped_once() -> None:
