@@ -42,6 +42,12 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 MIN_CHARS_PER_PAGE = 20
 # A heading is at most this long; a longer run of bold lines is a bold paragraph.
 MAX_HEADING = 160
+# A web address cut at the end of a line, after a character it cannot end on: "https://doi.", "10.1016/".
+_BROKEN_ADDRESS = re.compile(r"(?:https?://|www\.)\S*[./_=?&#~-]$")
+# A line that ends with a web address, and a line that opens with the rest of one ("80/08897077.2017",
+# "/10.1080/...", "113103"): an address has no spaces, so a line break inside it is no word break.
+_ADDRESS_END = re.compile(r"(?:https?://|www\.)\S*$")
+_ADDRESS_PART = re.compile(r"[\w%~-]*[/.%]\S*(?:\s|$)|\d+(?:\s|$)")
 # The level of a run-in heading (bold words opening a paragraph): below every other heading.
 RUN_IN_LEVEL = 1_000
 _BULLET = re.compile(r"^([•●▪■◦‣∙·❑□➢✓]|[–-](?=\s))\s*")
@@ -450,7 +456,7 @@ class _Builder:
         def add_entry() -> None:
             nonlocal entry
             if entry is not None:
-                reference = _reference(entry)
+                reference = _reference([self._entry_text(entry)])
                 if reference.number is not None:
                     reference = replace(reference, number=reference.number + scope * REFERENCE_LIST)
                 references.append(reference)
@@ -712,6 +718,21 @@ class _Builder:
         if len(heading.split()) > 12 or not long_words or not all(w[0].isupper() for w in long_words):
             return None
         return joined, heading, rest
+
+    def _entry_text(self, lines: list[str]) -> str:
+        """A reference-list entry's lines as one text: words broken at a line's end joined as in the body, and a
+        web address broken at a line's end ("https://doi." / "org/10.1016/...") whole again, so it can be
+        followed."""
+        text = ""
+        for line in lines:
+            line = line.strip()
+            if not text:
+                text = line
+            elif _BROKEN_ADDRESS.search(text) or (_ADDRESS_END.search(text) and _ADDRESS_PART.match(line)):
+                text += line
+            else:
+                text = self._join(text, line)[0]
+        return text
 
     def _wrapped(self, before: Line, line: Line) -> bool:
         """Whether ``line`` goes on from ``before`` in the same type, ``before`` having been broken at the column's

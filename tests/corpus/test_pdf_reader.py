@@ -111,6 +111,19 @@ def test_a_reference_marker_is_tied_to_its_entry(opioids: Article) -> None:
     assert set(opioids.markers) <= numbered
 
 
+def test_a_reference_entry_broken_over_lines_is_whole_again(opioids: Article) -> None:
+    # Web addresses cut at a line's end, after "doi." or "/", inside a number, or before "/": each is one
+    # address again, so that a clinician can follow it.
+    assert opioids.reference_for(13).source.endswith("https://doi.org/10.1016/j.pain.2010.10.009")
+    assert opioids.reference_for(229).source.endswith("https://doi.org/10.1080/08897077.2017.1381663")
+    assert opioids.reference_for(10080).source.endswith("https://doi.org/10.1080/13696998.2017.1325744")
+    assert opioids.reference_for(18).title == "Pain in community-dwelling elderly African Americans"
+    for reference in opioids.references:
+        assert not re.search(r"https?://\S*\s+[\w/.%-]*[/.%]\S", reference.source), reference.source
+        # ("placebo- and active-controlled" keeps its printed space)
+        assert not re.search(r"[a-z]- (?!and |or |to )[a-z]", f"{reference.title} {reference.source}"), reference.title
+
+
 def test_an_appendix_with_its_own_reference_list_cites_that_list(opioids: Article) -> None:
     (_, block), *_ = containing(opioids, "To identify new evidence on treatments for acute e")
     appendix_markers = [m for m in block.markers if m > 10000]
