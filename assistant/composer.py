@@ -79,14 +79,14 @@ def _specific(text: str) -> set[str]:
 
 
 # A label that opens a statement: the words before its first colon ("Pregabalin: ...", "In dialysis patients: ...").
-_LABEL = re.compile(r"^\s*([^\W\d_][\w/+ -]{0,48}?)\s*:\s")
+LABEL = re.compile(r"^\s*([^\W\d_][\w/+ -]{0,48}?)\s*:\s")
 
 
 def _opening_subject(text: str) -> set[str]:
     """What a statement opens with as its subject: the specific words of its label, or its first word when that
     is specific and not a question's frame word ("Baclofen is the first-line treatment ..."; nothing for
     "Titrate up to 30 mg/day" or "Maximum dose: ...")."""
-    found = _LABEL.match(text)
+    found = LABEL.match(text)
     if found:
         return _specific(found.group(1))
     first = words(text)[:1]

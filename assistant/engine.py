@@ -40,7 +40,6 @@ from assistant.composer import (
     statement_probabilities,
 )
 from assistant.features import (
-    SPECIAL_POPULATIONS,
     Candidate,
     Pool,
     absent_candidates,
@@ -53,6 +52,7 @@ from assistant.model import AnswerModel, load_model
 from assistant.question import AGE, QuestionView, age_group, for_meaning
 from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import Lexicon, respelled
+from assistant.scope import Scopes
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
 from assistant.vocabulary import AGE_GROUP_WORDS, gives_quantity
@@ -164,7 +164,7 @@ class Assistant:
         if self.model is None:
             self.model = load_model()
         self._lexicon_source: Any = None
-        self._population: np.ndarray | None = None
+        self._scopes: Scopes | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -195,6 +195,13 @@ class Assistant:
         return self.lexicon
 
     @property
+    def scopes(self) -> Scopes:
+        """The patient groups of headings, labels and question words (``assistant/scope.py``)."""
+        if self._scopes is None:
+            self._scopes = Scopes(self.embeddings)
+        return self._scopes
+
+    @property
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(
             store=self.store, embeddings=self.embeddings, lexical=self.lexical, k=self.k, exclude=self.exclude
@@ -220,13 +227,13 @@ class Assistant:
         t1 = time.perf_counter()
         pool = candidate_pool(question, passages)
         probabilities = statement_probabilities(pool, self.model)
+        # A statement written for another patient group than the one asked about answers nothing of it.
+        probabilities = np.where(self.scopes.off_scope(pool, question.context), 0.0, probabilities)
         lexicon = self.vocabulary()
         absent = absent_candidates(question, passages, lexicon)
         population: dict[str, float] = {}
         if absent:
-            if self._population is None:
-                self._population = embed_matrix(self.embeddings, list(SPECIAL_POPULATIONS))
-            populations = self._population
+            populations = self.scopes.populations
             # A follow-up's own words count too: in "Would you use it in a child?" the child is the point, however
             # little it moves the meaning of the whole conversation's question.
             said = asked_in_own_words(question)

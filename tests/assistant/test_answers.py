@@ -337,6 +337,43 @@ def test_a_cramp_told_in_lay_words_is_answered(assistant) -> None:
     assert any("Immediate stretching" in s.text for s in answer.statements)
 
 
+def test_a_statement_written_for_another_patient_group_is_not_quoted(assistant) -> None:
+    # The articles have lines for patients with liver disease ("Muscle cramps are common in cirrhosis", under
+    # "For Patients with Liver Disease") and for dialysis patients; asked about one group, the other's lines
+    # are not the answer, in a first question or a follow-up, however the group is worded.
+    for turns in (
+        ["How are cramps treated in dialysis patients?"],
+        ["What helps muscle cramps?", "And with renal impairment?"],
+    ):
+        conversation = Conversation()
+        for question in turns:
+            answer = assistant.ask(question, conversation)
+        assert not answer.abstained
+        quoted = " ".join(f"{s.heading} {s.text}" for s in answer.statements)
+        assert "dialysis" in quoted
+        assert "cirrhosis" not in quoted and "Liver Disease" not in quoted and "In liver disease" not in quoted
+        check_honest(answer, assistant.store)
+    # A question that names no group keeps the lines of every group.
+    answer = assistant.ask("How are muscle cramps managed?")
+    assert not answer.abstained
+
+
+def test_the_group_of_a_heading_a_label_or_a_word_is_decided_by_meaning(embeddings) -> None:
+    from assistant.features import SPECIAL_POPULATIONS
+    from assistant.scope import Scopes
+
+    scopes = Scopes(embeddings)
+    named = [
+        SPECIAL_POPULATIONS[g] if g is not None else None
+        for g in scopes.groups_of(
+            ["For Patients with Liver Disease", "In dialysis patients", "renal", "pregnant", "elderly", "impairment"]
+        )
+    ]
+    assert named == ["liver impairment", "kidney impairment", "kidney impairment", "pregnancy", "older adults", None]
+    assert scopes.groups_of(["Special Considerations", "Dosing protocol", "cramps", "patients"]) == [None] * 4
+    assert scopes.asked("Cramps in a 10 year old?") == frozenset()  # an age is no group word here
+
+
 @pytest.mark.xfail(strict=True, reason="known: a condition no source names, asked with the articles' own words")
 def test_a_condition_no_source_names_is_declined(assistant) -> None:
     # The articles never speak of migraine; the drug-prevention lines for cramps answer it only in form.
