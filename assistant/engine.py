@@ -59,7 +59,7 @@ from assistant.vocabulary import AGE_GROUP_WORDS, gives_quantity
 from corpus.text import terms, words
 from index.builder import embeddings_for, open_store
 from index.embeddings import embed_matrix
-from index.lexical import LiveLexical
+from index.lexical import LiveLexical, article_tokens
 from index.settings import Settings
 from index.store import Store
 
@@ -185,12 +185,17 @@ class Assistant:
         )
 
     def vocabulary(self) -> Lexicon | None:
-        """The corpus vocabulary of the current lexical index (rebuilt when that index is)."""
+        """The corpus vocabulary of the current lexical index (rebuilt when that index is), without the words
+        of the excluded articles: a word only they use is one the corpus lacks, as if they were never indexed."""
         index = getattr(self.lexical, "index", self.lexical)
         if index is None or not hasattr(index, "df"):
             return self.lexicon
         if self.lexicon is None or self._lexicon_source is not index:
-            self.lexicon = Lexicon(index.df, len(index.ids))
+            if self.exclude:
+                df, documents = index.df_without(article_tokens(self.store, self.exclude))
+            else:
+                df, documents = index.df, len(index.ids)
+            self.lexicon = Lexicon(df, documents)
             self._lexicon_source = index
         return self.lexicon
 

@@ -73,6 +73,26 @@ def respelled(text: str, known: Callable[[str], bool]) -> tuple[str, list[tuple[
     return text, fixes
 
 
+# Two words that share a prefix are forms of one word when what follows it is an ending: at most this long in
+# either word ("neuropath-ic" and "neuropath-y", "numb" and "numb-ness", "cirrho-tic" and "cirrho-si")...
+MAX_ENDING = 5
+# ... and short in one of them. Two long endings make two words ("carnosin-emia" and "carnosin-uria",
+# "nephr-itis" and "nephr-osis"), as does a corpus word that is only the first part of a compound
+# ("cranio" of "craniodiaphyseal").
+MAX_SHORTER_ENDING = 3
+
+
+# After a prefix of the question word's own that is not one English uses (Zipf below PREFIX_ZIPF: "haemo",
+# "carno"), what differs must be shorter still (the longest, the shorter ending).
+MAX_ENDING_AFTER_PREFIX = (3, 1)
+PREFIX_ZIPF = 2.5
+
+
+def _endings_only(a: int, b: int, whole: bool = False) -> bool:
+    longest, shorter = MAX_ENDING_AFTER_PREFIX if whole else (MAX_ENDING, MAX_SHORTER_ENDING)
+    return max(a, b) <= longest and min(a, b) <= shorter
+
+
 def shared_prefix(a: str, b: str) -> int:
     """How many leading letters ``a`` and ``b`` share."""
     n = 0
@@ -107,19 +127,28 @@ class Lexicon:
         if len(word) < MIN_SHARED_PREFIX - 1 or not _LETTERS.match(word):
             return None
         for offset in range(0, max(1, min(6, len(word) - MIN_SHARED_PREFIX + 1))):
-            found = self._prefix_match(word[offset:])
+            # After a prefix that English writes on its own ("intra", "re", "hyper"), any form of the rest.
+            strict = offset > 0 and zipf(word[:offset]) < PREFIX_ZIPF
+            found = self._prefix_match(word[offset:], whole=strict)
             if found:
                 return found
         return self._near(word, self._sorted)
 
-    def _prefix_match(self, word: str) -> str | None:
+    def _prefix_match(self, word: str, whole: bool = False) -> str | None:
+        """The corpus word that ``word`` is another form of (``_endings_only``); with ``whole``, for what is
+        left of a word after a prefix of its own, nearly the corpus word itself ("dialysis" of "haemodialysis";
+        not "sinemia" of "carnosinemia" for "sinemet")."""
         head = word[:MIN_SHARED_PREFIX]
         at = bisect.bisect_left(self._sorted, head)
         best: str | None = None
         while at < len(self._sorted) and self._sorted[at].startswith(head):
             other = self._sorted[at]
             shared = shared_prefix(word, other)
-            if shared >= 0.6 * min(len(word), len(other)) and (best is None or shared > shared_prefix(word, best)):
+            if (
+                shared >= 0.6 * min(len(word), len(other))
+                and _endings_only(len(word) - shared, len(other) - shared, whole)
+                and (best is None or shared > shared_prefix(word, best))
+            ):
                 best = other
             at += 1
         return best

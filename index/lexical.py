@@ -69,6 +69,15 @@ class LexicalIndex:
                 df[token] = df.get(token, 0) + 1
         return cls(ids, retriever, fingerprint, df)
 
+    def df_without(self, chunks: Sequence[list[str]]) -> tuple[dict[str, int], int]:
+        """The document frequencies and the number of chunks as if ``chunks`` (their tokens) were not indexed."""
+        gone: dict[str, int] = {}
+        for doc in chunks:
+            for token in set(doc):
+                gone[token] = gone.get(token, 0) + 1
+        df = {t: n - gone.get(t, 0) for t, n in self.df.items() if n > gone.get(t, 0)}
+        return df, max(len(self.ids) - len(chunks), 0)
+
     def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score) pairs with a positive score, best first.
 
@@ -164,6 +173,17 @@ def _load_tokens(folder: Path | None) -> dict[str, list[str]]:
     except (OSError, ValueError):
         return {}
     return data.get("tokens", {}) if data.get("version") == TOKENIZER_VERSION else {}
+
+
+def article_tokens(store: Store, article_ids: Collection[str]) -> list[list[str]]:
+    """The lexical tokens of each chunk of the articles ``article_ids``, as the index holds them."""
+    if not article_ids:
+        return []
+    got = store.collection.get(where={"article_id": {"$in": sorted(article_ids)}}, include=["documents", "metadatas"])
+    return [
+        tokenize(lexical_text(str(meta.get("article_title", "")), str(meta.get("section", "")), doc or "")) or ["_"]
+        for doc, meta in zip(got["documents"], got["metadatas"], strict=True)
+    ]
 
 
 def lexical_index(store: Store, cache: Path | None, progress: Callable[[str], None] | None = None) -> LexicalIndex:

@@ -442,3 +442,17 @@ def test_a_resource_name_does_not_lead_an_answer_its_article_gives_in_words(tmp_
     chosen = [c.text for c, _ in select(pool, rated, engine.model)]
     assert chosen[0].startswith("Treatment of Pallister syndrome is supportive")
     assert "Drug Therapy" in chosen
+
+
+def test_an_excluded_article_is_as_if_never_indexed(assistant) -> None:
+    """Hiding an article hides its words too: a drug only it names is a name the corpus lacks (the way the
+    out-of-corpus evaluation holds an article out), not a corpus word that merely did not come up."""
+    from dataclasses import replace
+
+    question = "What is the starting dose of tizanidine for spasticity?"
+    assert not assistant.ask(question).abstained
+    hidden = replace(assistant, exclude=frozenset({"ms-muscle-cramps"}), lexicon=None)
+    assert hidden.vocabulary() is not None and not hidden.vocabulary().known("tizanidine")
+    assert hidden.vocabulary().known("midodrine")  # the other article's words stay
+    answer = hidden.ask(question)
+    assert answer.abstained and "'tizanidine'" in answer.reason and answer.citations == []

@@ -16,6 +16,7 @@ CORPUS = Lexicon({"cirrhosi": 2, "dialysis": 3, "titrat": 4, "start": 9, "numbne
         ("cirrhotic", "cirrhosi"),  # another ending
         ("haemodialysis", "dialysis"),  # a prefix of its own
         ("retitrate", "titrat"),
+        ("intradialytic", "dialysis"),  # a prefix English uses, then another ending
         ("startign", "start"),  # a slip of the keyboard
         ("numb", "numbness"),  # a short word that begins a corpus word
         ("baclofen", "baclofen"),
@@ -23,6 +24,21 @@ CORPUS = Lexicon({"cirrhosi": 2, "dialysis": 3, "titrat": 4, "start": 9, "numbne
 )
 def test_forms_of_corpus_words_are_found(word: str, form_of: str) -> None:
     assert CORPUS.variant(word) == form_of
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("carnosinemia", "carnosinuria"),  # two long endings: two conditions
+        ("lymphadenitis", "lymphadenopathy"),
+        ("craniodiaphyseal", "cranio"),  # a compound, not a form of its first part
+        ("carnosinemia", "sinemet"),  # not a prefix ("carno") and a form of what follows
+    ],
+)
+def test_words_sharing_a_beginning_are_not_forms_of_each_other(word: str, other: str) -> None:
+    corpus = Lexicon({other: 1, "syndrome": 30}, 40)
+    assert corpus.variant(word) is None
+    assert corpus.nameness(word) > 0.2
 
 
 @pytest.mark.parametrize("word", ["quinine", "fingolimod", "ciprofloxacin", "natalizumab"])
