@@ -27,7 +27,7 @@ from assistant.features import Candidate, Pool, names_word
 from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
-from assistant.vocabulary import ACTION_TERMS, DOSE, dose_owners, dose_stage
+from assistant.vocabulary import ACTION_TERMS, DOSE, dose_owners, dose_stage, gives_frequency
 from corpus.text import stem, terms, words
 from corpus.types import Block, Reference, article_reference
 
@@ -294,6 +294,45 @@ def not_set_aside(pool: Pool) -> np.ndarray:
         ],
         dtype=bool,
     )
+
+
+# A figure of how often something occurs in people, not a share of a feature among patients ("90 percent of
+# affected individuals have ..."), nor of anything else ("5 to 30 percent of normal").
+_OCCURS = re.compile(
+    r"\b(?:affects?|occurs?|occurring|prevalence|incidence|estimated|births|newborns|population)\b", re.IGNORECASE
+)
+
+
+def figure_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    """For a question of how common or how likely something is, the statement that gives the figure leads ("...
+    affects an estimated 1 in 13,700 newborns" before "Rarely, ... results from changes in chromosome 11"): one
+    under the lead's own heading, else one of the lead's article that says how often something occurs. When the
+    sources give no such figure the answer stays as chosen: words answer it too ("its prevalence is unknown")."""
+    if not chosen:
+        return chosen
+    lead = chosen[0][0]
+    where = (lead.passage.chunk.id, lead.heading)
+    article = lead.passage.chunk.article_id
+    ok = eligible(pool) & adds_something(pool)
+    giving = [
+        (c, float(p))
+        for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
+        if fine and c.passage.chunk.article_id == article and gives_frequency(c.text)
+    ]
+    # Under the lead's heading, a sentence (not a row of a table of features with their shares).
+    own = [
+        x
+        for x in giving
+        if (x[0].passage.chunk.id, x[0].heading) == where
+        and (x[0].text.rstrip().endswith(".") or _OCCURS.search(x[0].text))
+    ]
+    found = own or [x for x in giving if _OCCURS.search(x[0].text)]
+    if not found:
+        return chosen
+    first = max(found, key=lambda x: x[1])
+    return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
 
 
 def select(

@@ -34,6 +34,7 @@ from assistant.composer import (
     compose,
     doses_for_subject,
     eligible,
+    figure_leads,
     recommendation_id,
     select,
     source_reference,
@@ -55,7 +56,7 @@ from assistant.salience import Lexicon, respelled
 from assistant.scope import Scopes
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
-from assistant.vocabulary import AGE_GROUP_WORDS, gives_quantity
+from assistant.vocabulary import AGE_GROUP_WORDS, asks_how_common, gives_quantity
 from corpus.text import terms, words
 from index.builder import embeddings_for, open_store
 from index.embeddings import embed_matrix
@@ -353,6 +354,8 @@ class Assistant:
             if not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
+        if asks_how_common(view.ask) and not view.dose_wanted:
+            chosen = figure_leads(scored.pool, scored.probabilities, chosen)
         kind = view.quantity_wanted
         if kind and not view.dose_wanted and not any(gives_quantity(c.text, kind) for c, _ in chosen):
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:

@@ -169,6 +169,40 @@ def gives_quantity(text: str, kind: str) -> bool:
     return bool(_QUANTITIES[kind][1].search(text))
 
 
+# A question about how common something is or how likely it is ("How common is X?", "How many people have X?",
+# "What are the chances our next child has it?"), and a figure that answers one: a rate ("1 in 14,000", "per
+# 100,000"), a share ("25 percent", "about ten percent"), a ratio ("two to three times more common"). Words
+# answer it too ("Its prevalence is unknown"), so such a figure is preferred when the sources give one, never
+# required.
+_HOW_COMMON = re.compile(
+    r"\bhow (?:common|rare|frequent|prevalent|likely|widespread)\b"
+    r"|\bhow many (?:people|persons|individuals|patients|children|babies|newborns|adults|men|women|cases)\b"
+    r"|\b(?:prevalence|incidence)\b"
+    r"|\bwhat (?:percentage|proportion|fraction|share)\b"
+    r"|\b(?:what|which) (?:are|is) (?:the )?(?:chances?|odds|likelihood)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|\w+teen)"
+_FREQUENCY = re.compile(
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORD})\s+(?:in|out of)\s+(?:every\s+)?"
+    rf"(?:\d[\d,.]*|a (?:million|thousand|hundred)|{_NUMBER_WORD})\b"
+    rf"|\d\s*(?:%|percent\b)|\b{_NUMBER_WORD}\s+percent\b"
+    r"|\bper\s+\d[\d,]*\b|\bper (?:million|thousand|hundred)\b"
+    rf"|\b(?:\d+|{_NUMBER_WORD})(?:\s*(?:to|-|–)\s*(?:\d+|{_NUMBER_WORD}))?\s+times\s+(?:more|less|as|higher|lower)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how_common(question: str) -> bool:
+    """``question`` asks how common something is or how likely."""
+    return bool(_HOW_COMMON.search(question))
+
+
+def gives_frequency(text: str) -> bool:
+    """``text`` gives a rate, a share or a ratio of how common something is."""
+    return bool(_FREQUENCY.search(text))
+
+
 # The stage of a course of treatment a dose belongs to, by the words that name it: a question asking for the
 # starting dose is not answered first with the maximum one ("Maximum dose: 80 mg/day" for "initial dose?").
 _DOSE_STAGES = {

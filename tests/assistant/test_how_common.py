@@ -1,0 +1,83 @@
+"""A question of how common or how likely something is, answered with the figure the source gives (real MedQuAD
+articles from ../shared: their "How many people are affected" sections)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.vocabulary import asks_how_common, gives_frequency
+from tests.conftest import MEDQUAD
+
+ARTICLES = ("ghr-0000113", "ghr-0000108", "ghr-0000111")  # Beckwith-Wiedemann, Bardet-Biedl, Bartter syndromes
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("How rare is Beckwith-Wiedemann syndrome?", True),
+        ("How many people are affected by Bartter syndrome?", True),
+        ("What are the odds that a sibling has it too?", True),
+        ("Prevalence of Bardet-Biedl syndrome in Europe?", True),
+        ("How is Bartter syndrome treated?", False),
+        ("How many mg of potassium a day?", False),
+    ],
+)
+def test_questions_of_how_common(question: str, asks: bool) -> None:
+    assert asks_how_common(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "gives"),
+    [
+        ("It affects an estimated 1 in 13,700 newborns worldwide.", True),
+        ("It likely affects about 1 per million people worldwide.", True),
+        ("Each child has a 25% (1 in 4) chance to be affected.", True),
+        ("About ten percent of affected people have it.", True),
+        ("Two to three times more common in women than in men.", True),
+        ("The exact prevalence of this disorder is unknown.", False),
+        ("Start at 10 mg/day and increase weekly.", False),
+    ],
+)
+def test_figures_of_how_common(text: str, gives: bool) -> None:
+    assert gives_frequency(text) is gives
+
+
+@pytest.fixture(scope="module")
+def syndromes(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    from assistant.engine import Assistant
+    from index.builder import build_index, open_store
+    from index.lexical import lexical_index
+    from index.settings import Settings
+
+    paths = [MEDQUAD / "articles" / f"{name}.md" for name in ARTICLES]
+    if not all(p.exists() for p in paths):
+        pytest.skip("../shared/corpora/medquad is not beside the project")
+    corpus = tmp_path_factory.mktemp("syndromes")
+    for path in paths:
+        (corpus / path.name).symlink_to(path)
+    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path_factory.mktemp("syndromes-home"))}, corpus=(corpus,))
+    store = open_store(settings)
+    assert build_index(settings.corpus, store, embeddings).indexed == len(ARTICLES)
+    return Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # Asked in a clinician's own way, the words of other sentences come closer ("Rarely, ... chromosome 11";
+        # "an abnormally large tongue"); the sentence with the figure is what answers.
+        ("How rare is Beckwith-Wiedemann syndrome, roughly?", "1 in 13,700"),
+        ("Baby with a big tongue, probably Beckwith-Wiedemann. How common is that condition?", "1 in 13,700"),
+    ],
+)
+def test_how_common_is_led_by_the_figure(syndromes, question: str, figure: str) -> None:
+    answer = syndromes.ask(question)
+    assert not answer.abstained
+    assert figure in answer.statements[0].text
+    assert answer.citations and answer.citations[0].article_id == "ghr-0000113"
+
+
+def test_no_figure_is_made_up_when_the_source_gives_words(syndromes) -> None:
+    # The Bartter article gives a rate in words and a figure; a question on something else keeps its own lead.
+    answer = syndromes.ask("How is Bartter syndrome inherited?")
+    assert not answer.abstained and not gives_frequency(answer.statements[0].text)
