@@ -77,16 +77,19 @@ def age_group(text: str) -> str | None:
 
 
 # What an ask sets aside: "treatments other than medications?", "anything besides physiotherapy?", "what to try
-# before any drug?". The answer is about the rest, so the words set aside do not make a statement relevant (the
-# statement "Review medications ..." shares a word with "other than medications", not its meaning). Grammar, a
-# closed class of prepositions; not "instead of" ("Should I use X instead of Y?" asks about the choice of both)
-# and not "tell X apart from Y", which asks about both.
+# before any drug?", and what the patient cannot take: "cannot tolerate tizanidine", "allergic to penicillin". The
+# answer is about the rest, so the words set aside do not make a statement relevant (the statement "Review
+# medications ..." shares a word with "other than medications", not its meaning). Grammar, a closed class of
+# prepositions and of verbs of intolerance; not "instead of" ("Should I use X instead of Y?" asks about the
+# choice of both) and not "tell X apart from Y", which asks about both.
 _NOT_A_THING = (
     r"(?!(?:and|or|but|in|for|to|with|of|on|at|is|are|do|does|should|would|could|can|what|which|how|that|this"
     r"|these|those|it|them|him|her)\b)"
 )
 _SET_ASIDE = re.compile(
-    r"\b(?:apart from|aside from|besides|other than|except(?:\s+for)?|beyond|before (?:any|trying))\s+"
+    r"\b(?:apart from|aside from|besides|other than|except(?:\s+for)?|beyond|before (?:any|trying)"
+    r"|(?:can(?:no|'|’)t|could(?:n(?:'|’)t| not)|did(?:n(?:'|’)t| not)|does(?:n(?:'|’)t| not)|unable to) tolerate"
+    r"|intoleran(?:t|ce) (?:of|to)|allerg(?:ic|y) to)\s+"
     rf"(?:(?:any|the|a|an|all)\s+)?({_NOT_A_THING}[a-z][\w/+-]*(?:\s+{_NOT_A_THING}[a-z][\w/+-]*){{0,2}})",
     re.IGNORECASE,
 )

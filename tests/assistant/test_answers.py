@@ -456,3 +456,20 @@ def test_an_excluded_article_is_as_if_never_indexed(assistant) -> None:
     assert hidden.vocabulary().known("midodrine")  # the other article's words stay
     answer = hidden.ask(question)
     assert answer.abstained and "'tizanidine'" in answer.reason and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "drug"),
+    [
+        ("MS patient cannot tolerate tizanidine, his BP drops. What else for the spasticity cramps?", "tizanidine"),
+        ("Allergic to gabapentin - other choices for neuropathic tingling?", "gabapentin"),
+    ],
+)
+def test_a_drug_the_patient_cannot_take_is_not_the_answer(assistant, question: str, drug: str) -> None:
+    """Its lines, and the lines under its own heading ("Start at 2 mg daily" under "Tizanidine"), are set aside;
+    a heading that names it among others ("Gabapentin/Pregabalin") does not set aside the other's lines."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.statements
+    assert not any(drug in s.text.lower() for s in answer.statements)
+    assert not any(h.strip().lower() == drug for s in answer.statements for h in s.heading.split(" > "))
+    check_honest(answer, assistant.store)

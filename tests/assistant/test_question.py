@@ -212,6 +212,10 @@ def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -
         ("Cramps: treatments other than medications?", "Cramps: treatments non-medications?", {"medicat"}),
         ("What to try before any drug?", "What to try non-drug?", {"drug"}),
         ("Non-drug measures other than physiotherapy?", "Non-drug measures non-physiotherapy?", {"physiotherapy"}),
+        # What the patient cannot take: its lines are not the answer.
+        ("Can't tolerate gabapentin - what else?", "non-gabapentin - what else?", {"gabapentin"}),
+        ("Allergic to sulfa drugs, options?", "non-sulfa-drugs, options?", {"sulfa", "drug"}),
+        ("She is intolerant of tizanidine. Next?", "She is non-tizanidine. Next?", {"tizanidin"}),
         # What the question names outside the clause stays its word.
         (
             "Cramps on baclofen: what to assess besides cramp reduction?",
