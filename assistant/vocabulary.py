@@ -117,7 +117,9 @@ AGE_GROUP_WORDS = {
 # give. Words answer "how long" and "how often" as often as numbers do ("short-term use only", "annually"), and
 # "how many people" as often ("its prevalence is unknown"): those are not asked for here.
 _TIME_UNIT = r"(?:minutes?|hours?|days?|weeks?|months?|years?)"
-_SMALL_NUMBER = r"(?:\d(?:[\d.,–-]*\d)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)"
+# A number written in words, as sources write small ones ("two weeks", "about ten percent").
+_NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty)"
+_SMALL_NUMBER = rf"(?:\d(?:[\d.,–-]*\d)?|{_NUMBER_WORD})"
 # A number of time units, or a list of them: "3 days or less", "two weeks", "at 0, 1 and 6 months".
 _TIME_FIGURE = rf"\b{_SMALL_NUMBER}(?:\s*(?:-|to|or|and|,)\s*{_SMALL_NUMBER})*[\s-]*{_TIME_UNIT}\b"
 _QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -169,8 +171,8 @@ def gives_quantity(text: str, kind: str) -> bool:
     return bool(_QUANTITIES[kind][1].search(text))
 
 
-# A question about how common something is or how likely it is ("How common is X?", "How many people have X?",
-# "What are the chances our next child has it?"), and a figure that answers one: a rate ("1 in 14,000", "per
+# A question about how common something is or how likely it is ("How rare is X?", "How many people are affected
+# by X?", "What is the likelihood a sibling is affected?"), and a figure that answers one: a rate ("1 in 14,000", "per
 # 100,000"), a share ("25 percent", "about ten percent"), a ratio ("two to three times more common"). Words
 # answer it too ("Its prevalence is unknown"), so such a figure is preferred when the sources give one, never
 # required.
@@ -182,7 +184,6 @@ _HOW_COMMON = re.compile(
     r"|\b(?:what|which) (?:are|is) (?:the )?(?:chances?|odds|likelihood)\b",
     re.IGNORECASE,
 )
-_NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|\w+teen)"
 _FREQUENCY = re.compile(
     rf"\b(?:\d[\d,.]*|{_NUMBER_WORD})\s+(?:in|out of)\s+(?:every\s+)?"
     rf"(?:\d[\d,.]*|a (?:million|thousand|hundred)|{_NUMBER_WORD})\b"

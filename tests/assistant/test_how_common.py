@@ -33,7 +33,8 @@ def test_questions_of_how_common(question: str, asks: bool) -> None:
         ("It likely affects about 1 per million people worldwide.", True),
         ("Each child has a 25% (1 in 4) chance to be affected.", True),
         ("About ten percent of affected people have it.", True),
-        ("Two to three times more common in women than in men.", True),
+        ("It is about twice as common in men.", False),  # a ratio without figures
+        ("Three times more frequent after age 60.", True),
         ("The exact prevalence of this disorder is unknown.", False),
         ("Start at 10 mg/day and increase weekly.", False),
     ],
@@ -67,7 +68,7 @@ def syndromes(tmp_path_factory: pytest.TempPathFactory, embeddings):
         # Asked in a clinician's own way, the words of other sentences come closer ("Rarely, ... chromosome 11";
         # "an abnormally large tongue"); the sentence with the figure is what answers.
         ("How rare is Beckwith-Wiedemann syndrome, roughly?", "1 in 13,700"),
-        ("Baby with a big tongue, probably Beckwith-Wiedemann. How common is that condition?", "1 in 13,700"),
+        ("Baby with a big tongue, probably Beckwith-Wiedemann. Is it a common condition, how frequent?", "1 in 13,700"),
     ],
 )
 def test_how_common_is_led_by_the_figure(syndromes, question: str, figure: str) -> None:
