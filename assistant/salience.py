@@ -77,7 +77,7 @@ def respelled(text: str, known: Callable[[str], bool]) -> tuple[str, list[tuple[
 # either word ("neuropath-ic" and "neuropath-y", "numb" and "numb-ness", "cirrho-tic" and "cirrho-si")...
 MAX_ENDING = 5
 # ... and short in one of them. Two long endings make two words ("carnosin-emia" and "carnosin-uria",
-# "nephr-itis" and "nephr-osis"), as does a corpus word that is only the first part of a compound
+# "lymphaden-itis" and "lymphaden-opathy"), as does a corpus word that is only the first part of a compound
 # ("cranio" of "craniodiaphyseal").
 MAX_SHORTER_ENDING = 3
 
