@@ -45,6 +45,7 @@ from assistant.features import (
     Pool,
     absent_candidates,
     candidate_pool,
+    passage_words,
     turn_features,
 )
 from assistant.followup import Conversation, Rewrite, Turn, answer_focus, rewrite, small_talk_reply, topic_words
@@ -52,12 +53,12 @@ from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
 from assistant.question import AGE, QuestionView, age_group, for_meaning
 from assistant.retriever import HybridRetriever, is_recommendation
-from assistant.salience import Lexicon, respelled
+from assistant.salience import Lexicon, respelled, zipf
 from assistant.scope import Scopes
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
 from assistant.vocabulary import AGE_GROUP_WORDS, asks_how_common, gives_quantity
-from corpus.text import terms, words
+from corpus.text import stem, terms, words
 from index.builder import embeddings_for, open_store
 from index.embeddings import embed_matrix
 from index.lexical import LiveLexical, article_tokens
@@ -130,6 +131,34 @@ POPULATION_FLOOR = 0.5
 # is at least this close to the group: statements under a heading for the group score 0.34 to 0.6, the
 # statements of sources that never mention it 0.03 to 0.2.
 GROUP_SPOKEN_OF = 0.25
+
+
+# The question's rarest word names what it asks about when English almost never uses it (Zipf 2.5 or below:
+# "Willebrand", "papillorenal").
+NAME_MIN_LENGTH = 5
+
+
+def _named_elsewhere(view: QuestionView, passages: list[Passage], chosen: list[tuple[Candidate, float]]) -> str | None:
+    """The question's rarest word, when a retrieved passage names it but none of the chosen statements' articles
+    do; else None."""
+    names = sorted(
+        (
+            w
+            for w in dict.fromkeys(words(view.text))
+            if len(w) >= NAME_MIN_LENGTH and w.replace("-", "").isalpha() and Lexicon.specificity(w) >= 1.0
+        ),
+        key=lambda w: (zipf(w), -len(w)),
+    )
+    if not names or not chosen:
+        return None
+    rarest = names[0]
+    by_article: dict[str, set[str]] = {}
+    for p in passages:
+        by_article.setdefault(p.chunk.article_id, set()).update(passage_words(p))
+    has = {a for a, said in by_article.items() if rarest in said or stem(rarest) in said}
+    if not has or has & {c.passage.chunk.article_id for c, _ in chosen}:
+        return None
+    return rarest
 
 
 @dataclass
@@ -354,6 +383,14 @@ class Assistant:
             if not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
+        elsewhere = _named_elsewhere(view, scored.passages, chosen)
+        if elsewhere and not found:
+            # The statements chosen come from sources about something else: the one retrieved source that names
+            # what was asked is not among them ("Von Willebrand disease" answered with von Hippel-Lindau's).
+            return declined(
+                f"The closest sources are about something else: they do not mention '{elsewhere}'.",
+                decision.probability,
+            )
         if asks_how_common(view.ask) and not view.dose_wanted:
             chosen = figure_leads(scored.pool, scored.probabilities, chosen)
         kind = view.quantity_wanted

@@ -268,7 +268,8 @@ def candidate_pool(question: QuestionView, passages: Sequence[Passage]) -> Pool:
     return Pool(question, items, matrix, sem, context_sem, own_terms, around, vectors)
 
 
-def _passage_words(passage: Passage) -> set[str]:
+def passage_words(passage: Passage) -> set[str]:
+    """The words of a passage, its headings and title, with their stems and the title's acronyms."""
     chunk = passage.chunk
     text = f"{chunk.article_title}\n{' '.join(chunk.heading_path)}\n{chunk.text}"
     return set(words(text)) | {stem(w) for w in words(text)} | acronyms(chunk.article_title)
@@ -318,7 +319,7 @@ def turn_features(
     values = dict.fromkeys(TURN_FEATURES, 0.0)
     if len(pool.items):
         values["best_context_sem"] = float(pool.context_sem.max())
-    seen = set().union(*(_passage_words(p) for p in passages)) if passages else set()
+    seen = set().union(*(passage_words(p) for p in passages)) if passages else set()
 
     def found(word: str) -> bool:
         return word in seen or stem(word) in seen
@@ -350,7 +351,7 @@ def turn_features(
         rule_words["population_absent"] = word
     if lead is not None:
         article = lead.passage.chunk.article_id
-        own = set().union(*(_passage_words(p) for p in passages if p.chunk.article_id == article))
+        own = set().union(*(passage_words(p) for p in passages if p.chunk.article_id == article))
         for w in question_words(question):
             if len(w) < 4 or not found(w) or w in own or stem(w) in own:
                 continue
@@ -380,7 +381,7 @@ def absent_candidates(question: QuestionView, passages: Sequence[Passage], lexic
     the question: the ones the engine compares with SPECIAL_POPULATIONS. Names first, then the longest."""
     from assistant.vocabulary import ACTION_TERMS
 
-    seen = set().union(*(_passage_words(p) for p in passages)) if passages else set()
+    seen = set().union(*(passage_words(p) for p in passages)) if passages else set()
     out = []
     for w in question_words(question):
         if w in seen or stem(w) in seen or stem(w) in ACTION_TERMS or not w.replace("-", "").isalpha():
