@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.vocabulary import asks_how_common, gives_frequency
-from tests.conftest import MEDQUAD
+from tests.conftest import assistant_over_medquad
 
 ARTICLES = ("ghr-0000113", "ghr-0000108", "ghr-0000111")  # Beckwith-Wiedemann, Bardet-Biedl, Bartter syndromes
 
@@ -45,21 +45,7 @@ def test_figures_of_how_common(text: str, gives: bool) -> None:
 
 @pytest.fixture(scope="module")
 def syndromes(tmp_path_factory: pytest.TempPathFactory, embeddings):
-    from assistant.engine import Assistant
-    from index.builder import build_index, open_store
-    from index.lexical import lexical_index
-    from index.settings import Settings
-
-    paths = [MEDQUAD / "articles" / f"{name}.md" for name in ARTICLES]
-    if not all(p.exists() for p in paths):
-        pytest.skip("../shared/corpora/medquad is not beside the project")
-    corpus = tmp_path_factory.mktemp("syndromes")
-    for path in paths:
-        (corpus / path.name).symlink_to(path)
-    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path_factory.mktemp("syndromes-home"))}, corpus=(corpus,))
-    store = open_store(settings)
-    assert build_index(settings.corpus, store, embeddings).indexed == len(ARTICLES)
-    return Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+    return assistant_over_medquad(tmp_path_factory, embeddings, ARTICLES)
 
 
 @pytest.mark.parametrize(

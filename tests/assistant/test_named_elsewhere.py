@@ -6,28 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import MEDQUAD
+from tests.conftest import assistant_over_medquad
 
 ARTICLES = ("gard-0006376", "gard-0002676")
 
 
 @pytest.fixture(scope="module")
 def neighbours(tmp_path_factory: pytest.TempPathFactory, embeddings):
-    from assistant.engine import Assistant
-    from index.builder import build_index, open_store
-    from index.lexical import lexical_index
-    from index.settings import Settings
-
-    paths = [MEDQUAD / "articles" / f"{name}.md" for name in ARTICLES]
-    if not all(p.exists() for p in paths):
-        pytest.skip("../shared/corpora/medquad is not beside the project")
-    corpus = tmp_path_factory.mktemp("neighbours")
-    for path in paths:
-        (corpus / path.name).symlink_to(path)
-    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path_factory.mktemp("neighbours-home"))}, corpus=(corpus,))
-    store = open_store(settings)
-    assert build_index(settings.corpus, store, embeddings).indexed == len(ARTICLES)
-    return Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+    return assistant_over_medquad(tmp_path_factory, embeddings, ARTICLES)
 
 
 @pytest.mark.parametrize(
