@@ -87,10 +87,15 @@ _NOT_A_THING = (
     r"|these|those|it|them|him|her)\b)"
 )
 _SET_ASIDE = re.compile(
-    r"\b(?:apart from|aside from|besides|other than|except(?:\s+for)?|beyond|before (?:any|trying)"
-    r"|(?:can(?:no|'|’)t|could(?:n(?:'|’)t| not)|did(?:n(?:'|’)t| not)|does(?:n(?:'|’)t| not)|unable to) tolerate"
-    r"|intoleran(?:t|ce) (?:of|to)|allerg(?:ic|y) to)\s+"
+    r"\b(?:apart from|aside from|besides|other than|except(?:\s+for)?|beyond|before (?:any|trying))\s+"
     rf"(?:(?:any|the|a|an|all)\s+)?({_NOT_A_THING}[a-z][\w/+-]*(?:\s+{_NOT_A_THING}[a-z][\w/+-]*){{0,2}})",
+    re.IGNORECASE,
+)
+# What cannot be taken is one word, the drug; what follows is the reason ("intolerant of baclofen d/t sedation").
+_CANNOT_TAKE = re.compile(
+    r"\b(?:(?:can(?:no|'|’)t|could(?:n(?:'|’)t| not)|did(?:n(?:'|’)t| not)|does(?:n(?:'|’)t| not)|unable to)"
+    r" tolerate|intoleran(?:t|ce) (?:of|to)|allerg(?:ic|y) to)\s+"
+    rf"(?:(?:any|the|a|an|all)\s+)?({_NOT_A_THING}[a-z][\w/+-]*)",
     re.IGNORECASE,
 )
 _TELL_APART = re.compile(r"\b(?:tell|distinguish|differentiate|separate)\b", re.IGNORECASE)
@@ -98,7 +103,8 @@ _TELL_APART = re.compile(r"\b(?:tell|distinguish|differentiate|separate)\b", re.
 
 def set_aside(text: str) -> list[re.Match[str]]:
     """The clauses of ``text`` that set something aside ("other than medications"), the thing as group 1."""
-    return [m for m in _SET_ASIDE.finditer(text) if not _TELL_APART.search(text[: m.start()])]
+    found = [m for m in _SET_ASIDE.finditer(text) if not _TELL_APART.search(text[: m.start()])]
+    return sorted([*found, *_CANNOT_TAKE.finditer(text)], key=lambda m: m.start())
 
 
 def for_meaning(text: str) -> str:

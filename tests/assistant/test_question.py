@@ -214,7 +214,8 @@ def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -
         ("Non-drug measures other than physiotherapy?", "Non-drug measures non-physiotherapy?", {"physiotherapy"}),
         # What the patient cannot take: its lines are not the answer.
         ("Can't tolerate gabapentin - what else?", "non-gabapentin - what else?", {"gabapentin"}),
-        ("Allergic to sulfa drugs, options?", "non-sulfa-drugs, options?", {"sulfa", "drug"}),
+        ("Allergic to sulfa drugs, options?", "non-sulfa drugs, options?", {"sulfa"}),
+        ("Intolerant of baclofen d/t sedation, next?", "non-baclofen d/t sedation, next?", {"baclofen"}),
         ("She is intolerant of tizanidine. Next?", "She is non-tizanidine. Next?", {"tizanidin"}),
         # What the question names outside the clause stays its word.
         (
