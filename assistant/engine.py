@@ -251,12 +251,17 @@ class Assistant:
         question.set_vectors(vectors)
         embed_ms = (time.perf_counter() - t0) * 1000
         focus = for_meaning(question.text) if question.text != question.context else None
+        lexicon = self.vocabulary()
+        query = for_meaning(question.context)
+        # A word the corpus writes in another form ("intradialytic" for dialysate) is searched for in that form too.
+        spelled = lexicon.in_corpus_words(query) if lexicon is not None else query
         passages, timings = self.retriever.search(
-            for_meaning(question.context),
+            query,
             focus=focus,
             variants=variants,
             vectors=vectors,
             recommendation=asked_recommendation(question),
+            lexical_only=(spelled,) if spelled != query else (),
         )
         timings["embed"] = timings.get("embed", 0.0) + embed_ms
         t1 = time.perf_counter()
@@ -264,7 +269,6 @@ class Assistant:
         probabilities = statement_probabilities(pool, self.model)
         # A statement written for another patient group than the one asked about answers nothing of it.
         probabilities = np.where(self.scopes.off_scope(pool, question.context), 0.0, probabilities)
-        lexicon = self.vocabulary()
         absent = absent_candidates(question, passages, lexicon)
         population: dict[str, float] = {}
         if absent:

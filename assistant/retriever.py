@@ -101,6 +101,7 @@ class HybridRetriever(BaseRetriever):
         variants: Sequence[str] = (),
         vectors: Mapping[str, Any] | None = None,
         recommendation: str | None = None,
+        lexical_only: Sequence[str] = (),
     ) -> tuple[list[Passage], dict[str, float]]:
         """Passages best first, and the milliseconds spent embedding, in dense and lexical search, fusing.
 
@@ -108,7 +109,8 @@ class HybridRetriever(BaseRetriever):
         both are searched and all four rankings fused, so the topic cannot drown what was asked.
         ``vectors`` holds query vectors already computed (text -> vector); the rest are embedded here.
         ``recommendation`` ("Recommendation 4": what "that recommendation" of a follow-up stands for) adds
-        the passages of the retrieved guidelines that hold it.
+        the passages of the retrieved guidelines that hold it. ``lexical_only`` are further queries for the
+        word-matching search alone (the query with the corpus's own forms of its words).
         """
         k = k or self.k
         queries = list(dict.fromkeys([query, *([focus] if focus else []), *variants]))
@@ -123,7 +125,8 @@ class HybridRetriever(BaseRetriever):
         dense_runs = [self.store.query(v, self.depth, self.exclude) for v in query_vectors]
         t2 = time.perf_counter()
         lexical_runs = [
-            self.lexical.search(q, self.depth, self.exclude) if self.lexical is not None else [] for q in queries
+            self.lexical.search(q, self.depth, self.exclude) if self.lexical is not None else []
+            for q in [*queries, *(q for q in dict.fromkeys(lexical_only) if q not in queries)]
         ]
         t3 = time.perf_counter()
         rankings = [[c.id for c, _ in run] for run in dense_runs] + [[cid for cid, _ in run] for run in lexical_runs]

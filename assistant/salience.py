@@ -115,6 +115,22 @@ class Lexicon:
         """The corpus uses this word (as its stem)."""
         return stem(word) in self.df or word in self.df
 
+    def in_corpus_words(self, text: str) -> str:
+        """``text`` with each word the corpus lacks but has another form of written as that form
+        ("intradialytic cramps" -> "intradialytic dialysat cramps"), for a word-matching search; the word is
+        kept beside its form. Unchanged when there is none."""
+        out, changed = [], False
+        for token in re.findall(r"\S+", text):
+            out.append(token)
+            word = token.strip(".,;:!?()[]\"'").lower()
+            if len(word) < MIN_SHARED_PREFIX or not _LETTERS.match(word) or self.known(word):
+                continue
+            form = self.variant(word)
+            if form is not None and form != word:
+                out.append(form)
+                changed = True
+        return " ".join(out) if changed else text
+
     def variant(self, word: str) -> str | None:
         """A corpus word that ``word`` is a form of, or None.
 

@@ -90,3 +90,10 @@ def test_slips_of_the_keyboard_are_read_as_the_words_the_sources_use(text: str, 
     from assistant.salience import respelled
 
     assert respelled(text, CORPUS.known)[0] == read_as
+
+
+def test_a_query_for_word_matching_carries_the_corpus_forms_of_its_words() -> None:
+    spelled = CORPUS.in_corpus_words("Options for intradialytic cramps in a cirrhotic pt?")
+    assert spelled.split() == "Options for intradialytic dialysis cramps in a cirrhotic cirrhosi pt?".split()
+    # Nothing to add: the words are the corpus's own, or have no form in it.
+    assert CORPUS.in_corpus_words("baclofen for fingolimod users") == "baclofen for fingolimod users"
