@@ -38,7 +38,7 @@ index: install
 
 ## Refit the answer engine (assistant/answer_model.json) on the fit part of every gold set, each on its index.
 ## The MedQuAD sets need the full index (about 15 minutes to build the first time).
-## FIT_FLAGS=--declines-only refits only when to decline, keeping the statement model.
+## FIT_FLAGS=--declines-only refits only when to decline, keeping the statement model; --statements-only the reverse.
 FIT_HOME ?= .clinqa/fit
 SHARED   ?= ../shared
 FULL     := --corpus corpus/articles --corpus $(SHARED)/corpora/medquad/articles

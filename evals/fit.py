@@ -261,11 +261,18 @@ def fit_answerable(records: Sequence[dict[str, Any]]) -> tuple[DeclineRules, dic
     return DeclineRules(thresholds), stats
 
 
-def fit(records: Sequence[dict[str, Any]], keep: AnswerModel | None = None) -> tuple[AnswerModel, list[str]]:
+def fit(
+    records: Sequence[dict[str, Any]], keep: AnswerModel | None = None, keep_declines: AnswerModel | None = None
+) -> tuple[AnswerModel, list[str]]:
     """The fitted AnswerModel, and lines reporting what it was fitted on and how it does there.
 
     With ``keep``, only the declines are fitted: its statement model and selection stay as they are (when a
-    change touched only the turn features, refitting the statements would only add noise)."""
+    change touched only the turn features, refitting the statements would only add noise). With
+    ``keep_declines``, only the statement model and selection are fitted and its declines stay (when a change
+    touched only the candidate features: the declines were fitted on more out-of-corpus turns than any one
+    refit sees, and a refit of them moved answerable turns of the report parts into declines)."""
+    if keep is not None and keep_declines is not None:
+        raise FitError("keep either the statement model or the declines, not both")
     if keep is None:
         statement, statement_turns = fit_statements(records)
         share, floor, recall = fit_selection(records, statement)
@@ -275,7 +282,13 @@ def fit(records: Sequence[dict[str, Any]], keep: AnswerModel | None = None) -> t
         statement_turns = int(keep.provenance.get("statement_turns", 0))
         recall = float(keep.provenance.get("fit_recall_brief", float("nan")))
         kept = {"statement_fitted_at": keep.provenance.get("statement_fitted_at", keep.provenance.get("fitted_at"))}
-    answerable, stats = fit_answerable(records)
+    if keep_declines is None:
+        answerable, stats = fit_answerable(records)
+    else:
+        answerable, stats = keep_declines.answerable, dict(keep_declines.provenance.get("answerable_turns") or {})
+        kept["declines_fitted_at"] = keep_declines.provenance.get(
+            "declines_fitted_at", keep_declines.provenance.get("fitted_at")
+        )
     sets = Counter(r["set"] or "unnamed" for r in records)
     files = sorted({r.get("file", "") for r in records} - {""})
     provenance = {
@@ -294,9 +307,17 @@ def fit(records: Sequence[dict[str, Any]], keep: AnswerModel | None = None) -> t
         f"statement model: {statement_turns} turns; selection keep_share {share}, keep_min {floor}, "
         f"key-fact recall of brief answers on the fit part {recall:.3f}",
         "declines: "
-        + ", ".join(f"{f} {'>=' if d == 'above' else '<'} {answerable.thresholds[f]:.3f}" for f, d in DECLINE_RULES)
-        + f"; on the fit part {stats['out_of_corpus_answered']} of {stats['out_of_corpus']} out-of-corpus turns "
-        f"answered, {stats['answerable_declined']} of {stats['answerable']} answerable declined",
+        + ", ".join(
+            f"{f} {'>=' if d == 'above' else '<'} {answerable.thresholds[f]:.3f}"
+            for f, d in DECLINE_RULES
+            if f in answerable.thresholds
+        )
+        + (
+            f"; on the fit part {stats['out_of_corpus_answered']} of {stats['out_of_corpus']} out-of-corpus turns "
+            f"answered, {stats['answerable_declined']} of {stats['answerable']} answerable declined"
+            if keep_declines is None
+            else f" (kept, fitted {kept['declines_fitted_at']})"
+        ),
         "weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(statement.features, statement.weights, strict=True)),
     ]
     return model, report

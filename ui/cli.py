@@ -323,13 +323,22 @@ def eval_command(
     is_flag=True,
     help="Fit only when to decline; keep the engine's statement model and selection as they are.",
 )
-def fit_command(features: tuple[Path, ...], out: Path | None, declines_only: bool) -> None:
+@click.option(
+    "--statements-only",
+    is_flag=True,
+    help="Fit only the statement model and selection; keep the engine's declines as they are.",
+)
+def fit_command(features: tuple[Path, ...], out: Path | None, declines_only: bool, statements_only: bool) -> None:
     """Fit the answer engine's models on FEATURES files written by `clinqa eval --split fit --features F`."""
     from assistant.model import MODEL_FILE, load_model
     from evals.fit import FitError, fit, load_records
 
     try:
-        model, report = fit(load_records(features), keep=load_model() if declines_only else None)
+        model, report = fit(
+            load_records(features),
+            keep=load_model() if declines_only else None,
+            keep_declines=load_model() if statements_only else None,
+        )
     except FitError as exc:
         fail(str(exc))
     target = out or MODEL_FILE

@@ -99,3 +99,19 @@ def test_declines_only_keeps_the_statement_model(records: list[dict]) -> None:
     assert refit.statement == kept.statement and refit.keep_share == 0.9
     assert refit.answerable.thresholds == pytest.approx(full.answerable.thresholds)
     assert refit.provenance["statement_fitted_at"] == full.provenance["fitted_at"]
+
+
+def test_statements_only_keeps_the_declines(records: list[dict]) -> None:
+    from dataclasses import replace
+
+    full, _ = fit(records)
+    # Declines the records would never give: kept as they are, while the statement model is fitted anew.
+    odd = type(full.answerable)({"best_context_sem": 0.123})
+    kept = replace(full, answerable=odd, keep_share=0.9, provenance={**full.provenance, "fitted_at": "2020-01-01"})
+    refit, report = fit(records, keep_declines=kept)
+    assert refit.answerable == odd
+    assert refit.statement == full.statement and refit.keep_share == full.keep_share
+    assert refit.provenance["declines_fitted_at"] == "2020-01-01"
+    assert any("kept, fitted 2020-01-01" in line for line in report)
+    with pytest.raises(FitError, match="not both"):
+        fit(records, keep=kept, keep_declines=kept)
