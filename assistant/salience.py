@@ -103,6 +103,10 @@ def shared_prefix(a: str, b: str) -> int:
     return n
 
 
+# How many words' variants a Lexicon remembers.
+MAX_REMEMBERED = 100_000
+
+
 class Lexicon:
     """The corpus vocabulary (stemmed tokens with their document frequencies) and English word frequencies."""
 
@@ -110,6 +114,7 @@ class Lexicon:
         self.df = df
         self.documents = max(documents, 1)
         self._sorted = sorted(df)
+        self._variants: dict[str, str | None] = {}  # word -> variant(word), asked of many words, often again
 
     def known(self, word: str) -> bool:
         """The corpus uses this word (as its stem)."""
@@ -138,6 +143,13 @@ class Lexicon:
         after a short prefix of its own ("haemodialysis" and "dialysis"), or is one edit away from it
         ("titraton").
         """
+        if word not in self._variants:
+            if len(self._variants) >= MAX_REMEMBERED:
+                self._variants.clear()  # a long-running server is asked ever new words
+            self._variants[word] = self._variant(word)
+        return self._variants[word]
+
+    def _variant(self, word: str) -> str | None:
         if self.known(word):
             return word
         if len(word) < MIN_SHARED_PREFIX - 1 or not _LETTERS.match(word):
