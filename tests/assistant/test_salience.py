@@ -97,3 +97,6 @@ def test_a_query_for_word_matching_carries_the_corpus_forms_of_its_words() -> No
     assert spelled.split() == "Options for intradialytic dialysis cramps in a cirrhotic cirrhosi pt?".split()
     # Nothing to add: the words are the corpus's own, or have no form in it.
     assert CORPUS.in_corpus_words("baclofen for fingolimod users") == "baclofen for fingolimod users"
+    # A word of the question's frame is no form of anything, whatever the corpus holds ("shoulder").
+    frame = Lexicon({"shoulder": 3, "dialysis": 2}, 20)
+    assert frame.in_corpus_words("What should I do?") == "What should I do?"
