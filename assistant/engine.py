@@ -253,7 +253,7 @@ class Assistant:
         focus = for_meaning(question.text) if question.text != question.context else None
         lexicon = self.vocabulary()
         query = for_meaning(question.context)
-        # A word the corpus writes in another form ("intradialytic" for dialysate) is searched for in that form too.
+        # A word the corpus writes in another form ("interdialytic" for dialysate) is searched for in that form too.
         spelled = lexicon.in_corpus_words(query) if lexicon is not None else query
         passages, timings = self.retriever.search(
             query,

@@ -122,7 +122,7 @@ class Lexicon:
 
     def in_corpus_words(self, text: str) -> str:
         """``text`` with each word the corpus lacks but has another form of written as that form
-        ("intradialytic cramps" -> "intradialytic dialysat cramps"), for a word-matching search; the word is
+        ("interdialytic cramps" -> "interdialytic dialysat cramps"), for a word-matching search; the word is
         kept beside its form. Unchanged when there is none."""
         out, changed = [], False
         for token in re.findall(r"\S+", text):

@@ -476,10 +476,10 @@ def test_a_drug_the_patient_cannot_take_is_not_the_answer(assistant, question: s
 
 
 def test_a_word_the_corpus_writes_in_another_form_still_finds_its_passage(assistant) -> None:
-    # "intradialytic" is no word of the seeds; their dialysis line says "dialysate". The meaning alone does not
+    # "interdialytic" is no word of the seeds; their dialysis line says "dialysate". The meaning alone does not
     # bring that passage up among the first eight: the word-matching search must look for the corpus's form.
     from assistant.question import QuestionView
 
-    view = QuestionView.of("Which options for intradialytic cramps?", variant=assistant.vocabulary().variant)
+    view = QuestionView.of("Which options for interdialytic cramps?", variant=assistant.vocabulary().variant)
     scored = assistant.score(view)
     assert any("In dialysis patients" in p.chunk.text for p in scored.passages)

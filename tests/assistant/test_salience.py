@@ -16,7 +16,7 @@ CORPUS = Lexicon({"cirrhosi": 2, "dialysis": 3, "titrat": 4, "start": 9, "numbne
         ("cirrhotic", "cirrhosi"),  # another ending
         ("haemodialysis", "dialysis"),  # a prefix of its own
         ("retitrate", "titrat"),
-        ("intradialytic", "dialysis"),  # a prefix English uses, then another ending
+        ("interdialytic", "dialysis"),  # a prefix English uses, then another ending
         ("startign", "start"),  # a slip of the keyboard
         ("numb", "numbness"),  # a short word that begins a corpus word
         ("baclofen", "baclofen"),
@@ -93,10 +93,10 @@ def test_slips_of_the_keyboard_are_read_as_the_words_the_sources_use(text: str, 
 
 
 def test_a_query_for_word_matching_carries_the_corpus_forms_of_its_words() -> None:
-    spelled = CORPUS.in_corpus_words("Options for intradialytic cramps in a cirrhotic pt?")
-    assert spelled.split() == "Options for intradialytic dialysis cramps in a cirrhotic cirrhosi pt?".split()
+    spelled = CORPUS.in_corpus_words("Options for interdialytic cramps: retitrate the dose?")
+    assert spelled.split() == "Options for interdialytic dialysis cramps: retitrate titrat the dose?".split()
     # Nothing to add: the words are the corpus's own, or have no form in it.
-    assert CORPUS.in_corpus_words("baclofen for fingolimod users") == "baclofen for fingolimod users"
+    assert CORPUS.in_corpus_words("baclofen for lisinopril users") == "baclofen for lisinopril users"
     # A word of the question's frame is no form of anything, whatever the corpus holds ("shoulder").
     frame = Lexicon({"shoulder": 3, "dialysis": 2}, 20)
     assert frame.in_corpus_words("What should I do?") == "What should I do?"
