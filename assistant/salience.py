@@ -88,7 +88,7 @@ MAX_ENDING_AFTER_PREFIX = (3, 1)
 PREFIX_ZIPF = 2.5
 
 
-def endings_only(a: int, b: int, whole: bool = False) -> bool:
+def _endings_only(a: int, b: int, whole: bool = False) -> bool:
     longest, shorter = MAX_ENDING_AFTER_PREFIX if whole else (MAX_ENDING, MAX_SHORTER_ENDING)
     return max(a, b) <= longest and min(a, b) <= shorter
 
@@ -163,7 +163,7 @@ class Lexicon:
         return self._near(word, self._sorted)
 
     def _prefix_match(self, word: str, whole: bool = False) -> str | None:
-        """The corpus word that ``word`` is another form of (``endings_only``); with ``whole``, for what is
+        """The corpus word that ``word`` is another form of (``_endings_only``); with ``whole``, for what is
         left of a word after a prefix of its own, nearly the corpus word itself ("dialysis" of "haemodialysis";
         not "sinemia" of "carnosinemia" for "sinemet")."""
         head = word[:MIN_SHARED_PREFIX]
@@ -174,7 +174,7 @@ class Lexicon:
             shared = shared_prefix(word, other)
             if (
                 shared >= 0.6 * min(len(word), len(other))
-                and endings_only(len(word) - shared, len(other) - shared, whole)
+                and _endings_only(len(word) - shared, len(other) - shared, whole)
                 and (best is None or shared > shared_prefix(word, best))
             ):
                 best = other
