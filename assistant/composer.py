@@ -337,6 +337,22 @@ def figure_leads(
     ]
     found = own or [x for x in giving if _OCCURS.search(x[0].text)]
     if not found:
+        # Another source the answer quotes, where the figure's sentence with its heading names all that the
+        # lead's source is about ("How many people are affected by Sotos syndrome?" for a lead from another
+        # article on Sotos syndrome): never a figure for something else.
+        subject = terms(lead.passage.chunk.article_title)
+        quoted = {c.passage.chunk.article_id for c, _ in chosen} - {article}
+        found = [
+            (c, float(p))
+            for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
+            if fine
+            and c.passage.chunk.article_id in quoted
+            and gives_frequency(c.text)
+            and _OCCURS.search(c.text)
+            and subject
+            and subject <= terms(f"{c.heading} {c.text}")
+        ]
+    if not found:
         return chosen
     first = max(found, key=lambda x: x[1])
     return [first, *[(c, p) for c, p in chosen if c is not first[0]]]

@@ -48,7 +48,16 @@ from assistant.features import (
     passage_words,
     turn_features,
 )
-from assistant.followup import Conversation, Rewrite, Turn, answer_focus, rewrite, small_talk_reply, topic_words
+from assistant.followup import (
+    Conversation,
+    Rewrite,
+    Turn,
+    answer_focus,
+    refers_back,
+    rewrite,
+    small_talk_reply,
+    topic_words,
+)
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
 from assistant.question import AGE, QuestionView, age_group, for_meaning
@@ -262,6 +271,9 @@ class Assistant:
             vectors=vectors,
             recommendation=asked_recommendation(question),
             lexical_only=(spelled,) if spelled != query else (),
+            # An ask that speaks of the situation set out before it by a pronoun ("... might have Sotos syndrome.
+            # How common is it?") asks about one side of it: that side's section is searched for by the ask.
+            ask=for_meaning(question.ask) if question.premise and refers_back(question.ask) else None,
         )
         timings["embed"] = timings.get("embed", 0.0) + embed_ms
         t1 = time.perf_counter()

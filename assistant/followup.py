@@ -145,6 +145,12 @@ def _points_back(pattern: re.Pattern[str], question: str) -> re.Match[str] | Non
     return None
 
 
+def refers_back(text: str) -> bool:
+    """``text`` speaks of something named before it by a pronoun ("How common is it?", "Could her brother get
+    it too?"); not of the patient alone ("dose for her?")."""
+    return bool(_STRONG_POINTERS.search(text))
+
+
 def is_followup(question: str, conversation: Conversation | None = None) -> bool:
     """True when the question leans on the conversation (see the module docstring)."""
     own = topic_words(question)

@@ -54,6 +54,11 @@ def one_version_per_article(
     ]
 
 
+# How many of the articles found are searched for the sections closest to a question's ask, and how many such
+# sections are added at most (see _sections_for).
+ASK_ARTICLES = 3
+ASK_SECTIONS = 2
+
 # How many of a retrieved guideline's recommendations are added to its passages (see _recommendations).
 RECOMMENDATIONS = 2
 
@@ -102,6 +107,7 @@ class HybridRetriever(BaseRetriever):
         vectors: Mapping[str, Any] | None = None,
         recommendation: str | None = None,
         lexical_only: Sequence[str] = (),
+        ask: str | None = None,
     ) -> tuple[list[Passage], dict[str, float]]:
         """Passages best first, and the milliseconds spent embedding, in dense and lexical search, fusing.
 
@@ -110,7 +116,9 @@ class HybridRetriever(BaseRetriever):
         ``vectors`` holds query vectors already computed (text -> vector); the rest are embedded here.
         ``recommendation`` ("Recommendation 4": what "that recommendation" of a follow-up stands for) adds
         the passages of the retrieved guidelines that hold it. ``lexical_only`` are further queries for the
-        word-matching search alone (the query with the corpus's own forms of its words).
+        word-matching search alone (the query with the corpus's own forms of its words). ``ask`` is what a
+        question that first sets out a situation asks ("How common is it?"): the sections of the articles found
+        that are closest to it are added (see ``_sections_for``).
         """
         k = k or self.k
         queries = list(dict.fromkeys([query, *([focus] if focus else []), *variants]))
@@ -171,6 +179,10 @@ class HybridRetriever(BaseRetriever):
             for rank, (cid, score) in enumerate(fused, start=1)
         ]
         passages += self._recommendations(passages, query_vectors[0], recommendation)
+        if ask and passages:
+            if ask not in known:
+                known[ask] = embed_matrix(self.embeddings, [ask])[0]
+            passages += self._sections_for(passages, known[ask])
         t4 = time.perf_counter()
         timings.update(embed=(t1 - t0) * 1000, dense=(t2 - t1) * 1000, lexical=(t3 - t2) * 1000, fuse=(t4 - t3) * 1000)
         return passages, timings
@@ -201,6 +213,30 @@ class HybridRetriever(BaseRetriever):
         return [
             Passage(chunk=c, score=floor, rank=len(passages) + i, dense_score=sim, vector=v)
             for i, (sim, c, v) in enumerate(closeness, start=1)
+        ]
+
+    def _sections_for(self, passages: list[Passage], vector: Any) -> list[Passage]:
+        """The passages of the articles that ``passages`` lead with (the first ASK_ARTICLES of them) closest to
+        ``vector`` (what the question asks), at most ASK_SECTIONS not already among ``passages``, ranked after them.
+
+        A question that sets out a situation first ("Pediatrician thinks our 3-year-old might have Sotos
+        syndrome. How common is it really?") finds the articles about that situation, but by the words of the
+        situation: their sections on what it describes. The section that answers the ask (the one on how many
+        people are affected) is the one closest to the ask alone, among the articles found.
+        """
+        articles = list(dict.fromkeys(p.chunk.article_id for p in passages))[:ASK_ARTICLES]
+        have = {p.chunk.id for p in passages}
+        found = [(c, s) for c, s in self.store.query(vector, ASK_SECTIONS + len(have), self.exclude, articles)]
+        found = [(c, s) for c, s in found if c.id not in have]
+        if not found:
+            return []
+        chunks = {c.id: c for c, _ in found}
+        kept = one_version_per_article([(c.id, s) for c, s in found], chunks, self.store)[:ASK_SECTIONS]
+        stored = self.store.vectors([cid for cid, _ in kept])
+        floor = min(p.score for p in passages)
+        return [
+            Passage(chunk=chunks[cid], score=floor, rank=len(passages) + i, dense_score=sim, vector=stored.get(cid))
+            for i, (cid, sim) in enumerate(kept, start=1)
         ]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:

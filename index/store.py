@@ -389,19 +389,26 @@ class Store:
         return complete, incomplete
 
     def query(
-        self, embedding: Sequence[float], k: int, exclude: Collection[str] = ()
+        self, embedding: Sequence[float], k: int, exclude: Collection[str] = (), within: Collection[str] = ()
     ) -> list[tuple[StoredChunk, float]]:
         """The ``k`` nearest chunks with their cosine similarity, best first.
 
-        ``exclude`` names articles to leave out, as if they were not indexed (used by evaluations).
+        ``exclude`` names articles to leave out, as if they were not indexed (used by evaluations); ``within``,
+        when given, the only articles to search.
         """
+        filters = []
+        if exclude:
+            filters.append({"article_id": {"$nin": sorted(exclude)}})
+        if within:
+            filters.append({"article_id": {"$in": sorted(within)}})
+        where = filters[0] if len(filters) == 1 else {"$and": filters} if filters else None
         try:
             # One request per search: Chroma returns fewer than k (none for an empty collection) by itself.
             got = self.collection.query(
                 query_embeddings=[list(map(float, embedding))],
                 n_results=k,
                 include=["documents", "metadatas", "distances"],
-                where={"article_id": {"$nin": sorted(exclude)}} if exclude else None,
+                where=where,
             )
         except Exception as exc:
             raise self._failed(exc) from exc

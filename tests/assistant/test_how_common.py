@@ -68,3 +68,42 @@ def test_no_figure_is_made_up_when_the_source_gives_words(syndromes) -> None:
     # The Bartter article gives a rate in words and a figure; a question on something else keeps its own lead.
     answer = syndromes.ask("How is Bartter syndrome inherited?")
     assert not answer.abstained and not gives_frequency(answer.statements[0].text)
+
+
+# The three MedQuAD articles on Sotos syndrome (only the Genetics Home Reference one says how many people have
+# it) and two on other overgrowth conditions.
+OVERGROWTH = ("ninds-0000071", "gard-0005690", "ghr-0000923", "gard-0001057", "ghr-0000113")
+
+
+@pytest.fixture(scope="module")
+def overgrowth(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, OVERGROWTH)
+
+
+def test_a_situation_then_how_common_is_it_finds_the_section_with_the_figure(overgrowth) -> None:
+    # The situation's words find the articles' descriptions of the condition; the ask, "how common is it", is
+    # answered by a section that shares none of them, of one of the articles found.
+    question = (
+        "Teenager with learning difficulties and overgrowth since infancy; genetic testing found an NSD1 change, "
+        "so Sotos syndrome. How common is it?"
+    )
+    answer = overgrowth.ask(question)
+    assert not answer.abstained
+    assert "1 in 10,000 to 14,000" in answer.statements[0].text
+    assert answer.citations[0].article_id == "ghr-0000923"
+
+
+def test_a_search_within_articles_returns_only_their_chunks(overgrowth) -> None:
+    from index.embeddings import embed_matrix
+
+    vector = embed_matrix(overgrowth.embeddings, ["How many people are affected?"])[0]
+    found = overgrowth.store.query(vector, 5, within=["ghr-0000923", "gard-0001057"])
+    assert found and {c.article_id for c, _ in found} <= {"ghr-0000923", "gard-0001057"}
+    assert overgrowth.store.query(vector, 5, exclude=["ghr-0000923"], within=["ghr-0000923"]) == []
+
+
+def test_the_figure_of_another_condition_is_never_borrowed(overgrowth) -> None:
+    # The jaw-cysts article gives no figure of how common it is; the Sotos syndrome articles found beside it do.
+    answer = overgrowth.ask("A child with jaw cysts and cerebral gigantism was seen in clinic. How common is it?")
+    assert not any("10,000" in s.text for s in answer.statements)
+    assert all(c.article_id == "gard-0001057" for c in answer.citations[:1])

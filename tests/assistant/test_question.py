@@ -236,3 +236,20 @@ def test_what_an_ask_sets_aside_is_not_its_topic(question: str, meaning: str | N
     assert view.aside == aside
     assert for_meaning(question) == (meaning or question)
     assert not (aside & view.terms)
+
+
+@pytest.mark.parametrize(
+    ("ask", "back"),
+    [
+        ("How common is it?", True),
+        ("Could her brother get it too?", True),
+        ("What do they usually test for?", True),
+        ("Next step?", False),
+        ("Dose for her?", False),  # the patient, not what the situation was about
+        ("What helps?", False),
+    ],
+)
+def test_an_ask_refers_back_to_its_situation_by_a_pronoun(ask: str, back: bool) -> None:
+    from assistant.followup import refers_back
+
+    assert refers_back(ask) is back
