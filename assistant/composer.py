@@ -223,18 +223,62 @@ _NEGATION = frozenset(["not", "no", "never", "avoid", "without", "nor"])
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+# The function words a title leaves in lower case ("Surgery and Rehabilitation").
+_TITLE_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to with".split())
+
+
+def _title_like(text: str) -> bool:
+    """``text`` is a title, not a statement: two or more words, each capitalised but the small ones, no figure,
+    no full stop ("Drug Therapy"; "Genetic Testing Registry: <a condition>" by the label before its colon)."""
+    if text.rstrip().endswith("."):
+        return False
+    label = text.split(":", 1)[0]
+    found = [w for w in re.findall(r"[^\W\d_][\w'’-]*", label) if w.lower() not in _TITLE_SMALL_WORDS]
+    return len(found) >= 2 and all(w[0].isupper() for w in found) and not re.search(r"\d", label)
+
+
+def _in_title_lists(pool: Pool) -> np.ndarray:
+    """True for a bullet of a list whose every item is a title: a list of resources that linked to where the
+    answer is ("Diagnostic Tests", "Drug Therapy", "Genetic Testing Registry: <a condition>")."""
+    listed: dict[str, set[int]] = {}
+    for c in pool.items:
+        chunk = c.passage.chunk
+        if chunk.id in listed:
+            continue
+        marked: set[int] = set()
+        run: list[int] = []
+        for i, block in enumerate([*chunk.blocks, None]):
+            if block is not None and block.kind == "bullet" and (not run or chunk.blocks[run[0]].depth == block.depth):
+                run.append(i)
+                continue
+            if len(run) >= 2 and all(_title_like(chunk.blocks[j].text) for j in run):
+                marked.update(run)
+            run = [i] if block is not None and block.kind == "bullet" else []
+        listed[chunk.id] = marked
+    return np.array([c.block_index in listed[c.passage.chunk.id] for c in pool.items], dtype=bool)
+
+
 def adds_something(pool: Pool) -> np.ndarray:
     """False for a statement that only restates the question: every content word and number of it is the
     question's, and it negates nothing ("Muscle cramps are common in cirrhosis" for "Muscle cramps are common in
-    cirrhosis. What helps?"). Such a statement answers nothing, however close it scores."""
+    cirrhosis. What helps?"). Such a statement answers nothing, however close it scores. False too for a question
+    of the source's own ("How is this condition treated?" opening the section that answers it): it states
+    nothing."""
     asked = pool.question.terms | pool.question.context_terms
     asked_numbers = set(_NUMBER.findall(f"{pool.question.text} {pool.question.context}"))
+    # A resource's name that names nothing the question asks about ("Diagnostic Tests") says nothing; one that
+    # does ("Genetic Testing Registry: <the condition asked about>") at least says where the answer is.
+    titles = resource_labels(pool) & np.array([not terms(c.text) & asked for c in pool.items], dtype=bool)
     return np.array(
         [
-            bool(own - asked)
-            or bool(set(_NUMBER.findall(c.text)) - asked_numbers)
-            or bool(_NEGATION & set(words(c.text)))
-            for c, own in zip(pool.items, pool.own_terms, strict=True)
+            not c.text.rstrip().endswith("?")
+            and not title
+            and (
+                bool(own - asked)
+                or bool(set(_NUMBER.findall(c.text)) - asked_numbers)
+                or bool(_NEGATION & set(words(c.text)))
+            )
+            for c, own, title in zip(pool.items, pool.own_terms, titles, strict=True)
         ],
         dtype=bool,
     )
@@ -264,10 +308,11 @@ MAX_LABEL_WORDS = 8
 
 def resource_labels(pool: Pool) -> np.ndarray:
     """True for a candidate that names a resource in a list of them ("Diagnostic Tests", "Genetic Testing
-    Registry: X"): it tells the reader where to look, not what the answer is."""
-    out = np.zeros(len(pool.items), dtype=bool)
+    Registry: X"), introduced as resources or made of titles only: it tells the reader where to look, not what
+    the answer is."""
+    out = _in_title_lists(pool)
     for i, c in enumerate(pool.items):
-        if len(words(c.text)) > MAX_LABEL_WORDS or c.text.rstrip().endswith("."):
+        if out[i] or len(words(c.text)) > MAX_LABEL_WORDS or c.text.rstrip().endswith("."):
             continue
         intro = lead_in(c.passage.chunk.blocks, c.block_index)
         out[i] = bool(intro) and bool(_RESOURCE_LIST.search(intro))

@@ -424,7 +424,8 @@ def test_a_resource_name_does_not_lead_an_answer_its_article_gives_in_words(tmp_
         {
             "pallister-syndrome.md": "# Pallister syndrome\n\n## Treatment\n\n"
             "These resources from a health library offer information about the management of the syndrome:\n\n"
-            "- Drug Therapy\n- Diagnostic Tests\n- Surgery and Rehabilitation\n\n"
+            "- Drug Therapy\n- Diagnostic Tests\n- Surgery and Rehabilitation\n"
+            "- Registry of Rare Diseases: Pallister syndrome\n\n"
             "Treatment of Pallister syndrome is supportive: physiotherapy keeps the joints mobile.\n"
         },
     )
@@ -436,12 +437,15 @@ def test_a_resource_name_does_not_lead_an_answer_its_article_gives_in_words(tmp_
         "Drug Therapy",
         "Diagnostic Tests",
         "Surgery and Rehabilitation",
+        "Registry of Rare Diseases: Pallister syndrome",
     }
-    # Even rated above the sentence that answers, a resource's name does not lead; it is still quoted after.
+    # Even rated above the sentence that answers, a resource's name does not lead. One that names what was asked
+    # about is quoted after it (it says where to read on); one that names nothing of it says nothing.
     rated = np.where(links, 0.9, 0.6)
     chosen = [c.text for c, _ in select(pool, rated, engine.model)]
     assert chosen[0].startswith("Treatment of Pallister syndrome is supportive")
-    assert "Drug Therapy" in chosen
+    assert "Registry of Rare Diseases: Pallister syndrome" in chosen
+    assert "Drug Therapy" not in chosen
 
 
 def test_an_excluded_article_is_as_if_never_indexed(assistant) -> None:
