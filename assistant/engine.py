@@ -145,6 +145,9 @@ GROUP_SPOKEN_OF = 0.25
 # The question's rarest word names what it asks about when English almost never uses it (Zipf 2.5 or below:
 # "Willebrand", "papillorenal").
 NAME_MIN_LENGTH = 5
+# An answer comes from the sources that name it, when their best statement is at least this share as probable
+# as the best statement of all; below it they name it in passing, and the question is declined.
+RENAMED_SHARE = 0.5
 
 
 def _named_elsewhere(view: QuestionView, passages: list[Passage], chosen: list[tuple[Candidate, float]]) -> str | None:
@@ -168,6 +171,24 @@ def _named_elsewhere(view: QuestionView, passages: list[Passage], chosen: list[t
     if not has or has & {c.passage.chunk.article_id for c, _ in chosen}:
         return None
     return rarest
+
+
+def _names_it(text: str, question: str, word: str) -> bool:
+    """Whether ``text`` names what ``question`` names by ``word``: the word, followed by the question's next word
+    (in any of its forms) when that is a content word ("von Willebrand disease" is not named by "von Willebrand
+    factor"), and not narrowed by a content word before it that the question does not use ("facial agnosia" is
+    not "agnosia")."""
+    from corpus.text import STOPWORDS
+
+    found = re.search(rf"(?i)\b{re.escape(word)}\b[\s-]+([^\W\d_]+)", question)
+    after = found.group(1).lower() if found else ""
+    tail = rf"[\s-]+{re.escape(stem(after))}" if after and after not in STOPWORDS and len(after) >= 3 else r"\b"
+    asked = set(words(question))
+    for match in re.finditer(rf"(?i)(?:\b([^\W\d_]+)[\s-]+)?\b{re.escape(word)}{tail}", text):
+        before = (match.group(1) or "").lower()
+        if not before or before in STOPWORDS or before in asked or len(before) < 3:
+            return True
+    return False
 
 
 @dataclass
@@ -316,6 +337,21 @@ class Assistant:
         timings["score"] = (time.perf_counter() - t1) * 1000
         return Scored(question, passages, pool, probabilities, evidence, timings, brief=brief)
 
+    def _from_sources_naming(self, word: str, scored: Scored, detailed: bool) -> list[tuple[Candidate, float]]:
+        """The statements an answer would quote from the retrieved sources alone that name what the question
+        names by ``word``: with the word after it in the question, when that is a content word ("von Willebrand
+        disease" is not named by "von Willebrand factor"; see ``_names_it``)."""
+        assert self.model is not None
+        view_text = scored.question.text
+        articles = {
+            p.chunk.article_id
+            for p in scored.passages
+            if _names_it(f"{p.chunk.article_title}\n{' '.join(p.chunk.heading_path)}\n{p.chunk.text}", view_text, word)
+        }
+        naming = np.array([c.passage.chunk.article_id in articles for c in scored.pool.items], dtype=bool)
+        probabilities = np.where(naming, scored.probabilities, 0.0)
+        return select(scored.pool, probabilities, self.model, DETAILED if detailed else BRIEF)
+
     def chain(self, detailed: bool = False) -> Runnable:
         """{"question", "view", "variants"} -> Answer, as a LangChain runnable."""
 
@@ -399,14 +435,21 @@ class Assistant:
             if not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
-        elsewhere = _named_elsewhere(view, scored.passages, chosen)
+        # The answer is about what the question names: its lead comes from a source that names the question's
+        # rarest word, when a retrieved source does (a dose answer, checked above, from any it quotes).
+        elsewhere = _named_elsewhere(view, scored.passages, chosen if view.dose_wanted else chosen[:1])
         if elsewhere and not found:
-            # The statements chosen come from sources about something else: the one retrieved source that names
-            # what was asked is not among them ("Von Willebrand disease" answered with von Hippel-Lindau's).
-            return declined(
-                f"The closest sources are about something else: they do not mention '{elsewhere}'.",
-                decision.probability,
-            )
+            led = [] if view.dose_wanted else self._from_sources_naming(elsewhere, scored, detailed)
+            if not led or max(p for _, p in led) < RENAMED_SHARE * max(p for _, p in chosen):
+                # The sources that name it do so in passing ("Von Willebrand disease" named only in another
+                # syndrome's symptom list, the closer statements being von Hippel-Lindau's): nothing answers it.
+                return declined(
+                    f"The closest sources are about something else: they do not mention '{elsewhere}'.",
+                    decision.probability,
+                )
+            # They speak of it, though other sources' words came closer ("papillorenal syndrome", named once
+            # as another name of renal coloboma syndrome, beside articles on other kidney diseases of children).
+            chosen = led
         if asks_how_common(view.ask) and not view.dose_wanted:
             chosen = figure_leads(scored.pool, scored.probabilities, chosen)
         kind = view.quantity_wanted

@@ -30,3 +30,23 @@ def test_the_neighbour_itself_is_answered(neighbours) -> None:
     answer = neighbours.ask("What treatment options exist for von Hippel-Lindau disease?")
     assert not answer.abstained
     assert all(c.article_id == "gard-0006376" for c in answer.citations)
+
+
+# Genetics Home Reference on renal coloboma syndrome, which names papillorenal syndrome once, as another name;
+# and two NIDDK articles on children's kidney diseases, whose words come closer to a question about small kidneys.
+KIDNEYS = ("ghr-0000864", "niddk-0000139", "niddk-0000148")
+
+
+@pytest.fixture(scope="module")
+def kidneys(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, KIDNEYS)
+
+
+def test_a_named_condition_is_answered_from_the_source_that_names_it(kidneys) -> None:
+    answer = kidneys.ask(
+        "Child with underdeveloped kidneys and protein in the urine - could it be papillorenal syndrome, "
+        "and what are the kidney findings?"
+    )
+    assert not answer.abstained
+    assert "papillorenal" in answer.statements[0].text
+    assert {c.article_id for c in answer.citations} == {"ghr-0000864"}
