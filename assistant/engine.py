@@ -292,8 +292,8 @@ class Assistant:
             vectors=vectors,
             recommendation=asked_recommendation(question),
             lexical_only=(spelled,) if spelled != query else (),
-            # An ask that speaks of the situation set out before it by a pronoun ("... might have Sotos syndrome.
-            # How common is it?") asks about one side of it: that side's section is searched for by the ask.
+            # An ask that speaks of the situation set out before it by a pronoun ("... the geneticist suspects Sotos
+            # syndrome. How rare is it?") asks about one side of it: that side's section is searched for by the ask.
             ask=for_meaning(question.ask) if question.premise and refers_back(question.ask) else None,
         )
         timings["embed"] = timings.get("embed", 0.0) + embed_ms

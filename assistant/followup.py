@@ -146,8 +146,8 @@ def _points_back(pattern: re.Pattern[str], question: str) -> re.Match[str] | Non
 
 
 def refers_back(text: str) -> bool:
-    """``text`` speaks of something named before it by a pronoun ("How common is it?", "Could her brother get
-    it too?"); not of the patient alone ("dose for her?")."""
+    """``text`` speaks of something named before it by a pronoun ("How rare is it?", "Can her sister inherit
+    it?"); not of the patient alone ("dose for her?")."""
     return bool(_STRONG_POINTERS.search(text))
 
 

@@ -117,7 +117,7 @@ class HybridRetriever(BaseRetriever):
         ``recommendation`` ("Recommendation 4": what "that recommendation" of a follow-up stands for) adds
         the passages of the retrieved guidelines that hold it. ``lexical_only`` are further queries for the
         word-matching search alone (the query with the corpus's own forms of its words). ``ask`` is what a
-        question that first sets out a situation asks ("How common is it?"): the sections of the articles found
+        question that first sets out a situation asks ("How rare is it?"): the sections of the articles found
         that are closest to it are added (see ``_sections_for``).
         """
         k = k or self.k
@@ -219,8 +219,8 @@ class HybridRetriever(BaseRetriever):
         """The passages of the articles that ``passages`` lead with (the first ASK_ARTICLES of them) closest to
         ``vector`` (what the question asks), at most ASK_SECTIONS not already among ``passages``, ranked after them.
 
-        A question that sets out a situation first ("Pediatrician thinks our 3-year-old might have Sotos
-        syndrome. How common is it really?") finds the articles about that situation, but by the words of the
+        A question that sets out a situation first ("Teenager with overgrowth since infancy and an NSD1
+        change: Sotos syndrome. How rare is it?") finds the articles about that situation, but by the words of the
         situation: their sections on what it describes. The section that answers the ask (the one on how many
         people are affected) is the one closest to the ask alone, among the articles found.
         """

@@ -70,8 +70,8 @@ def test_no_figure_is_made_up_when_the_source_gives_words(syndromes) -> None:
     assert not answer.abstained and not gives_frequency(answer.statements[0].text)
 
 
-# The three MedQuAD articles on Sotos syndrome (only the Genetics Home Reference one says how many people have
-# it) and two on other overgrowth conditions.
+# The three MedQuAD articles on Sotos syndrome (only the Genetics Home Reference one says how often it
+# occurs) and two on other overgrowth conditions.
 OVERGROWTH = ("ninds-0000071", "gard-0005690", "ghr-0000923", "gard-0001057", "ghr-0000113")
 
 
@@ -80,12 +80,12 @@ def overgrowth(tmp_path_factory: pytest.TempPathFactory, embeddings):
     return assistant_over_medquad(tmp_path_factory, embeddings, OVERGROWTH)
 
 
-def test_a_situation_then_how_common_is_it_finds_the_section_with_the_figure(overgrowth) -> None:
-    # The situation's words find the articles' descriptions of the condition; the ask, "how common is it", is
+def test_a_situation_then_an_ask_about_it_finds_the_section_with_the_figure(overgrowth) -> None:
+    # The situation's words find the articles' descriptions of the condition; the ask, "how rare is it", is
     # answered by a section that shares none of them, of one of the articles found.
     question = (
         "Teenager with learning difficulties and overgrowth since infancy; genetic testing found an NSD1 change, "
-        "so Sotos syndrome. How common is it?"
+        "so Sotos syndrome. How rare is it?"
     )
     answer = overgrowth.ask(question)
     assert not answer.abstained
@@ -103,7 +103,7 @@ def test_a_search_within_articles_returns_only_their_chunks(overgrowth) -> None:
 
 
 def test_the_figure_of_another_condition_is_never_borrowed(overgrowth) -> None:
-    # The jaw-cysts article gives no figure of how common it is; the Sotos syndrome articles found beside it do.
-    answer = overgrowth.ask("A child with jaw cysts and cerebral gigantism was seen in clinic. How common is it?")
+    # The jaw-cysts article gives no figure of how often it occurs; the Sotos syndrome articles beside it do.
+    answer = overgrowth.ask("A child with jaw cysts and cerebral gigantism was seen in clinic. How rare is it?")
     assert not any("10,000" in s.text for s in answer.statements)
     assert all(c.article_id == "gard-0001057" for c in answer.citations[:1])

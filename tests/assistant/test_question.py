@@ -241,8 +241,8 @@ def test_what_an_ask_sets_aside_is_not_its_topic(question: str, meaning: str | N
 @pytest.mark.parametrize(
     ("ask", "back"),
     [
-        ("How common is it?", True),
-        ("Could her brother get it too?", True),
+        ("How rare is it?", True),
+        ("Can her sister inherit it?", True),
         ("What do they usually test for?", True),
         ("Next step?", False),
         ("Dose for her?", False),  # the patient, not what the situation was about
