@@ -226,8 +226,11 @@ class HybridRetriever(BaseRetriever):
         """
         articles = list(dict.fromkeys(p.chunk.article_id for p in passages))[:ASK_ARTICLES]
         have = {p.chunk.id for p in passages}
-        found = [(c, s) for c, s in self.store.query(vector, ASK_SECTIONS + len(have), self.exclude, articles)]
-        found = [(c, s) for c, s in found if c.id not in have]
+        found = [
+            (c, s)
+            for c, s in self.store.query(vector, ASK_SECTIONS + len(have), self.exclude, articles)
+            if c.id not in have
+        ]
         if not found:
             return []
         chunks = {c.id: c for c, _ in found}
