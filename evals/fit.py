@@ -197,11 +197,15 @@ def _fires(columns: dict[str, np.ndarray], thresholds: dict[str, float]) -> np.n
     return fired
 
 
-def fit_answerable(records: Sequence[dict[str, Any]]) -> tuple[DeclineRules, dict[str, Any]]:
+def fit_answerable(
+    records: Sequence[dict[str, Any]], held: dict[str, float] | None = None, only: Sequence[str] = ()
+) -> tuple[DeclineRules, dict[str, Any]]:
     """The decision list's thresholds with the least cost on the fit part (see the module docstring).
 
-    A search over every combination of coarse thresholds, then refined one rule at a time.
+    A search over every combination of coarse thresholds, then refined one rule at a time. With ``only``,
+    just those rules are searched and the others keep their thresholds in ``held`` (a rule not there stays off).
     """
+    held = {f: t for f, t in (held or {}).items() if f not in only} if only else {}
     columns, kept = turn_rows(records)
     y = np.array([r["answerable"] for r in kept], dtype=bool)
     if y.all() or not y.any():
@@ -236,10 +240,10 @@ def fit_answerable(records: Sequence[dict[str, Any]]) -> tuple[DeclineRules, dic
         full[feature] = [never, *values.tolist()]
         quantiles = np.unique(np.quantile(values, np.linspace(0, 1, 11))) if len(values) else np.array([])
         coarse[feature] = [never, *quantiles.tolist()]
-    names = [f for f, _ in DECLINE_RULES]
+    names = [f for f, _ in DECLINE_RULES if f in only] if only else [f for f, _ in DECLINE_RULES]
     best, thresholds = None, {}
     for combo in itertools.product(*(coarse[f] for f in names)):
-        trial = dict(zip(names, combo, strict=True))
+        trial = {**held, **dict(zip(names, combo, strict=True))}
         trial_cost = cost(trial)
         if best is None or trial_cost < best - 1e-12:
             best, thresholds = trial_cost, trial
@@ -262,7 +266,10 @@ def fit_answerable(records: Sequence[dict[str, Any]]) -> tuple[DeclineRules, dic
 
 
 def fit(
-    records: Sequence[dict[str, Any]], keep: AnswerModel | None = None, keep_declines: AnswerModel | None = None
+    records: Sequence[dict[str, Any]],
+    keep: AnswerModel | None = None,
+    keep_declines: AnswerModel | None = None,
+    rules: Sequence[str] = (),
 ) -> tuple[AnswerModel, list[str]]:
     """The fitted AnswerModel, and lines reporting what it was fitted on and how it does there.
 
@@ -270,9 +277,18 @@ def fit(
     change touched only the turn features, refitting the statements would only add noise). With
     ``keep_declines``, only the statement model and selection are fitted and its declines stay (when a change
     touched only the candidate features: the declines were fitted on more out-of-corpus turns than any one
-    refit sees, and a refit of them moved answerable turns of the report parts into declines)."""
+    refit sees, and a refit of them moved answerable turns of the report parts into declines).
+
+    With ``rules`` (and ``keep``), only those decline rules are fitted and ``keep``'s other thresholds stay: the
+    way to add a rule for a new turn feature without moving the ones fitted before (refitting all of them when
+    one was added, on 2026-12-04, moved answerable turns of the report parts into declines again)."""
     if keep is not None and keep_declines is not None:
         raise FitError("keep either the statement model or the declines, not both")
+    unknown = sorted(set(rules) - {f for f, _ in DECLINE_RULES})
+    if unknown:
+        raise FitError(f"no decline rule reads {', '.join(unknown)}")
+    if rules and keep is None:
+        raise FitError("fitting some decline rules alone keeps the engine's model: use it with --declines-only")
     if keep is None:
         statement, statement_turns = fit_statements(records)
         share, floor, recall = fit_selection(records, statement)
@@ -283,7 +299,14 @@ def fit(
         recall = float(keep.provenance.get("fit_recall_brief", float("nan")))
         kept = {"statement_fitted_at": keep.provenance.get("statement_fitted_at", keep.provenance.get("fitted_at"))}
     if keep_declines is None:
-        answerable, stats = fit_answerable(records)
+        held = keep.answerable.thresholds if rules and keep is not None else None
+        answerable, stats = fit_answerable(records, held, rules)
+        if held is not None and keep is not None:
+            kept["declines_fitted_at"] = keep.provenance.get("declines_fitted_at", keep.provenance.get("fitted_at"))
+            kept["rules_fitted_at"] = {
+                **keep.provenance.get("rules_fitted_at", {}),
+                **{f: time.strftime("%Y-%m-%d", time.gmtime()) for f in rules},
+            }
     else:
         answerable, stats = keep_declines.answerable, dict(keep_declines.provenance.get("answerable_turns") or {})
         kept["declines_fitted_at"] = keep_declines.provenance.get(

@@ -328,7 +328,16 @@ def eval_command(
     is_flag=True,
     help="Fit only the statement model and selection; keep the engine's declines as they are.",
 )
-def fit_command(features: tuple[Path, ...], out: Path | None, declines_only: bool, statements_only: bool) -> None:
+@click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    metavar="FEATURE",
+    help="With --declines-only: fit only this decline rule's threshold (repeatable); keep the others.",
+)
+def fit_command(
+    features: tuple[Path, ...], out: Path | None, declines_only: bool, statements_only: bool, rules: tuple[str, ...]
+) -> None:
     """Fit the answer engine's models on FEATURES files written by `clinqa eval --split fit --features F`."""
     from assistant.model import MODEL_FILE, load_model
     from evals.fit import FitError, fit, load_records
@@ -338,6 +347,7 @@ def fit_command(features: tuple[Path, ...], out: Path | None, declines_only: boo
             load_records(features),
             keep=load_model() if declines_only else None,
             keep_declines=load_model() if statements_only else None,
+            rules=rules,
         )
     except FitError as exc:
         fail(str(exc))

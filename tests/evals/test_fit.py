@@ -115,3 +115,22 @@ def test_statements_only_keeps_the_declines(records: list[dict]) -> None:
     assert any("kept, fitted 2020-01-01" in line for line in report)
     with pytest.raises(FitError, match="not both"):
         fit(records, keep=kept, keep_declines=kept)
+
+
+def test_one_rule_is_fitted_alone_and_the_others_are_kept(records: list[dict]) -> None:
+    from dataclasses import replace
+
+    full, _ = fit(records)
+    # Thresholds the records would never give to every rule but one: kept, while that one is fitted anew.
+    held = {"best_context_sem": 0.123, "population_absent": 0.9}
+    kept = replace(full, answerable=type(full.answerable)({**held, "name_absent": 5.0}))
+    refit, report = fit(records, keep=kept, rules=("name_absent",))
+    assert {f: refit.answerable.thresholds[f] for f in held} == held
+    assert refit.answerable.thresholds["name_absent"] == pytest.approx(full.answerable.thresholds["name_absent"])
+    assert "name_absent" in refit.provenance["rules_fitted_at"]
+    assert refit.statement == kept.statement
+    assert any("name_absent >= " in line for line in report)
+    with pytest.raises(FitError, match="no decline rule reads"):
+        fit(records, keep=kept, rules=("no_such_feature",))
+    with pytest.raises(FitError, match="--declines-only"):
+        fit(records, rules=("name_absent",))
