@@ -95,6 +95,11 @@ def decide(evidence: TurnEvidence, model: AnswerModel) -> Decision:
         reason = (
             f"The sources that mention {_quoted([evidence.rule_words[rule]])} say nothing that answers this question."
         )
+    elif rule == "qualifier_absent" and evidence.rule_words.get(rule):
+        reason = (
+            f"The closest source is about another condition of a similar name: it does not mention "
+            f"{_quoted([evidence.rule_words[rule]])}."
+        )
     else:
         reason = "No passage of the indexed sources answers this question closely enough."
     return Decision(False, 0.0, reason)

@@ -45,7 +45,9 @@ from assistant.features import (
     Pool,
     absent_candidates,
     candidate_pool,
+    other_condition,
     passage_words,
+    qualifier_absent,
     turn_features,
 )
 from assistant.followup import (
@@ -203,6 +205,8 @@ class Scored:
     timings: dict[str, float] = field(default_factory=dict)
     fact_gap: str | None = None  # why a fact check declined the turn, if one did
     brief: list[tuple[Candidate, float]] = field(default_factory=list)  # the brief answer's statements
+    # Which candidates come from a source about another condition of the name asked about (never quoted).
+    off_condition: np.ndarray | None = None
 
 
 @dataclass
@@ -302,6 +306,12 @@ class Assistant:
         probabilities = statement_probabilities(pool, self.model)
         # A statement written for another patient group than the one asked about answers nothing of it.
         probabilities = np.where(self.scopes.off_scope(pool, question.context), 0.0, probabilities)
+        # Nor is a statement of a source about another condition of the name asked about ("tibial muscular
+        # dystrophy" for "facioscapulohumeral muscular dystrophy"), by the threshold fitted for the decline.
+        limit = self.model.answerable.thresholds.get("qualifier_absent")
+        off = None
+        if limit is not None and len(pool.items):
+            off = other_condition(pool, question.text, limit, lexicon.variant if lexicon is not None else None)
         absent = absent_candidates(question, passages, lexicon)
         population: dict[str, float] = {}
         if absent:
@@ -335,7 +345,7 @@ class Assistant:
         at = {id(c): i for i, c in enumerate(pool.items)}
         evidence = turn_features(question, pool, passages, lexicon, population, lead, [at[id(c)] for c, _ in brief])
         timings["score"] = (time.perf_counter() - t1) * 1000
-        return Scored(question, passages, pool, probabilities, evidence, timings, brief=brief)
+        return Scored(question, passages, pool, probabilities, evidence, timings, brief=brief, off_condition=off)
 
     def _from_sources_naming(self, word: str, scored: Scored, detailed: bool) -> list[tuple[Candidate, float]]:
         """The statements an answer would quote from the retrieved sources alone that name what the question
@@ -395,6 +405,7 @@ class Assistant:
         scored.fact_gap = gap
         if gap:
             return declined(gap)
+
         group = age_group(view.context)
         if view.dose_wanted and group is not None:
             forms = AGE_GROUP_WORDS[group] | (AGE_GROUP_WORDS["child"] if group == "infant" else frozenset())
@@ -450,6 +461,27 @@ class Assistant:
             # They speak of it, though other sources' words came closer ("papillorenal syndrome", named once
             # as another name of renal coloboma syndrome, beside articles on other kidney diseases of children).
             chosen = led
+        off = scored.off_condition
+        at = {id(c): i for i, c in enumerate(scored.pool.items)}
+        if off is not None and not found and any(off[at[id(c)]] for c, _ in chosen):
+            # Never a statement of a source about another condition of the name asked about, even one the
+            # answer would otherwise quote ("Tibial muscular dystrophy is most common in Finland" in an answer on
+            # facioscapulohumeral muscular dystrophy).
+            kept = [(c, p) for c, p in chosen if not off[at[id(c)]]]
+            if not kept:
+                lexicon = self.vocabulary()
+                first = chosen[0][0]
+                word = qualifier_absent(
+                    view.text,
+                    first.passage.chunk.article_title,
+                    scored.pool.around_terms[at[id(first)]],
+                    lexicon.variant if lexicon is not None else None,
+                )[1]
+                return declined(
+                    f"The closest sources are about another condition of a similar name: they do not mention '{word}'.",
+                    decision.probability,
+                )
+            chosen = kept
         if asks_how_common(view.ask) and not view.dose_wanted:
             chosen = figure_leads(scored.pool, scored.probabilities, chosen)
         kind = view.quantity_wanted

@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -86,6 +87,9 @@ TURN_FEATURES = (
     # have but the lead statement's article does not: the answer would be about something else
     "answer_absent",  # the English specificity of the most specific word of the question itself that retrieved
     # passages have but none of the statements the answer would quote names (in its text, headings or title)
+    "qualifier_absent",  # how specific a word of the question's own is that qualifies a name the lead's source is
+    # titled by, when no quoted statement names it: "oculopharyngeal muscular dystrophy" answered from
+    # "facioscapulohumeral muscular dystrophy" (1 for a subtype other than the title's: "type 2" from "type 1A")
 )
 
 
@@ -370,7 +374,119 @@ def turn_features(
             if value > values["answer_absent"]:
                 values["answer_absent"] = value
                 rule_words["answer_absent"] = w
+    if lead is not None and quoted:
+        said = set().union(*(pool.around_terms[i] for i in quoted))
+        value, word = qualifier_absent(
+            question.text, lead.passage.chunk.article_title, said, lexicon.variant if lexicon is not None else None
+        )
+        if value > 0:
+            values["qualifier_absent"] = value
+            rule_words["qualifier_absent"] = word
     return TurnEvidence(values, names, absent, rule_words)
+
+
+# A subtype's designator: a number, a Roman numeral or a letter, or a number with a letter ("1a").
+_DESIGNATOR = re.compile(r"(?:\d+[a-z]?|[ivx]+|[a-z])")
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+
+
+@lru_cache(maxsize=256)
+def _runs(text: str) -> tuple[tuple[str, ...], ...]:
+    """The text's runs of adjacent words, split at punctuation and at function words: the phrases that may name
+    something ("spondylometaphyseal dysplasia algerian type", "muscular dystrophy"). Possessives dropped."""
+    from corpus.text import STOPWORDS, unaccented
+
+    out: list[tuple[str, ...]] = []
+    for segment in re.split(r"[,.;:?!()\[\]/\"]|\s[-\u2013\u2014]\s", text if text.isascii() else unaccented(text)):
+        run: list[str] = []
+        for token in _TOKEN.findall(segment):
+            low = token.lower()
+            # A function word ends a phrase, unless it is a subtype's capital ("type I", "type A").
+            if low in STOPWORDS and not (run and token.isupper() and _DESIGNATOR.fullmatch(low)):
+                if run:
+                    out.append(tuple(run))
+                run = []
+            else:
+                run.append(re.sub(r"'s$", "", token))
+        if run:
+            out.append(tuple(run))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _title_words(title: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...], frozenset[str]]:
+    """A title's tokens (lower case, possessives dropped); for each of its content words, the stems that name it
+    (its own and its hyphenated parts': "limb-girdle" is named by "limb-girdle", "limb" or "girdle"); and the
+    acronyms its initials spell."""
+    from corpus.text import STOPWORDS
+
+    tokens = tuple(re.sub(r"'s$", "", w.lower()) for w in _TOKEN.findall(title))
+    named_by = tuple(
+        frozenset(stem(p) for p in (w, *w.split("-")) if p not in STOPWORDS) for w in tokens if w not in STOPWORDS
+    )
+    return tokens, named_by, frozenset(acronyms(title))
+
+
+@lru_cache(maxsize=4096)
+def _qualifiers(text: str, title: str) -> tuple[tuple[str, str, float, bool], ...]:
+    """The words of ``text`` that qualify the name ``title`` gives (see ``qualifier_absent``), each with the form
+    a reason shows, its value, and whether it is a subtype designator (which no statement can name away)."""
+    title_tokens, named_by, initials = _title_words(title)
+    if not named_by:
+        return ()
+    title_words = frozenset().union(*named_by)
+    out: list[tuple[str, str, float, bool]] = []
+    for run in _runs(text):
+        low = [w.lower() for w in run]
+        have = {stem(p) for w in low for p in (w, *w.split("-"))}
+        if sum(1 for forms in named_by if forms & have) < max(1, len(named_by) / 2):
+            continue
+        for i, w in enumerate(low):
+            if stem(w) in title_words or w in initials:
+                continue
+            if _DESIGNATOR.fullmatch(w):
+                # "type 2" where the title has "type 1A": another subtype of the same name.
+                before = low[i - 1] if i > 0 else ""
+                at = [k for k, t in enumerate(title_tokens) if t == before]
+                if before and any(k + 1 < len(title_tokens) and _DESIGNATOR.fullmatch(title_tokens[k + 1]) for k in at):
+                    out.append((w, run[i], 1.0, True))
+            elif len(w) >= 4 and not run[i].isupper():
+                value = Lexicon.specificity(w)
+                if value > 0:
+                    out.append((w, w, value, False))
+    return tuple(out)
+
+
+def qualifier_absent(
+    text: str, title: str, said: set[str] | frozenset[str], variant: Callable[[str], str | None] | None = None
+) -> tuple[float, str]:
+    """How specific the most specific word of ``text`` is that qualifies the name the source is titled by, when
+    the source never does: a phrase of the question that has at least half of the title's words has a word the
+    title lacks and ``said`` (the stemmed words of the statements an answer would quote, with their headings and
+    titles) does not name. The source is then about another condition of that name: "oculopharyngeal muscular
+    dystrophy" answered from "Facioscapulohumeral muscular dystrophy". A subtype designator ("type 2") where the
+    title has another ("type 1A") counts 1. An acronym the title's initials spell and a word in capitals are
+    not qualifiers; a possessive's "'s" is dropped."""
+    best, word = 0.0, ""
+    for w, shown, value, designator in _qualifiers(text, title):
+        if value > best and (designator or not names_word(w, said, variant)):
+            best, word = value, shown
+    return best, word
+
+
+def other_condition(
+    pool: Pool, text: str, limit: float, variant: Callable[[str], str | None] | None = None
+) -> np.ndarray:
+    """Which candidates come from a source about another condition of the name ``text`` asks about
+    (``qualifier_absent`` of the candidate alone at least ``limit``): "Tibial muscular dystrophy is most common
+    in Finland" answers nothing about facioscapulohumeral muscular dystrophy."""
+    return np.array(
+        [
+            qualifier_absent(text, c.passage.chunk.article_title, around, variant)[0] >= limit
+            for c, around in zip(pool.items, pool.around_terms, strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 MAX_ABSENT_WORDS = 3

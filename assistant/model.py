@@ -77,6 +77,7 @@ DECLINE_RULES: tuple[tuple[str, str], ...] = (
     ("rare_absent", "above"),
     ("lead_absent", "above"),
     ("answer_absent", "above"),
+    ("qualifier_absent", "above"),
     ("best_context_sem", "below"),
 )
 

@@ -1,0 +1,97 @@
+"""A source about another condition of the name asked about answers nothing of it: "type 1A" does not answer
+"type 2", and one muscular dystrophy's prevalence is no part of an answer on another (real MedQuAD articles from
+../shared: achondrogenesis type 1A and three muscular dystrophies)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.features import qualifier_absent
+from corpus.text import terms
+from tests.conftest import assistant_over_medquad
+
+ARTICLES = ("gard-0000043", "ghr-0000334", "ghr-0000981", "ghr-0000602")
+
+
+@pytest.fixture(scope="module")
+def dystrophies(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, ARTICLES)
+
+
+def test_another_subtype_of_the_name_is_declined(dystrophies) -> None:
+    # The only achondrogenesis source is type 1A's symptom list, closer in words than anything else.
+    answer = dystrophies.ask("Which features does achondrogenesis type 2 have?")
+    assert answer.abstained and "another condition" in answer.reason and "'2'" in answer.reason
+    assert answer.statements == [] and answer.citations == []
+    # The subtype it is about is answered from it.
+    own = dystrophies.ask("Which features does achondrogenesis type 1A have?")
+    assert not own.abstained and {c.article_id for c in own.citations} == {"gard-0000043"}
+
+
+def test_an_answer_quotes_no_sibling_condition(dystrophies) -> None:
+    answer = dystrophies.ask("How common is facioscapulohumeral muscular dystrophy in the population?")
+    assert not answer.abstained
+    assert "1 in 20,000" in answer.statements[0].text
+    # Tibial and limb-girdle muscular dystrophy have prevalence lines too: never part of this answer.
+    assert {c.article_id for c in answer.citations} == {"ghr-0000334"}
+    assert not any("tibial" in s.text.lower() or "finnish" in s.text.lower() for s in answer.statements)
+
+
+def test_each_dystrophy_is_answered_from_its_own_source(dystrophies) -> None:
+    answer = dystrophies.ask("limb-girdle muscular dystrophy: which muscles are weak?")
+    assert not answer.abstained
+    assert {c.article_id for c in answer.citations} == {"ghr-0000602"}
+
+
+@pytest.mark.parametrize(
+    ("question", "title", "statement", "word"),
+    [
+        # A qualifier the source's title and statements lack, beside most of the title's words.
+        (
+            "Prevalence of oculopharyngeal muscular dystrophy?",
+            "tibial muscular dystrophy",
+            "Rare in Finland.",
+            "oculopharyngeal",
+        ),
+        # Another subtype designator where the title has its own.
+        ("Symptoms of Achondrogenesis type 2?", "Achondrogenesis type 1A", "Short ribs", "2"),
+        ("Is hemophilia type A inherited?", "Hemophilia type B", "X-linked", "A"),
+    ],
+)
+def test_a_qualifier_the_source_lacks_is_found(question: str, title: str, statement: str, word: str) -> None:
+    value, found = qualifier_absent(question, title, terms(f"{statement} {title}"))
+    assert found == word and value > 0.6
+
+
+@pytest.mark.parametrize(
+    ("question", "title", "statement"),
+    [
+        # The statement itself names the condition asked about, though its source is titled more broadly.
+        (
+            "Treatments for dermatofibrosarcoma protuberans?",
+            "Childhood Soft Tissue Sarcoma",
+            "Imatinib is used to treat dermatofibrosarcoma protuberans.",
+        ),
+        # A general title the question narrows by a word it names itself ("dominant" in the statement).
+        (
+            "What causes dominant dystrophic epidermolysis bullosa?",
+            "dystrophic epidermolysis bullosa",
+            "A milder form is autosomal dominant.",
+        ),
+        # Words beside a title word but far from most of a long title: the situation, not another condition.
+        (
+            "Calf cramps at night in a patient with MS?",
+            "What are the treatment options for muscle cramps in a patient with multiple sclerosis?",
+            "Stretch before bed.",
+        ),
+        # An acronym in capitals, and a possessive, are not qualifiers.
+        (
+            "Is SEMD Strudwick type inherited?",
+            "Spondyloepimetaphyseal Dysplasia, Strudwick Type",
+            "It is inherited in a dominant pattern.",
+        ),
+        ("Is Cushing's syndrome inherited?", "Cushing's Syndrome", "Most cases are not inherited."),
+    ],
+)
+def test_no_qualifier_is_found_where_the_source_is_about_it(question: str, title: str, statement: str) -> None:
+    assert qualifier_absent(question, title, terms(f"{statement} {title}")) == (0.0, "")
