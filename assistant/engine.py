@@ -306,8 +306,9 @@ class Assistant:
         probabilities = statement_probabilities(pool, self.model)
         # A statement written for another patient group than the one asked about answers nothing of it.
         probabilities = np.where(self.scopes.off_scope(pool, question.context), 0.0, probabilities)
-        # Nor is a statement of a source about another condition of the name asked about ("tibial muscular
-        # dystrophy" for "facioscapulohumeral muscular dystrophy"), by the threshold fitted for the decline.
+        # Nor does a statement of a source about another condition of the name asked about ("tibial muscular
+        # dystrophy" for "facioscapulohumeral muscular dystrophy", by the threshold fitted for the decline): such
+        # statements are set aside when the answer is composed (``_same_condition``).
         limit = self.model.answerable.thresholds.get("qualifier_absent")
         off = None
         if limit is not None and len(pool.items):
@@ -362,6 +363,29 @@ class Assistant:
         probabilities = np.where(naming, scored.probabilities, 0.0)
         return select(scored.pool, probabilities, self.model, DETAILED if detailed else BRIEF)
 
+    def _same_condition(
+        self, scored: Scored, chosen: list[tuple[Candidate, float]]
+    ) -> tuple[list[tuple[Candidate, float]], str]:
+        """``chosen`` without the statements of sources about another condition of the name asked about, even
+        ones the answer would otherwise quote ("Tibial muscular dystrophy is most common in Finland" in an answer
+        on facioscapulohumeral muscular dystrophy); when none is left, the reason to decline."""
+        off = scored.off_condition
+        if off is None or not chosen:
+            return chosen, ""
+        at = {id(c): i for i, c in enumerate(scored.pool.items)}
+        kept = [(c, p) for c, p in chosen if not off[at[id(c)]]]
+        if kept:
+            return kept, ""
+        lexicon = self.vocabulary()
+        first = chosen[0][0]
+        word = qualifier_absent(
+            scored.question.text,
+            first.passage.chunk.article_title,
+            scored.pool.around_terms[at[id(first)]],
+            lexicon.variant if lexicon is not None else None,
+        )[1]
+        return [], f"The closest sources are about another condition of a similar name: they do not mention '{word}'."
+
     def chain(self, detailed: bool = False) -> Runnable:
         """{"question", "view", "variants"} -> Answer, as a LangChain runnable."""
 
@@ -405,7 +429,6 @@ class Assistant:
         scored.fact_gap = gap
         if gap:
             return declined(gap)
-
         group = age_group(view.context)
         if view.dose_wanted and group is not None:
             forms = AGE_GROUP_WORDS[group] | (AGE_GROUP_WORDS["child"] if group == "infant" else frozenset())
@@ -438,11 +461,13 @@ class Assistant:
             chosen = [lead, *[(c, p) for c, p in chosen if c.block is not lead[0].block]]
         if not chosen:
             return declined("No sentence of the matching passages answers the question.", decision.probability)
+        answers_dose = np.zeros(0, dtype=bool)
+        undosed: list[str] = []
+        at = {id(c): i for i, c in enumerate(scored.pool.items)}
         if view.dose_wanted:
             # Never let a dose question be answered by lines that give no dose, or another drug's.
             lexicon = self.vocabulary()
             answers_dose, undosed = doses_for_subject(scored.pool, lexicon.variant if lexicon is not None else None)
-            at = {id(c): i for i, c in enumerate(scored.pool.items)}
             if not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
@@ -461,27 +486,14 @@ class Assistant:
             # They speak of it, though other sources' words came closer ("papillorenal syndrome", named once
             # as another name of renal coloboma syndrome, beside articles on other kidney diseases of children).
             chosen = led
-        off = scored.off_condition
-        at = {id(c): i for i, c in enumerate(scored.pool.items)}
-        if off is not None and not found and any(off[at[id(c)]] for c, _ in chosen):
-            # Never a statement of a source about another condition of the name asked about, even one the
-            # answer would otherwise quote ("Tibial muscular dystrophy is most common in Finland" in an answer on
-            # facioscapulohumeral muscular dystrophy).
-            kept = [(c, p) for c, p in chosen if not off[at[id(c)]]]
-            if not kept:
-                lexicon = self.vocabulary()
-                first = chosen[0][0]
-                word = qualifier_absent(
-                    view.text,
-                    first.passage.chunk.article_title,
-                    scored.pool.around_terms[at[id(first)]],
-                    lexicon.variant if lexicon is not None else None,
-                )[1]
-                return declined(
-                    f"The closest sources are about another condition of a similar name: they do not mention '{word}'.",
-                    decision.probability,
-                )
-            chosen = kept
+        if not found:
+            chosen, other = self._same_condition(scored, chosen)
+            if not chosen:
+                return declined(other, decision.probability)
+            if view.dose_wanted and not any(answers_dose[at[id(c)]] for c, _ in chosen):
+                # The dose lines were another condition's.
+                what = f" for {_quoted_words(undosed)}" if undosed else " for it"
+                return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
         if asks_how_common(view.ask) and not view.dose_wanted:
             chosen = figure_leads(scored.pool, scored.probabilities, chosen)
         kind = view.quantity_wanted
