@@ -154,10 +154,14 @@ class HybridRetriever(BaseRetriever):
             lexical_scores[cid] = max(s, lexical_scores.get(cid, s))
         fused = [(cid, score) for cid, score in fused if cid in chunks]
         fused = one_version_per_article(fused, chunks, self.store)[:k]
-        if focus and fused:
-            # The follow-up's own best passages stay, however many rankings the conversation's topic adds.
+        if fused:
+            # The passage closest in meaning to the question stays, though word matching ranks it low:
+            # fusion favours passages that are middling in both searches over the one best by meaning.
+            # A follow-up's own best passages stay too, however many rankings the conversation's topic adds.
             kept = {cid for cid, _ in fused}
-            own = [run[0][0].id for run in dense_runs[1:2] if run] + [run[0][0] for run in lexical_runs[1:2] if run]
+            own = [dense_runs[0][0][0].id] if dense_runs[0] else []
+            if focus:
+                own += [run[0][0].id for run in dense_runs[1:2] if run] + [run[0][0] for run in lexical_runs[1:2] if run]
             unseen = [cid for cid in own if cid not in chunks]
             if unseen:  # a lexical best that no dense run returned
                 chunks.update({c.id: c for c in self.store.get(unseen)})
