@@ -355,6 +355,50 @@ _OCCURS = re.compile(
 )
 
 
+# A sentence that opens by pointing back ("This gene provides ...", "These problems ...", "It is caused by ...")
+# says what it says of the sentence before it.
+_POINTS_BACK = re.compile(r"^(?:this|these|that|those|such|it|its|they|their)\b", re.IGNORECASE)
+# An "it" that stands for what follows, not for what came before ("It is unclear why ...", "It is important to").
+_IT_AHEAD = re.compile(
+    r"^it (?:is|was|has been|may be|can be|remains) (?:not )?\w+ (?:that|to|why|how|whether|if|what|when)\b",
+    re.IGNORECASE,
+)
+# How many sentences back a chain of such sentences is followed.
+MAX_ANTECEDENTS = 2
+
+
+def _points_back(text: str) -> bool:
+    text = text.lstrip()
+    return bool(_POINTS_BACK.match(text)) and not _IT_AHEAD.match(text)
+
+
+def with_antecedents(pool: Pool, chosen: Sequence[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:
+    """``chosen`` with the sentence before each one that points back ("This gene provides instructions for
+    ...") set right before it, when that sentence is of the same paragraph: quoted alone, "this gene" names no
+    gene, and the reader cannot tell what the quote is about. A sentence already chosen elsewhere moves up.
+    """
+    units = {(c.passage.chunk.id, c.order): c for c in pool.items}
+    out = list(chosen)
+    i = 0
+    while i < len(out):
+        c, p = out[i]
+        added = 0
+        while _points_back(c.text) and added < MAX_ANTECEDENTS:
+            before = units.get((c.passage.chunk.id, c.order - 1))
+            if before is None or before.block_index != c.block_index:
+                break
+            at = next((j for j, (d, _) in enumerate(out) if d is before), None)
+            if at is not None and at < i:
+                break  # it is already read before this one
+            if at is not None:
+                del out[at]
+            out.insert(i, (before, p))
+            added += 1
+            c = before
+        i += added + 1
+    return out
+
+
 def figure_leads(
     pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
 ) -> list[tuple[Candidate, float]]:

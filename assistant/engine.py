@@ -35,6 +35,7 @@ from assistant.composer import (
     doses_for_subject,
     eligible,
     figure_leads,
+    with_antecedents,
     recommendation_id,
     select,
     source_reference,
@@ -501,7 +502,7 @@ class Assistant:
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:
             # the sources speak of the topic but do not give the figure asked for.
             return declined(f"The indexed sources mention this but give no {kind} for it.", decision.probability)
-        answer = compose(question, query, scored.passages, chosen)
+        answer = compose(question, query, scored.passages, with_antecedents(scored.pool, chosen))
         answer.confidence = decision.probability
         return answer
 

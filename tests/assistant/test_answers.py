@@ -487,3 +487,53 @@ def test_a_word_the_corpus_writes_in_another_form_still_finds_its_passage(assist
     view = QuestionView.of("Which options for interdialytic cramps?", variant=assistant.vocabulary().variant)
     scored = assistant.score(view)
     assert any("In dialysis patients" in p.chunk.text for p in scored.passages)
+
+
+def test_a_sentence_that_points_back_is_quoted_after_the_sentence_it_points_to(tmp_path, embeddings) -> None:
+    from assistant.composer import with_antecedents
+
+    engine = engine_over(
+        tmp_path,
+        embeddings,
+        {
+            "corbin-syndrome.md": "# Corbin syndrome\n\n## Genetic changes\n\n"
+            "Corbin syndrome is caused by mutations in the MGT4 gene. "
+            "This gene provides instructions for making a protein that carries magnesium into kidney cells. "
+            "These proteins sit in the tubules of the kidneys. "
+            "It is unclear why the kidneys are affected first.\n\n"
+            "## Frequency\n\nCorbin syndrome affects about 1 in 90,000 people.\n"
+        },
+    )
+    answer = engine.ask("Corbin syndrome - magnesium transport protein?")
+    assert not answer.abstained
+    texts = [s.text for s in answer.statements]
+    pointing = texts.index(
+        "This gene provides instructions for making a protein that carries magnesium into kidney cells."
+    )
+    # "This gene" names no gene: the sentence naming it is read right before.
+    assert pointing >= 1 and texts[pointing - 1] == "Corbin syndrome is caused by mutations in the MGT4 gene."
+    pool = answer.trace.pool
+    unit = {c.text: c for c in pool.items}
+    gene, protein, tubules, unclear, frequency = (
+        unit["Corbin syndrome is caused by mutations in the MGT4 gene."],
+        unit["This gene provides instructions for making a protein that carries magnesium into kidney cells."],
+        unit["These proteins sit in the tubules of the kidneys."],
+        unit["It is unclear why the kidneys are affected first."],
+        unit["Corbin syndrome affects about 1 in 90,000 people."],
+    )
+    # A chain is followed back, as far as two sentences; an "it" that stands for what follows points nowhere;
+    # one already read before stays where it is; one chosen later moves up; a sentence that opens its
+    # paragraph has nothing before it to add.
+    assert [c for c, _ in with_antecedents(pool, [(tubules, 0.9)])] == [gene, protein, tubules]
+    assert [c for c, _ in with_antecedents(pool, [(unclear, 0.9)])] == [unclear]
+    assert [c for c, _ in with_antecedents(pool, [(gene, 0.9), (frequency, 0.8), (protein, 0.7)])] == [
+        gene,
+        frequency,
+        protein,
+    ]
+    assert [c for c, _ in with_antecedents(pool, [(protein, 0.9), (frequency, 0.8), (gene, 0.7)])] == [
+        gene,
+        protein,
+        frequency,
+    ]
+    assert [c for c, _ in with_antecedents(pool, [(frequency, 0.9)])] == [frequency]
