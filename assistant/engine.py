@@ -305,6 +305,9 @@ class Assistant:
         t1 = time.perf_counter()
         pool = candidate_pool(question, passages)
         probabilities = statement_probabilities(pool, self.model)
+        found = absent_candidates(question, passages, lexicon)
+        # The question's words and those no passage has, embedded at once where their groups are not known yet.
+        self.scopes.closeness([*Scopes.words_of(question.context), *found])
         # A statement written for another patient group than the one asked about answers nothing of it.
         probabilities = np.where(self.scopes.off_scope(pool, question.context), 0.0, probabilities)
         # Nor does a statement of a source about another condition of the name asked about ("tibial muscular
@@ -314,32 +317,36 @@ class Assistant:
         off = None
         if limit is not None and len(pool.items):
             off = other_condition(pool, question.text, limit, lexicon.variant if lexicon is not None else None)
-        absent = absent_candidates(question, passages, lexicon)
         population: dict[str, float] = {}
+        if found:
+            spoken_of = (pool.vectors @ self.scopes.populations.T).max(axis=0) if len(pool.items) else None
+            # How much a population the question names matters to it: its closeness to the nearest of
+            # SPECIAL_POPULATIONS times how far the question's meaning moves without it ("Is it safe in
+            # pregnancy?": far; a baby named in passing in a question about how a disease is inherited: hardly);
+            # nothing when the passages speak of that group in other words. A word no closer to a group than
+            # POPULATION_FLOOR names none, and needs no more embedding.
+            close = {
+                w: row
+                for w, row in zip(found, self.scopes.closeness(found), strict=True)
+                if float(row.max()) > POPULATION_FLOOR
+                and (spoken_of is None or spoken_of[int(np.argmax(row))] < GROUP_SPOKEN_OF)
+            }
+            absent = list(close)
+        else:
+            absent = []
         if absent:
-            populations = self.scopes.populations
             # A follow-up's own words count too: in "Would you use it in a child?" the child is the point, however
             # little it moves the meaning of the whole conversation's question.
             said = asked_in_own_words(question)
             own = [said, *(without_word(said, w) for w in absent)] if question.text != question.context else []
-            matrix = embed_matrix(
-                self.embeddings, [*absent, *(without_word(question.context, w) for w in absent), *own]
-            )
-            spoken_of = (pool.vectors @ populations.T).max(axis=0) if len(pool.items) else np.zeros(len(populations))
+            matrix = embed_matrix(self.embeddings, [*(without_word(question.context, w) for w in absent), *own])
             n = len(absent)
+            assert question.context_vector is not None  # set_vectors ran before scoring
             for i, word in enumerate(absent):
-                # How much a population the question names matters to it: its closeness to the nearest of
-                # SPECIAL_POPULATIONS times how far the question's meaning moves without it ("Is it safe in
-                # pregnancy?": far; a baby named in passing in a question about how a disease is inherited: hardly);
-                # nothing when the passages speak of that group in other words.
-                assert question.context_vector is not None  # set_vectors ran before scoring
-                closeness = populations @ matrix[i]
-                if spoken_of[int(np.argmax(closeness))] >= GROUP_SPOKEN_OF:
-                    continue
-                shift = 1.0 - float(np.dot(matrix[n + i], question.context_vector))
+                shift = 1.0 - float(np.dot(matrix[i], question.context_vector))
                 if own:
-                    shift = max(shift, 1.0 - float(np.dot(matrix[2 * n + 1 + i], matrix[2 * n])))
-                named = max(0.0, float(closeness.max()) - POPULATION_FLOOR) / (1.0 - POPULATION_FLOOR)
+                    shift = max(shift, 1.0 - float(np.dot(matrix[n + 1 + i], matrix[n])))
+                named = max(0.0, float(close[word].max()) - POPULATION_FLOOR) / (1.0 - POPULATION_FLOOR)
                 population[word] = named * shift * POPULATION_SCALE
         ok = eligible(pool) & adds_something(pool)
         lead = pool.items[int(np.argmax(np.where(ok, probabilities, -1.0)))] if ok.any() else None

@@ -40,7 +40,7 @@ class Scopes:
     def __init__(self, embeddings: Any) -> None:
         self.embeddings = embeddings
         self._populations: np.ndarray | None = None
-        self._cache: dict[str, int | None] = {}
+        self._cache: dict[str, np.ndarray] = {}
 
     @property
     def populations(self) -> np.ndarray:
@@ -51,23 +51,33 @@ class Scopes:
 
     def groups_of(self, texts: Sequence[str]) -> list[int | None]:
         """For each text, the index in SPECIAL_POPULATIONS of the group it clearly stands for, or None."""
+        out: list[int | None] = []
+        for row in self.closeness(texts):
+            first, second = np.sort(row)[::-1][:2]
+            clear = first >= GROUP_FLOOR and first - second >= GROUP_MARGIN
+            out.append(int(np.argmax(row)) if clear else None)
+        return out
+
+    def closeness(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """For each text, its closeness to each of SPECIAL_POPULATIONS (embedding those not remembered)."""
         known = {t: self._cache[t] for t in texts if t in self._cache}
-        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
-            closeness = embed_matrix(self.embeddings, missing) @ self.populations.T
-            for text, row in zip(missing, closeness, strict=True):
-                first, second = np.sort(row)[::-1][:2]
-                clear = first >= GROUP_FLOOR and first - second >= GROUP_MARGIN
-                known[text] = int(np.argmax(row)) if clear else None
+            rows = embed_matrix(self.embeddings, missing) @ self.populations.T
             if len(self._cache) + len(missing) > CACHE_SIZE:
                 self._cache = {}
-            self._cache.update((t, known[t]) for t in missing)
+            for text, row in zip(missing, rows, strict=True):
+                known[text] = self._cache[text] = row
         return [known[t] for t in texts]
 
+    @staticmethod
+    def words_of(question: str) -> list[str]:
+        """The question's words whose groups ``asked`` looks up (an age is left to ``age_group``)."""
+        return topic_words(AGE.sub(" ", question))
+
     def asked(self, question: str) -> frozenset[int]:
-        """The groups the question's own words name (an age is left to ``age_group``)."""
-        said = topic_words(AGE.sub(" ", question))
-        return frozenset(g for g in self.groups_of(said) if g is not None)
+        """The groups the question's own words name."""
+        return frozenset(g for g in self.groups_of(self.words_of(question)) if g is not None)
 
     def off_scope(self, pool: Pool, question: str) -> np.ndarray:
         """True for each candidate written for a group (by a heading over it or its label) that the question,

@@ -374,6 +374,20 @@ def test_the_group_of_a_heading_a_label_or_a_word_is_decided_by_meaning(embeddin
     assert scopes.asked("Cramps in a 10 year old?") == frozenset()  # an age is no group word here
 
 
+def test_remembered_groups_stay_right_when_the_memory_is_emptied(embeddings, monkeypatch) -> None:
+    import assistant.scope
+    from assistant.scope import Scopes
+
+    scopes = Scopes(embeddings)
+    first = scopes.groups_of(["pregnant", "renal", "cramps"])
+    monkeypatch.setattr(assistant.scope, "CACHE_SIZE", 4)
+    # Two remembered texts and three new ones overflow the memory: it is emptied mid-call, the answer is whole.
+    assert scopes.groups_of(["pregnant", "renal", "elderly", "dialysis", "kids"])[:2] == first[:2]
+    assert scopes.groups_of(["cramps", "pregnant"]) == [None, first[0]]
+    rows = scopes.closeness(["pregnant", "cramps"])
+    assert rows[0].max() > 0.5 > rows[1].max()  # what decides whether a word can name a group at all
+
+
 @pytest.mark.xfail(strict=True, reason="known: a condition no source names, asked with the articles' own words")
 def test_a_condition_no_source_names_is_declined(assistant) -> None:
     # The articles never speak of migraine; the drug-prevention lines for cramps answer it only in form.
