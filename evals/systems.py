@@ -73,12 +73,20 @@ class ClinqaSystem:
         self.assistant = assistant
         self.dense_only = dense_only
         self.name = "clinqa-dense" if dense_only else "clinqa"
+        self._views: dict[frozenset[str], Assistant] = {} if dense_only else {frozenset(): assistant}
 
     def new_conversation(self, held_out: frozenset[str]) -> Any:
-        a = self.assistant
-        lexical = None if self.dense_only else a.lexical
-        fresh = Assistant(a.store, a.embeddings, lexical, a.k, held_out, a.llm, a.model, a.vocabulary())
-        return (fresh, Conversation())
+        """A new conversation with the assistant that does not see ``held_out``: one per set of held-out
+        articles, kept warm as a running app's is (its caches of the corpus's headings and vocabulary stay),
+        so that latency is measured after start-up. Conversations share nothing else."""
+        view = self._views.get(held_out)
+        if view is None:
+            a = self.assistant
+            lexical = None if self.dense_only else a.lexical
+            view = Assistant(a.store, a.embeddings, lexical, a.k, held_out, a.llm, a.model, a.vocabulary())
+            view._scopes = a.scopes
+            self._views[held_out] = view
+        return (view, Conversation())
 
     def ask(self, question: str, conversation: Any) -> SystemTurn:
         assistant, conv = conversation

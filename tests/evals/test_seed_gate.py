@@ -69,3 +69,18 @@ def test_held_out_articles_are_invisible(assistant) -> None:
     )
     (turn,) = run_cases([case], [ClinqaSystem(assistant)])
     assert all(c["article"] != "ms-muscle-cramps" for c in turn.citations)
+
+
+def test_each_case_starts_a_new_conversation_with_a_warm_assistant(assistant) -> None:
+    from assistant.followup import Conversation
+
+    system = ClinqaSystem(assistant)
+    first, conversation = system.new_conversation(frozenset())
+    assert first is assistant and isinstance(conversation, Conversation)
+    system.ask("What is the first-line treatment for muscle cramps in multiple sclerosis?", (first, conversation))
+    again, fresh = system.new_conversation(frozenset())
+    # The running assistant, as a user's next session meets it; the conversation is new.
+    assert again is assistant and fresh is not conversation and not fresh.turns
+    held, _ = system.new_conversation(frozenset({"ms-muscle-cramps"}))
+    assert held is not assistant and held.exclude == frozenset({"ms-muscle-cramps"})
+    assert system.new_conversation(frozenset({"ms-muscle-cramps"}))[0] is held
