@@ -35,11 +35,11 @@ from assistant.composer import (
     doses_for_subject,
     eligible,
     figure_leads,
-    with_antecedents,
     recommendation_id,
     select,
     source_reference,
     statement_probabilities,
+    with_antecedents,
 )
 from assistant.features import (
     Candidate,

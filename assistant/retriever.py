@@ -161,7 +161,8 @@ class HybridRetriever(BaseRetriever):
             kept = {cid for cid, _ in fused}
             own = [dense_runs[0][0][0].id] if dense_runs[0] else []
             if focus:
-                own += [run[0][0].id for run in dense_runs[1:2] if run] + [run[0][0] for run in lexical_runs[1:2] if run]
+                own += [run[0][0].id for run in dense_runs[1:2] if run]
+                own += [run[0][0] for run in lexical_runs[1:2] if run]
             unseen = [cid for cid in own if cid not in chunks]
             if unseen:  # a lexical best that no dense run returned
                 chunks.update({c.id: c for c in self.store.get(unseen)})

@@ -48,8 +48,9 @@ def test_the_passage_closest_in_meaning_is_kept(retriever: HybridRetriever, embe
 
     vector = embed_matrix(embeddings, [QUESTION])[0]
     dense = [c.article_id for c, _ in retriever.store.query(vector, 10, frozenset())]
-    chunks = {c.id: c.article_id for c in retriever.store.get([cid for cid, _ in retriever.lexical.search(QUESTION, 10)])}
-    lexical = [chunks[cid] for cid, _ in retriever.lexical.search(QUESTION, 10)]
+    found = [cid for cid, _ in retriever.lexical.search(QUESTION, 10)]
+    chunks = {c.id: c.article_id for c in retriever.store.get(found)}
+    lexical = [chunks[cid] for cid in found]
     # What the case is: first by meaning, behind four others by words.
     assert dense[0] == "answer" and lexical.index("answer") >= 4
     for k in (1, 2):
