@@ -93,7 +93,7 @@ _DOSE_QUESTION = re.compile(
     rf"|\b(?:what|which|usual|starting|start|initial|maximum|typical|recommended|right|correct|safe|daily"
     rf"|loading|maintenance|target|best)\s+(?:\S+\s+){{0,3}}?{_DOSE_WORD}\b"
     rf"|\b{_DOSE_WORD}\s+(?:of|for|in|range|schedule|regimen|adjust\w*)\b"
-    rf"|^\W*(?:\S+\s+){{0,3}}?{_DOSE_WORD}\W*$"
+    rf"|(?:^|[,;:]\s)\W*(?:\S+\s+){{0,3}}?{_DOSE_WORD}\W*$"
     rf"|\b(?:how|when)\s+(?:do|should|would|to)\s+(?:i|we|you\s+)?\s*dose\b"
     rf"|\binfusion\s+rates?\b",
     re.IGNORECASE,

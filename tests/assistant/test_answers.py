@@ -280,6 +280,22 @@ def test_a_dose_asked_at_a_stage_is_led_by_a_line_of_that_stage(assistant) -> No
     assert not most.abstained and dose_stage(most.statements[0].text) == "maximum"
 
 
+def test_a_dose_question_is_led_by_a_line_that_gives_the_dose(assistant) -> None:
+    from assistant.question import QuestionView
+    from assistant.vocabulary import gives_dose
+
+    # A terse situation, then the dose asked in a short last clause.
+    assert QuestionView.of("MS pt w/ nocturnal cramps, baclofen dosing?").dose_wanted
+    assert QuestionView.of("Elderly, renal impairment: gabapentin dose?").dose_wanted
+    assert not QuestionView.of("Kidney failure, what else matters?").dose_wanted
+    answer = assistant.ask("MS pt w/ nocturnal cramps, baclofen dosing?")
+    assert not answer.abstained
+    # "nocturnal" brings the assessment step ("... nocturnal/spontaneous") closer than any dose line: it
+    # may be quoted, never first.
+    assert gives_dose(answer.statements[0].text) and "aclofen" in answer.statements[0].text
+    assert "10 mg/day" in answer.statements[0].text
+
+
 def engine_over(tmp_path, embeddings, articles: dict[str, str]):
     """The engine over a corpus of ``articles`` (file name -> text), indexed into ``tmp_path``."""
     from assistant.engine import Assistant
