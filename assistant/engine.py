@@ -502,11 +502,11 @@ class Assistant:
                 # The dose lines were another condition's.
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
-        lead = chosen[0][0]
-        if view.dose_wanted and not found and lead.block.kind != "recommendation" and not answers_dose[at[id(lead)]]:
+        opening = chosen[0][0]
+        if view.dose_wanted and not found and opening.block.kind != "recommendation":
             # A dose question is led by a line that gives the dose, not by the assessment step that scored
             # closer; a guideline's graded recommendation on it still leads.
-            first = next(i for i, (c, _) in enumerate(chosen) if answers_dose[at[id(c)]])
+            first = next((i for i, (c, _) in enumerate(chosen) if answers_dose[at[id(c)]]), 0)
             chosen = [chosen[first], *chosen[:first], *chosen[first + 1 :]]
         if asks_how_common(view.ask) and not view.dose_wanted:
             chosen = figure_leads(scored.pool, scored.probabilities, chosen)
