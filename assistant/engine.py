@@ -318,22 +318,19 @@ class Assistant:
         if limit is not None and len(pool.items):
             off = other_condition(pool, question.text, limit, lexicon.variant if lexicon is not None else None)
         population: dict[str, float] = {}
-        if found:
-            spoken_of = (pool.vectors @ self.scopes.populations.T).max(axis=0) if len(pool.items) else None
-            # How much a population the question names matters to it: its closeness to the nearest of
-            # SPECIAL_POPULATIONS times how far the question's meaning moves without it ("Is it safe in
-            # pregnancy?": far; a baby named in passing in a question about how a disease is inherited: hardly);
-            # nothing when the passages speak of that group in other words. A word no closer to a group than
-            # POPULATION_FLOOR names none, and needs no more embedding.
-            close = {
-                w: row
-                for w, row in zip(found, self.scopes.closeness(found), strict=True)
-                if float(row.max()) > POPULATION_FLOOR
-                and (spoken_of is None or spoken_of[int(np.argmax(row))] < GROUP_SPOKEN_OF)
-            }
-            absent = list(close)
-        else:
-            absent = []
+        spoken_of = (pool.vectors @ self.scopes.populations.T).max(axis=0) if len(pool.items) else None
+        # How much a population the question names matters to it: its closeness to the nearest of
+        # SPECIAL_POPULATIONS times how far the question's meaning moves without it ("Is it safe in pregnancy?":
+        # far; a baby named in passing in a question about how a disease is inherited: hardly); nothing when the
+        # passages speak of that group in other words. A word no closer to a group than POPULATION_FLOOR names
+        # none, and needs no more embedding.
+        close = {
+            w: row
+            for w, row in zip(found, self.scopes.closeness(found), strict=True)
+            if float(row.max()) > POPULATION_FLOOR
+            and (spoken_of is None or spoken_of[int(np.argmax(row))] < GROUP_SPOKEN_OF)
+        }
+        absent = list(close)
         if absent:
             # A follow-up's own words count too: in "Would you use it in a child?" the child is the point, however
             # little it moves the meaning of the whole conversation's question.
