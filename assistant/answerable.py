@@ -4,7 +4,8 @@ Checks that need no fitting, because a fact decides them:
 
 - a question with no content word ("What is the dose?" with nothing before it) names nothing to look up;
 - "What is X?" must be answered from a passage about X: its article title or headings name X's words (an
-  article that mentions X in passing does not define it);
+  article that mentions X in passing does not define it). Not "What is first-line for X?" or "What are
+  options for X?": what serves for X is asked, not what a thing is;
 - a subtype the question names ("type 1", "stage 4") must be in a passage: type 5 does not answer type 1;
 - what "it" stood for in a follow-up (``required``) must be in a passage.
 
@@ -35,6 +36,8 @@ DEFINITIONAL = re.compile(
     r"tell me about\b|define\b)",
     re.IGNORECASE,
 )
+# "What is first-line for cramps?", "What are options for ...": the question asks what serves for something.
+_SERVES_FOR = re.compile(r"\bfor\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,8 @@ def factual_gap(question: QuestionView, passages: Sequence[Passage], has_content
     if not passages:
         return "Nothing in the indexed sources matches the question."
     texts = [passage_text(p) for p in passages]
-    if DEFINITIONAL.match(question.text):
+    definition = DEFINITIONAL.match(question.text)
+    if definition and not _SERVES_FOR.search(question.text, definition.end()):
         wanted = {stem(w) for w in topic_words(question.text)}
         if not any(wanted <= terms(f"{p.chunk.article_title} {' '.join(p.chunk.heading_path)}") for p in passages):
             return "The indexed sources have no article or section about this."

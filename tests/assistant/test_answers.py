@@ -270,6 +270,16 @@ def test_a_dose_question_is_never_answered_with_another_drugs_dose(assistant) ->
     assert midodrine.citations == []
 
 
+def test_what_serves_for_a_condition_is_not_asked_as_a_definition(assistant) -> None:
+    # "What is X?" is answered only from a source about X; "What is first-line for X?" asks what serves for X,
+    # and the sources on X answer it, whether their titles say "MS" or "multiple sclerosis".
+    for question in ("What is first-line for cramps in MS?", "What is good for muscle cramps in MS?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained, (question, answer.reason)
+        check_honest(answer, assistant.store)
+    assert assistant.ask("What is Leigh syndrome?").abstained
+
+
 def test_a_dose_asked_at_a_stage_is_led_by_a_line_of_that_stage(assistant) -> None:
     from assistant.vocabulary import dose_stage
 
