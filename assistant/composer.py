@@ -63,7 +63,13 @@ def eligible(pool: Pool) -> np.ndarray:
     groups: dict[tuple[str, str], set[str]] = {}
     for c, around in zip(pool.items, pool.around_terms, strict=True):
         groups.setdefault((c.passage.chunk.id, c.heading), set()).update(around)
-    return np.array([question.names_required(groups[(c.passage.chunk.id, c.heading)]) for c in pool.items])
+    return np.array(
+        [
+            question.names_required(groups[(c.passage.chunk.id, c.heading)])
+            or question.spoken_in(c.passage.chunk.article_id, c.heading)
+            for c in pool.items
+        ]
+    )
 
 
 def _names_something(word: str) -> bool:
@@ -136,7 +142,11 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
     used = {w: sum(1 for around in pool.around_terms if w in around) for w in asked & _specific(question.text)}
     rare_elsewhere = [w for w, n in used.items() if n > 0 and w not in dose_words]
     if rare_elsewhere:
-        ok[doses] = False
+        # Unless the word is what the conversation was about ("dose?" after an answer about spasms that quoted
+        # baclofen): the doses given in the sections that answer quoted are what is asked.
+        carried = all(question.carried(w) for w in rare_elsewhere) and question.spoken
+        for i in doses:
+            ok[i] = bool(carried) and question.spoken_in(pool.items[i].passage.chunk.article_id, pool.items[i].heading)
     return ok
 
 
@@ -189,6 +199,7 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
         articles.setdefault(c.passage.chunk.article_id, set()).update(around)
     speaks_of_all = {article: all(names_word(w, have, variant) for w in subjects) for article, have in articles.items()}
     undosed = set(subjects)
+    spoken = np.zeros(len(pool.items), dtype=bool)
     for i, (c, around) in enumerate(zip(pool.items, named_by, strict=True)):
         owners = dose_owners(c.text, _names_something)
         if not owners:
@@ -205,6 +216,11 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
         named = {w for w in subjects if names_word(w, around, variant)}
         undosed -= named
         out[i] = not subjects or (bool(named) and speaks_of_all[c.passage.chunk.article_id])
+        spoken[i] = pool.question.spoken_in(c.passage.chunk.article_id, c.heading)
+    if not out.any() and subjects and all(pool.question.carried(w) for w in subjects) and spoken.any():
+        # "Starting dose?" after an answer about spasms: no dose is given for the symptom the conversation was
+        # about, and the doses asked are those of the sections that answer quoted (under their drug's heading).
+        return spoken, []
     return out, [w for w in subjects if w in undosed]
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -555,7 +555,10 @@ class Assistant:
             if problem:
                 notices.append(problem)
         variant = lexicon.variant if lexicon is not None else None
-        view = QuestionView.of(turn.key_question, context=turn.query, required=turn.required, variant=variant)
+        where_said = last.sections if last is not None else frozenset()
+        view = QuestionView.of(
+            turn.key_question, context=turn.query, required=turn.required, variant=variant, spoken=where_said
+        )
         answer: Answer = self.chain(detailed).invoke({"question": question, "view": view, "variants": turn.variants})
         old = self.old_evidence(answer)
         if old:
@@ -567,9 +570,7 @@ class Assistant:
         if answer.abstained:
             # A declined turn leaves the conversation's topic and focus as they were.
             if last is not None:
-                conversation.turns.append(
-                    Turn(text, turn.query, last.topic, last.focus, last.answer, last.topic_parts, last.said)
-                )
+                conversation.turns.append(replace(last, question=text, standalone_query=turn.query))
             else:
                 conversation.turns.append(Turn(text, turn.query, turn.topic, None, "", turn.topic_parts))
         else:
@@ -583,7 +584,11 @@ class Assistant:
                 spoken,
                 answer.statements[0].heading,
             )
-            conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead, turn.topic_parts, said))
+            # Where each statement stands (its article and headings), for the next turn's "it".
+            items = answer.trace.pool.items if answer.trace is not None else []
+            where = {(c.passage.chunk.id, c.text): (c.passage.chunk.article_id, c.heading) for c in items}
+            sections = frozenset(where[key] for s in answer.statements if (key := (s.chunk_id, s.text)) in where)
+            conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead, turn.topic_parts, said, sections))
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 

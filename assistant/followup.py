@@ -71,7 +71,8 @@ def _flat(word: str) -> float:
 @dataclass(frozen=True)
 class Turn:
     """What a later turn needs of an earlier one. ``answer`` is its lead statement; ``said`` all the words
-    of its question and answer, for telling whether a later question picks up what was said."""
+    of its question and answer, for telling whether a later question picks up what was said; ``sections`` the
+    (article id, heading path) of each statement of its answer, where a follow-up's "it" was spoken of."""
 
     question: str
     standalone_query: str
@@ -80,6 +81,7 @@ class Turn:
     answer: str = ""
     topic_parts: tuple[str, ...] = ()
     said: frozenset[str] = frozenset()
+    sections: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass

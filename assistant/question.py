@@ -157,13 +157,22 @@ class QuestionView:
     # For each content word of ``required``, the stems that count as naming it (its own, and that of the
     # corpus word it is a form of: "haemodialysis" is satisfied by "dialysis").
     required_groups: tuple[frozenset[str], ...] = ()
+    # Where the last answer spoke of what ``required`` names: the (article id, heading path) of its statements.
+    # A section under one of them speaks of it too ("Baclofen > Dosing protocol" after an answer that quoted
+    # "Baclofen" for a question about spasms), though its own lines need not name it.
+    spoken: frozenset[tuple[str, str]] = frozenset()
     vector: np.ndarray | None = field(default=None, repr=False)
     ask_vector: np.ndarray | None = field(default=None, repr=False)
     context_vector: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def of(
-        cls, text: str, context: str | None = None, required: tuple[str, ...] = (), variant: Any = None
+        cls,
+        text: str,
+        context: str | None = None,
+        required: tuple[str, ...] = (),
+        variant: Any = None,
+        spoken: frozenset[tuple[str, str]] = frozenset(),
     ) -> QuestionView:
         """The view of ``text``; ``variant`` maps a word to the corpus word it is a form of (or None)."""
         premise, ask = split_ask(text)
@@ -186,7 +195,19 @@ class QuestionView:
             designators=tuple(designator_of(m.group(0)) for m in DESIGNATOR.finditer(text)),
             aside=_aside_terms(text),
             required_groups=tuple(groups),
+            spoken=spoken if required else frozenset(),
         )
+
+    def spoken_in(self, article_id: str, heading: str) -> bool:
+        """The section ``heading`` of the article is (under) one where the last answer spoke of ``required``."""
+        return any(
+            article_id == article and (heading == where or heading.startswith(f"{where} > "))
+            for article, where in self.spoken
+        )
+
+    def carried(self, word: str) -> bool:
+        """``word`` (or its stem) is one the conversation carried into this turn (a form of what "it" stood for)."""
+        return any(word in group or stem(word) in group for group in self.required_groups)
 
     def names_required(self, have: set[str] | frozenset[str]) -> bool:
         """``have`` (stemmed words) names everything ``required`` names."""

@@ -270,6 +270,25 @@ def test_a_dose_question_is_never_answered_with_another_drugs_dose(assistant) ->
     assert midodrine.citations == []
 
 
+def test_a_dose_asked_after_an_answer_about_a_symptom_is_a_dose_of_what_that_answer_quoted(assistant) -> None:
+    from assistant.vocabulary import gives_dose
+
+    conversation = Conversation()
+    first = assistant.ask("ms pt, spasms at night - first line?", conversation)
+    assert not first.abstained
+    quoted = {s.heading for s in first.statements}
+    # No source gives a dose "for spasms": the dose asked is that of the drugs the answer spoke of.
+    dose = assistant.ask("starting dose?", conversation)
+    assert not dose.abstained, dose.reason
+    assert gives_dose(dose.statements[0].text)
+    given = [s for s in dose.statements if gives_dose(s.text)]
+    assert any("10 mg/day" in s.text and "Baclofen" in s.heading for s in given)
+    # Never a dose from a section the conversation did not speak of (another drug, another symptom).
+    for s in given:
+        assert any(s.heading == h or s.heading.startswith(f"{h} > ") for h in quoted), s
+    check_honest(dose, assistant.store)
+
+
 def test_what_serves_for_a_condition_is_not_asked_as_a_definition(assistant) -> None:
     # "What is X?" is answered only from a source about X; "What is first-line for X?" asks what serves for X,
     # and the sources on X answer it, whether their titles say "MS" or "multiple sclerosis".
