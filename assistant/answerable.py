@@ -7,7 +7,8 @@ Checks that need no fitting, because a fact decides them:
   article that mentions X in passing does not define it). Not "What is first-line for X?" or "What are
   options for X?": what serves for X is asked, not what a thing is;
 - a subtype the question names ("type 1", "stage 4") must be in a passage: type 5 does not answer type 1;
-- what "it" stood for in a follow-up (``required``) must be in a passage.
+- what "it" stood for in a follow-up (``required``) must be in a passage, or a section where the last answer
+  spoke of it must come back.
 
 Then the fitted decision list (``assistant/model.py``) reads the turn features (``assistant/features.py``):
 the question names something no source mentions (a name the corpus lacks, a special population, a specific
@@ -74,7 +75,12 @@ def factual_gap(question: QuestionView, passages: Sequence[Passage], has_content
         pattern = designator_pattern(designator)
         if not any(pattern.search(t) for t in texts):
             return f"The indexed sources do not cover this: no passage mentions '{designator}'."
-    if question.required_groups and not any(question.names_required(terms(t)) for t in texts):
+    if (
+        question.required_groups
+        and not any(question.names_required(terms(t)) for t in texts)
+        and not any(question.spoken_in(p.chunk.article_id, u.heading) for p in passages for u in p.chunk.units)
+    ):
+        # Nor do the sections where the last answer spoke of it come back.
         return f"The indexed sources do not cover this for {', '.join(question.required)}."
     return None
 

@@ -289,6 +289,18 @@ def test_a_dose_asked_after_an_answer_about_a_symptom_is_a_dose_of_what_that_ans
     check_honest(dose, assistant.store)
 
 
+def test_a_follow_up_is_answered_from_the_sections_the_last_answer_quoted(assistant) -> None:
+    # What "it" stood for ("diazepam for MS spasms", a phrase that no passage holds whole) was spoken of where
+    # the last answer quoted: the follow-up is answered from there, not declined.
+    conversation = Conversation()
+    first = assistant.ask("diazepam for MS spasms?", conversation)
+    assert not first.abstained and "Short-term use only" in first.statements[0].text
+    again = assistant.ask("how long can I use it?", conversation)
+    assert not again.abstained, again.reason
+    assert any("Short-term use only" in s.text for s in again.statements)
+    check_honest(again, assistant.store)
+
+
 def test_what_serves_for_a_condition_is_not_asked_as_a_definition(assistant) -> None:
     # "What is X?" is answered only from a source about X; "What is first-line for X?" asks what serves for X,
     # and the sources on X answer it, whether their titles say "MS" or "multiple sclerosis".
