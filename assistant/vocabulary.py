@@ -101,7 +101,11 @@ _DOSE_QUESTION = re.compile(
 
 
 def asks_for_dose(question: str) -> bool:
-    """True for a question that asks how much of something to give."""
+    """True for a question that asks how much of something to give; also one that is nothing but a dose's
+    stage ("Max?", "Starting?"), a follow-up asking for that dose."""
+    said = words(question)
+    if len(said) == 1 and any(said[0] in names for names in _DOSE_STAGES.values()):
+        return True
     return bool(_DOSE_QUESTION.search(question))
 
 
@@ -208,7 +212,7 @@ def gives_frequency(text: str) -> bool:
 # starting dose is not answered first with the maximum one ("Maximum dose: 80 mg/day" for "initial dose?").
 _DOSE_STAGES = {
     "start": frozenset(["start", "starting", "starts", "initial", "initially", "begin", "beginning", "starter"]),
-    "maximum": frozenset(["maximum", "highest", "ceiling"]),
+    "maximum": frozenset(["maximum", "max", "highest", "ceiling"]),
 }
 
 

@@ -321,6 +321,18 @@ def test_a_dose_asked_at_a_stage_is_led_by_a_line_of_that_stage(assistant) -> No
     assert not most.abstained and dose_stage(most.statements[0].text) == "maximum"
 
 
+def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) -> None:
+    from assistant.vocabulary import asks_for_dose, dose_stage
+
+    assert asks_for_dose("Max?") and asks_for_dose("starting?") and not asks_for_dose("max benefit of stretching?")
+    conversation = Conversation()
+    assistant.ask("baclofen for MS cramps?", conversation)
+    most = assistant.ask("max?", conversation)
+    assert not most.abstained, most.reason
+    assert dose_stage(most.statements[0].text) == "maximum" and "80 mg/day" in most.statements[0].text
+    check_honest(most, assistant.store)
+
+
 def test_a_dose_question_is_led_by_a_line_that_gives_the_dose(assistant) -> None:
     from assistant.question import QuestionView
     from assistant.vocabulary import gives_dose
