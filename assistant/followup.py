@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.vocabulary import ACTION_TERMS
+from assistant.vocabulary import ACTION_TERMS, naming_the_dose
 from corpus.text import STOPWORDS, stem, terms, words
 
 # Words that point back at the last answer. Strong ones always make a follow-up; weak ones ("that",
@@ -209,7 +209,8 @@ def rewrite(question: str, conversation: Conversation, salience: Salience | None
     if last is None or not is_followup(question, conversation):
         topic = " ".join(salient_words(question, salience)[:MAX_TOPIC_WORDS])
         return Rewrite(question, question, topic, topic_parts=topic_parts(question))
-    stem_of_question, added_focus = question.rstrip(), ""
+    # "Max?" after a dose answer: the maximum dose of what it was about.
+    stem_of_question, added_focus = naming_the_dose(question).rstrip(), ""
     required: tuple[str, ...] = ()
     pointer = _points_back(_SUBJECT_POINTER, question)
     if last.focus and pointer:

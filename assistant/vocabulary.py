@@ -16,7 +16,7 @@ from corpus.text import stem, words
 
 # Words that ask about a topic without naming one.
 _ACTION_WORDS = """treat treatment treatments manage management option options therapy therapies first-line second-line
-    first second third line dose doses dosing dosage titrate titration titrating maximum minimum start
+    first second third line dose doses dosing dosage titrate titration titrating maximum max minimum start
     starting stop stopping monitor monitoring follow-up side effect effects adverse risk risks interaction
     interactions contraindication contraindications refer referral specialist duration long often frequency
     much many alternative alternatives cause causes symptom symptoms sign signs prevent prevention test
@@ -103,10 +103,18 @@ _DOSE_QUESTION = re.compile(
 def asks_for_dose(question: str) -> bool:
     """True for a question that asks how much of something to give; also one that is nothing but a dose's
     stage ("Max?", "Starting?"), a follow-up asking for that dose."""
+    return _only_a_stage(question) or bool(_DOSE_QUESTION.search(question))
+
+
+def _only_a_stage(question: str) -> bool:
     said = words(question)
-    if len(said) == 1 and any(said[0] in names for names in _DOSE_STAGES.values()):
-        return True
-    return bool(_DOSE_QUESTION.search(question))
+    return len(said) == 1 and any(said[0] in names for names in _DOSE_STAGES.values())
+
+
+def naming_the_dose(question: str) -> str:
+    """A question that is nothing but a dose's stage with the dose it asks for named ("Max?" -> "Max dose?"),
+    so that its meaning is searched for; any other question as it is."""
+    return f"{question.strip().rstrip('?.! ')} dose?" if _only_a_stage(question) else question
 
 
 # How the sources name the patient groups an age falls in (``question.age_group``): a dose for a child is a

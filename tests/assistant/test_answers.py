@@ -331,6 +331,13 @@ def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) 
     assert not most.abstained, most.reason
     assert dose_stage(most.statements[0].text) == "maximum" and "80 mg/day" in most.statements[0].text
     check_honest(most, assistant.store)
+    # After an answer about a symptom, "Max?" is searched for as the dose it asks for.
+    conversation = Conversation()
+    assistant.ask("ms pt, spasms at night - first line?", conversation)
+    after_symptom = assistant.ask("Max?", conversation)
+    assert after_symptom.standalone_query.startswith("Max dose?")
+    assert not after_symptom.abstained, after_symptom.reason
+    assert dose_stage(after_symptom.statements[0].text) == "maximum"
 
 
 def test_a_dose_question_is_led_by_a_line_that_gives_the_dose(assistant) -> None:
