@@ -88,7 +88,9 @@ def answer_markdown(answer: Answer, disclaimer: str | None = None, link_citation
         return f" ⚠ *not supported by the cited source: {escape_md('; '.join(statement.issues))}*"
 
     lead = answer.statements[0]
-    lines.append(f"{escape_md(lead.text)} {marks(lead.citation_numbers)}{flag(lead)}")
+    # Where the lead stands, after it: "Maximum dose: typically 80 mg/day" names no drug; its heading does.
+    where = f" *({escape_md(lead.heading.replace(' > ', ' › '))})*" if lead.heading else ""
+    lines.append(f"{escape_md(lead.text)} {marks(lead.citation_numbers)}{where}{flag(lead)}")
     for heading, statement in under_headings(answer.statements[1:]):
         if heading is not None:
             lines += ["", f"**{escape_md(heading)}**"] if heading else [""]
@@ -142,7 +144,8 @@ def answer_text(answer: Answer, style: Any = _plain) -> str:
         return cited + " " + style(f"(not supported by the cited source: {'; '.join(statement.issues)})", fg="yellow")
 
     lead = answer.statements[0]
-    lines.append(f"{lead.text} {marks(lead)}")
+    where = " " + style(f"({lead.heading.replace(' > ', ' › ')})", dim=True) if lead.heading else ""
+    lines.append(f"{lead.text} {marks(lead)}{where}")
     for heading, statement in under_headings(answer.statements[1:]):
         if heading is not None:
             lines += ["", style(heading.replace(" > ", " › "), bold=True)] if heading else [""]

@@ -85,6 +85,21 @@ def test_rendering_escapes_source_text() -> None:
     assert "<script>" not in panel and "<i>" not in panel and "&lt;script&gt;" in panel
 
 
+def test_the_lead_shows_the_heading_it_stands_under() -> None:
+    from assistant.types import Answer, Statement
+    from ui.render import answer_text
+
+    # "Maximum dose: typically 80 mg/day" names no drug: the heading it was quoted under does.
+    lead = Statement("Maximum dose: typically 80 mg/day", (1,), "c1", "Baclofen > Dosing protocol")
+    rest = Statement("Start at 10 mg/day", (1,), "c1", "Baclofen > Dosing protocol")
+    answer = Answer("q", "q", statements=[lead, rest])
+    for text in (answer_markdown(answer), answer_text(answer)):
+        first = text.splitlines()[0]
+        assert first.startswith("Maximum dose: typically 80 mg/day") and "Baclofen › Dosing protocol" in first
+    bare = Answer("q", "q", statements=[Statement("Baclofen is the first-line treatment.", (1,), "c1")])
+    assert answer_text(bare).splitlines()[0] == "Baclofen is the first-line treatment. [1]"
+
+
 def test_the_quoted_span_is_marked_and_escaped() -> None:
     passage = "• Start at 10 mg/day\n• <b>Maximum</b> dose: 80 mg/day"
     marked = highlighted(passage, ["<b>Maximum</b> dose: 80 mg/day"])
