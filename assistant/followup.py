@@ -205,12 +205,13 @@ def rewrite(question: str, conversation: Conversation, salience: Salience | None
     """The standalone form of ``question`` given the turns before it."""
     question = question.strip()
     last = conversation.last
-    own = topic_words(question)
+    # A question that is only a dose's stage, shortened or not, asks for that dose of what was spoken of.
+    named = naming_the_dose(question)
+    own = topic_words(named)
     if last is None or not is_followup(question, conversation):
         topic = " ".join(salient_words(question, salience)[:MAX_TOPIC_WORDS])
         return Rewrite(question, question, topic, topic_parts=topic_parts(question))
-    # "Max?" after a dose answer: the maximum dose of what it was about.
-    stem_of_question, added_focus = naming_the_dose(question).rstrip(), ""
+    stem_of_question, added_focus = named.rstrip(), ""
     required: tuple[str, ...] = ()
     pointer = _points_back(_SUBJECT_POINTER, question)
     if last.focus and pointer:

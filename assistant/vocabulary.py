@@ -16,7 +16,7 @@ from corpus.text import stem, words
 
 # Words that ask about a topic without naming one.
 _ACTION_WORDS = """treat treatment treatments manage management option options therapy therapies first-line second-line
-    first second third line dose doses dosing dosage titrate titration titrating maximum max minimum start
+    first second third line dose doses dosing dosage titrate titration titrating maximum minimum start
     starting stop stopping monitor monitoring follow-up side effect effects adverse risk risks interaction
     interactions contraindication contraindications refer referral specialist duration long often frequency
     much many alternative alternatives cause causes symptom symptoms sign signs prevent prevention test
@@ -106,15 +106,29 @@ def asks_for_dose(question: str) -> bool:
     return _only_a_stage(question) or bool(_DOSE_QUESTION.search(question))
 
 
-def _only_a_stage(question: str) -> bool:
+# A word shortened to its first letters ("init" for "initial") is still that word, when enough is left of it.
+MIN_TRUNCATION = 3
+
+
+def _stage_asked(question: str) -> str | None:
+    """The dose stage a question of one word asks for: the word names it, whole or shortened, or None."""
     said = words(question)
-    return len(said) == 1 and any(said[0] in names for names in _DOSE_STAGES.values())
+    if len(said) != 1 or len(said[0]) < MIN_TRUNCATION:
+        return None
+    found = [stage for stage, names in _DOSE_STAGES.items() if any(name.startswith(said[0]) for name in names)]
+    return found[0] if len(found) == 1 else None
+
+
+def _only_a_stage(question: str) -> bool:
+    return _stage_asked(question) is not None
 
 
 def naming_the_dose(question: str) -> str:
-    """A question that is nothing but a dose's stage with the dose it asks for named ("Max?" -> "Max dose?"),
-    so that its meaning is searched for; any other question as it is."""
-    return f"{question.strip().rstrip('?.! ')} dose?" if _only_a_stage(question) else question
+    """A question that is nothing but a dose's stage, written out with the dose it asks for ("Initial?" ->
+    "starting dose?"), so that its meaning is searched for and its stage is read; any other question as it
+    is."""
+    stage = _stage_asked(question)
+    return f"{_STAGE_WORD[stage]} dose?" if stage else question
 
 
 # How the sources name the patient groups an age falls in (``question.age_group``): a dose for a child is a
@@ -220,8 +234,12 @@ def gives_frequency(text: str) -> bool:
 # starting dose is not answered first with the maximum one ("Maximum dose: 80 mg/day" for "initial dose?").
 _DOSE_STAGES = {
     "start": frozenset(["start", "starting", "starts", "initial", "initially", "begin", "beginning", "starter"]),
-    "maximum": frozenset(["maximum", "max", "highest", "ceiling"]),
+    "maximum": frozenset(["maximum", "highest", "ceiling"]),
 }
+
+
+# How a stage is written out in a rewritten question.
+_STAGE_WORD = {"start": "starting", "maximum": "maximum"}
 
 
 def dose_stage(text: str) -> str | None:

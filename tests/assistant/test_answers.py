@@ -322,7 +322,7 @@ def test_a_dose_asked_at_a_stage_is_led_by_a_line_of_that_stage(assistant) -> No
 
 
 def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) -> None:
-    from assistant.vocabulary import asks_for_dose, dose_stage
+    from assistant.vocabulary import asks_for_dose, dose_stage, naming_the_dose
 
     assert asks_for_dose("Max?") and asks_for_dose("starting?") and not asks_for_dose("max benefit of stretching?")
     conversation = Conversation()
@@ -331,11 +331,13 @@ def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) 
     assert not most.abstained, most.reason
     assert dose_stage(most.statements[0].text) == "maximum" and "80 mg/day" in most.statements[0].text
     check_honest(most, assistant.store)
-    # After an answer about a symptom, "Max?" is searched for as the dose it asks for.
+    # After an answer about a symptom, "Max?" is searched for as the dose it asks for, its stage written out (a
+    # word shortened to its first letters is still that word).
+    assert naming_the_dose("Init?") == "starting dose?" and naming_the_dose("max benefit?") == "max benefit?"
     conversation = Conversation()
     assistant.ask("ms pt, spasms at night - first line?", conversation)
     after_symptom = assistant.ask("Max?", conversation)
-    assert after_symptom.standalone_query.startswith("Max dose?")
+    assert after_symptom.standalone_query.startswith("maximum dose?")
     assert not after_symptom.abstained, after_symptom.reason
     assert dose_stage(after_symptom.statements[0].text) == "maximum"
 
