@@ -144,9 +144,9 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
     if rare_elsewhere:
         # Unless the word is what the conversation was about ("dose?" after an answer about spasms that quoted
         # baclofen): the doses given in the sections that answer quoted are what is asked.
-        carried = all(question.carried(w) for w in rare_elsewhere) and question.spoken
+        carried = all(question.carried(w) for w in rare_elsewhere)
         for i in doses:
-            ok[i] = bool(carried) and question.spoken_in(pool.items[i].passage.chunk.article_id, pool.items[i].heading)
+            ok[i] = carried and question.spoken_in(pool.items[i].passage.chunk.article_id, pool.items[i].heading)
     return ok
 
 
