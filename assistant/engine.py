@@ -32,6 +32,7 @@ from assistant.composer import (
     DETAILED,
     adds_something,
     compose,
+    dose_subjects,
     doses_for_subject,
     eligible,
     figure_leads,
@@ -42,10 +43,12 @@ from assistant.composer import (
     with_antecedents,
 )
 from assistant.features import (
+    SPECIAL_POPULATIONS,
     Candidate,
     Pool,
     absent_candidates,
     candidate_pool,
+    names_word,
     other_condition,
     passage_words,
     qualifier_absent,
@@ -69,7 +72,7 @@ from assistant.salience import Lexicon, respelled, zipf
 from assistant.scope import Scopes
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
-from assistant.vocabulary import AGE_GROUP_WORDS, asks_how_common, gives_quantity
+from assistant.vocabulary import AGE_GROUP_WORDS, asks_for_dose, asks_how_common, gives_dose, gives_quantity
 from corpus.text import stem, terms, words
 from index.builder import embeddings_for, open_store
 from index.embeddings import embed_matrix
@@ -391,6 +394,46 @@ class Assistant:
         )[1]
         return [], f"The closest sources are about another condition of a similar name: they do not mention '{word}'."
 
+    def _doses_for_group(
+        self, scored: Scored, groups: frozenset[int], doses: np.ndarray
+    ) -> tuple[np.ndarray, list[int]]:
+        """Which of the dose lines ``doses`` a source gives for one of the patient ``groups``, and the lines of
+        dosing advice it gives the group (which lead the answer).
+
+        A dose line is given for the group when it speaks of the group itself (``Scopes.speaks_for``), or when a
+        line of its own article written for the group recommends the drug ("Baclofen and albumin may be
+        particularly effective", under "For Patients with Liver Disease": that article's albumin dose is the
+        one it gives them) or advises on dosing without naming one ("Start medications at lower doses and
+        titrate slowly", under "For Elderly Patients": the article's doses, with that advice first).
+        """
+        pool = scored.pool
+        out = self.scopes.speaks_for(pool, groups, doses)
+        rest = doses & ~out
+        if not rest.any():
+            return out, []
+        lexicon = self.vocabulary()
+        variant = lexicon.variant if lexicon is not None else None
+        subjects = dose_subjects(scored.question)
+        articles = {pool.items[i].passage.chunk.article_id for i in np.flatnonzero(rest)}
+        same = np.array([c.passage.chunk.article_id in articles for c in pool.items], dtype=bool)
+        linked: set[tuple[str, str]] = set()
+        advice: list[int] = []
+        for j in np.flatnonzero(self.scopes.speaks_for(pool, groups, same & ~doses)):
+            line = pool.items[j]
+            said = frozenset(terms(f"{line.heading} {line.text}"))
+            named = [w for w in subjects if names_word(w, said, variant)]
+            linked.update((line.passage.chunk.article_id, w) for w in named)
+            if not named and asks_for_dose(line.text) and not gives_dose(line.text):
+                advice.append(int(j))
+        advised = {pool.items[j].passage.chunk.article_id for j in advice}
+        for i in np.flatnonzero(rest):
+            article = pool.items[i].passage.chunk.article_id
+            out[i] = article in advised or any(
+                (article, w) in linked and names_word(w, pool.around_terms[i], variant) for w in subjects
+            )
+        out[advice] = True
+        return out, advice
+
     def chain(self, detailed: bool = False) -> Runnable:
         """{"question", "view", "variants"} -> Answer, as a LangChain runnable."""
 
@@ -476,6 +519,29 @@ class Assistant:
             if not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
+            groups = self.scopes.asked(view.context)
+            if groups:
+                # A dose asked for a patient group ("... in renal failure?", "... for an elderly pt") is one that a
+                # source gives for that group: the usual adult dose is not what was asked, and may be wrong for it.
+                answers_dose, advice = self._doses_for_group(scored, groups, answers_dose)
+                if not answers_dose.any():
+                    named = " or ".join(SPECIAL_POPULATIONS[g] for g in sorted(groups))
+                    return declined(
+                        f"The indexed sources give doses for this, but none written for {named}.", decision.probability
+                    )
+                # The group's dosing advice leads, then the dose it goes with.
+                leading = [max(advice, key=lambda i: scored.probabilities[i])] if advice else []
+                dosed = answers_dose.copy()
+                dosed[advice] = False
+                if dosed.any() and not any(dosed[at[id(c)]] for c, _ in chosen):
+                    leading.append(int(np.argmax(np.where(dosed, scored.probabilities, -1.0))))
+                heads = [scored.pool.items[i] for i in leading]
+                chosen = [
+                    *((c, float(scored.probabilities[i])) for c, i in zip(heads, leading, strict=True)),
+                    *((c, p) for c, p in chosen if not any(c is h for h in heads)),
+                ]
+                # Nor is another patient's dose quoted beside it.
+                chosen = [(c, p) for c, p in chosen if answers_dose[at[id(c)]] or not gives_dose(c.text)]
         # The answer is about what the question names: its lead comes from a source that names the question's
         # rarest word, when a retrieved source does (a dose answer, checked above, from any it quotes).
         elsewhere = _named_elsewhere(view, scored.passages, chosen if view.dose_wanted else chosen[:1])

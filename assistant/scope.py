@@ -79,13 +79,8 @@ class Scopes:
         """The groups the question's own words name."""
         return frozenset(g for g in self.groups_of(self.words_of(question)) if g is not None)
 
-    def off_scope(self, pool: Pool, question: str) -> np.ndarray:
-        """True for each candidate written for a group (by a heading over it or its label) that the question,
-        which names a group of its own, does not ask about."""
-        out = np.zeros(len(pool.items), dtype=bool)
-        asked = self.asked(question)
-        if not asked or not pool.items:
-            return out
+    def written_for(self, pool: Pool) -> list[frozenset[int]]:
+        """For each candidate, the groups it is written for by a heading over it or by its label."""
         scopes: list[list[str]] = []
         for c in pool.items:
             # A group heading is a short phrase; a longer heading ("What are the treatments for ...?") is not
@@ -95,7 +90,29 @@ class Scopes:
             scopes.append([*parts, label.group(1)] if label else parts)
         texts = list(dict.fromkeys(p for parts in scopes for p in parts))
         groups = dict(zip(texts, self.groups_of(texts), strict=True))
-        for i, parts in enumerate(scopes):
-            written_for = {groups[p] for p in parts if groups[p] is not None}
-            out[i] = bool(written_for) and not written_for & asked
+        return [frozenset(g for g in (groups[p] for p in parts) if g is not None) for parts in scopes]
+
+    def off_scope(self, pool: Pool, question: str) -> np.ndarray:
+        """True for each candidate written for a group (by a heading over it or its label) that the question,
+        which names a group of its own, does not ask about."""
+        out = np.zeros(len(pool.items), dtype=bool)
+        asked = self.asked(question)
+        if not asked or not pool.items:
+            return out
+        for i, written in enumerate(self.written_for(pool)):
+            out[i] = bool(written) and not written & asked
+        return out
+
+    def speaks_for(self, pool: Pool, groups: frozenset[int], among: np.ndarray) -> np.ndarray:
+        """Which candidates of ``among`` speak of one of ``groups``: written for it (``written_for``), or naming it
+        in their own words or their article's title ("Reduce the dose in renal impairment"; every statement of
+        an article on a liver disease speaks of liver impairment)."""
+        out = np.zeros(len(pool.items), dtype=bool)
+        if not groups or not among.any():
+            return out
+        written = self.written_for(pool)
+        for i in np.flatnonzero(among):
+            c = pool.items[i]
+            named = written[i] | self.asked(c.text) | self.asked(c.passage.chunk.article_title)
+            out[i] = bool(named & groups)
         return out

@@ -436,6 +436,50 @@ def test_a_statement_written_for_another_patient_group_is_not_quoted(assistant) 
     assert not answer.abstained
 
 
+def test_a_dose_asked_for_a_patient_group_is_one_written_for_that_group(assistant, tmp_path, embeddings) -> None:
+    # The articles give the usual adult doses and no dose for kidney disease: a dose asked for it is declined,
+    # not answered with the usual dose, however the group is worded.
+    for question in ("gabapentin dose in kidney failure?", "Gabapentin renal dosing"):
+        answer = assistant.ask(question)
+        assert answer.abstained and "none written for kidney impairment" in answer.reason, question
+        check_honest(answer, assistant.store)
+    assert not assistant.ask("gabapentin dose?").abstained
+    # The cramps article advises lower doses for older patients: that advice leads, then its own baclofen dose;
+    # the MS article's doses, given with no word on older patients, are not quoted.
+    older = assistant.ask("baclofen dose for an elderly pt")
+    assert not older.abstained, older.reason
+    assert "lower doses" in older.statements[0].text and "Elderly" in older.statements[0].heading
+    assert any("Baclofen: Start at 10 mg/day" in s.text for s in older.statements)
+    assert not any("80 mg/day" in s.text for s in older.statements)
+    check_honest(older, assistant.store)
+    # The cramps article recommends baclofen for patients with liver disease and gives one baclofen dose: that
+    # dose answers, beside the line for the group; the MS article, which never speaks of them, gives none.
+    liver = assistant.ask("baclofen dose in liver disease?")
+    assert not liver.abstained, liver.reason
+    assert "30 mg/day" in liver.statements[0].text
+    assert any("Liver Disease" in s.heading for s in liver.statements)
+    assert not any("80 mg/day" in s.text for s in liver.statements)
+    assert {c.article_id for c in liver.citations} == {"cramps-and-numbness"}
+    check_honest(liver, assistant.store)
+    # A source that gives the group's own dose answers with it, first.
+    engine = engine_over(
+        tmp_path,
+        embeddings,
+        {
+            "gabapentin.md": "# Gabapentin for neuropathic pain\n\n## Dosing\n\n"
+            "- Start 300 mg at night, then increase to 900-3600 mg/day in three divided doses.\n\n"
+            "## Renal impairment\n\n"
+            "- Creatinine clearance 30-59 mL/min: 400-1400 mg/day in two divided doses.\n"
+        },
+    )
+    renal = engine.ask("Gabapentin dose for someone in renal failure?")
+    assert not renal.abstained, renal.reason
+    assert "400-1400 mg/day" in renal.statements[0].text
+    assert not any("900-3600" in s.text for s in renal.statements)
+    older = engine.ask("Gabapentin dose for an elderly patient?")
+    assert older.abstained and "older adults" in older.reason
+
+
 def test_the_group_of_a_heading_a_label_or_a_word_is_decided_by_meaning(embeddings) -> None:
     from assistant.features import SPECIAL_POPULATIONS
     from assistant.scope import Scopes
