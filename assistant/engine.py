@@ -401,10 +401,12 @@ class Assistant:
         dosing advice it gives the group (which lead the answer).
 
         A dose line is given for the group when it speaks of the group itself (``Scopes.speaks_for``), or when a
-        line of its own article written for the group recommends the drug ("Baclofen and albumin may be
-        particularly effective", under "For Patients with Liver Disease": that article's albumin dose is the
-        one it gives them) or advises on dosing without naming one ("Start medications at lower doses and
-        titrate slowly", under "For Elderly Patients": the article's doses, with that advice first).
+        line of its own article written for the group (under a heading or with a label for it) recommends the
+        drug ("Baclofen and albumin may be particularly effective", under "For Patients with Liver Disease":
+        that article's albumin dose is the one it gives them) or advises on dosing without naming one ("Start
+        medications at lower doses and titrate slowly", under "For Elderly Patients": the article's doses, with
+        that advice first). A line that only names the group in passing ("The recommendations do not address
+        the use of opioid pain medication in children") gives it no dose.
         """
         pool = scored.pool
         out = self.scopes.speaks_for(pool, groups, doses)
@@ -418,7 +420,10 @@ class Assistant:
         same = np.array([c.passage.chunk.article_id in articles for c in pool.items], dtype=bool)
         linked: set[tuple[str, str]] = set()
         advice: list[int] = []
-        for j in np.flatnonzero(self.scopes.speaks_for(pool, groups, same & ~doses)):
+        written = self.scopes.written_for(pool)
+        for j in np.flatnonzero(same & ~doses):
+            if not written[j] & groups:
+                continue
             line = pool.items[j]
             said = frozenset(terms(f"{line.heading} {line.text}"))
             named = [w for w in subjects if names_word(w, said, variant)]

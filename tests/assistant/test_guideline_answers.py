@@ -94,6 +94,10 @@ def test_a_dose_is_given_only_for_what_was_asked(guideline) -> None:
     hydrocodone = guideline.ask("What's the starting dose of hydrocodone?")
     assert not hydrocodone.abstained
     assert any(re.search(r"hydrocodone[^.]*\d+ ?mg", s.text, re.IGNORECASE) for s in hydrocodone.statements)
+    # The guideline is for adults; it names children only to say it does not address them, which gives them
+    # no dose: its adult starting doses are not an answer for children.
+    young = guideline.ask("opioid starting dose for kids?")
+    assert young.abstained and "none written for children" in young.reason and young.statements == []
 
 
 def test_a_figure_asked_for_is_answered_with_one_of_its_kind(guideline) -> None:
