@@ -394,6 +394,29 @@ class Assistant:
         )[1]
         return [], f"The closest sources are about another condition of a similar name: they do not mention '{word}'."
 
+    def _said_for_group(self, scored: Scored, groups: frozenset[int], detailed: bool) -> list[tuple[Candidate, float]]:
+        """The statements an answer would quote from those that speak of one of the patient ``groups`` (see
+        ``Scopes.speaks_for``) and name, in their own words or headings, what the dose was asked for, giving
+        no dose themselves: "The recommendations do not address the use of opioid pain medication in children"
+        for an opioid dose asked for a child."""
+        assert self.model is not None
+        pool = scored.pool
+        lexicon = self.vocabulary()
+        variant = lexicon.variant if lexicon is not None else None
+        subjects = dose_subjects(scored.question)
+        naming = np.array(
+            [
+                not gives_dose(c.text)
+                and any(names_word(w, frozenset(terms(f"{c.heading} {c.text}")), variant) for w in subjects)
+                for c in pool.items
+            ],
+            dtype=bool,
+        )
+        speaking = self.scopes.speaks_for(pool, groups, naming & (scored.probabilities > 0))
+        if not speaking.any():
+            return []
+        return select(pool, np.where(speaking, scored.probabilities, 0.0), self.model, DETAILED if detailed else BRIEF)
+
     def _doses_for_group(
         self, scored: Scored, groups: frozenset[int], doses: np.ndarray
     ) -> tuple[np.ndarray, list[int]]:
@@ -531,9 +554,21 @@ class Assistant:
                 answers_dose, advice = self._doses_for_group(scored, groups, answers_dose)
                 if not answers_dose.any():
                     named = " or ".join(SPECIAL_POPULATIONS[g] for g in sorted(groups))
-                    return declined(
-                        f"The indexed sources give doses for this, but none written for {named}.", decision.probability
+                    said = self._said_for_group(scored, groups, detailed)
+                    if not said:
+                        return declined(
+                            f"The indexed sources give doses for this, but none written for {named}.",
+                            decision.probability,
+                        )
+                    # What the sources do say of the drug for the group ("use additional caution and increased
+                    # monitoring for patients aged >=65 years"), under a notice that they give no dose for it.
+                    answer = compose(question, query, scored.passages, with_antecedents(scored.pool, said))
+                    answer.confidence = decision.probability
+                    answer.notice = (
+                        f"The indexed sources give no dose written for {named}; below is what they say of it for "
+                        "that group."
                     )
+                    return answer
                 # The group's dosing advice leads, then the dose it goes with.
                 leading = [max(advice, key=lambda i: scored.probabilities[i])] if advice else []
                 dosed = answers_dose.copy()

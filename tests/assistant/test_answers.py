@@ -437,6 +437,8 @@ def test_a_statement_written_for_another_patient_group_is_not_quoted(assistant) 
 
 
 def test_a_dose_asked_for_a_patient_group_is_one_written_for_that_group(assistant, tmp_path, embeddings) -> None:
+    from assistant.vocabulary import gives_dose
+
     # The articles give the usual adult doses and no dose for kidney disease: a dose asked for it is declined,
     # not answered with the usual dose, however the group is worded.
     for question in ("gabapentin dose in kidney failure?", "Gabapentin renal dosing"):
@@ -444,6 +446,15 @@ def test_a_dose_asked_for_a_patient_group_is_one_written_for_that_group(assistan
         assert answer.abstained and "none written for kidney impairment" in answer.reason, question
         check_honest(answer, assistant.store)
     assert not assistant.ask("gabapentin dose?").abstained
+    # The articles give no tizanidine dose for liver disease, but say to check liver function with it: that is
+    # the answer, under a notice, with no dose.
+    liver_check = assistant.ask("tizanidine dose in liver disease?")
+    assert not liver_check.abstained and "no dose written for liver impairment" in liver_check.notice
+    assert liver_check.statements and all(
+        "tizanidine" in f"{s.heading} {s.text}".lower() and "liver" in s.text for s in liver_check.statements
+    )
+    assert not any(gives_dose(s.text) for s in liver_check.statements)
+    check_honest(liver_check, assistant.store)
     # The cramps article advises lower doses for older patients: that advice leads, then its own baclofen dose;
     # the MS article's doses, given with no word on older patients, are not quoted.
     older = assistant.ask("baclofen dose for an elderly pt")
