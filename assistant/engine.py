@@ -211,6 +211,9 @@ class Scored:
     brief: list[tuple[Candidate, float]] = field(default_factory=list)  # the brief answer's statements
     # Which candidates come from a source about another condition of the name asked about (never quoted).
     off_condition: np.ndarray | None = None
+    # The only statements an answer may be written from, when a rule narrowed them (a patient group's doses):
+    # a language model is given these, not every statement that scored well.
+    narrowed: list[tuple[Candidate, float]] | None = None
 
 
 @dataclass
@@ -562,6 +565,7 @@ class Assistant:
                         )
                     # What the sources do say of the drug for the group ("use additional caution and increased
                     # monitoring for patients aged >=65 years"), under a notice that they give no dose for it.
+                    scored.narrowed = said
                     answer = compose(question, query, scored.passages, with_antecedents(scored.pool, said))
                     answer.confidence = decision.probability
                     answer.notice = (
@@ -582,6 +586,7 @@ class Assistant:
                 ]
                 # Nor is another patient's dose quoted beside it.
                 chosen = [(c, p) for c, p in chosen if answers_dose[at[id(c)]] or not gives_dose(c.text)]
+                scored.narrowed = chosen
         # The answer is about what the question names: its lead comes from a source that names the question's
         # rarest word, when a retrieved source does (a dose answer, checked above, from any it quotes).
         elsewhere = _named_elsewhere(view, scored.passages, chosen if view.dose_wanted else chosen[:1])
@@ -618,6 +623,8 @@ class Assistant:
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:
             # the sources speak of the topic but do not give the figure asked for.
             return declined(f"The indexed sources mention this but give no {kind} for it.", decision.probability)
+        if scored.narrowed is not None:
+            scored.narrowed = chosen
         answer = compose(question, query, scored.passages, with_antecedents(scored.pool, chosen))
         answer.confidence = decision.probability
         return answer
@@ -721,14 +728,19 @@ LLM_SOURCES = 12
 def written_by_llm(llm: LLMWriter, question: str, scored: Scored, model: AnswerModel, extractive: Answer) -> Answer:
     """The model's answer from numbered source statements, verified; the extractive one on any failure."""
     view, passages = scored.question, scored.passages
-    chosen = select(scored.pool, scored.probabilities, model, LLM_SOURCES)
+    chosen = (
+        scored.narrowed
+        if scored.narrowed is not None
+        else select(scored.pool, scored.probabilities, model, LLM_SOURCES)
+    )
     if not chosen:
         return extractive
     sources = [(f"{c.passage.chunk.article_title} › {c.heading or 'Summary'}", c.text) for c, _ in chosen]
     try:
         reply = llm.answer(view.text, sources)
     except Exception as exc:  # timeouts, connection and provider errors alike: serve the checked answer
-        extractive.notice = f"The language model did not answer ({type(exc).__name__}); this answer is extractive."
+        failed = f"The language model did not answer ({type(exc).__name__}); this answer is extractive."
+        extractive.notice = " ".join(n for n in (extractive.notice, failed) if n)
         return extractive
     if is_refusal(reply):
         return Answer(
@@ -741,7 +753,8 @@ def written_by_llm(llm: LLMWriter, question: str, scored: Scored, model: AnswerM
         )
     checked = verify(reply, [text for _, text in sources])
     if not checked.sentences:
-        extractive.notice = "The language model's answer was empty; this answer is extractive."
+        empty = "The language model's answer was empty; this answer is extractive."
+        extractive.notice = " ".join(n for n in (extractive.notice, empty) if n)
         return extractive
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
@@ -787,7 +800,8 @@ def written_by_llm(llm: LLMWriter, question: str, scored: Scored, model: AnswerM
                 first.page_label if first else None,
             )
         )
-    notes = []
+    # A notice of the extractive answer (no dose written for the group asked about) holds for this one too.
+    notes = [extractive.notice] if extractive.notice else []
     if checked.dropped_markers:
         notes.append(f"Removed {len(checked.dropped_markers)} citation marker(s) that pointed at no source.")
     if checked.unsupported:

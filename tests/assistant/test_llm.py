@@ -76,6 +76,23 @@ def test_the_prompt_numbers_the_sources_and_a_good_answer_is_cited(assistant) ->
     assert answer.unsupported == 0
 
 
+def test_a_dose_asked_for_a_patient_group_gives_the_model_only_that_groups_lines(assistant) -> None:
+    from assistant.vocabulary import gives_dose
+
+    def script(messages: list[BaseMessage]) -> str:
+        n = source_with(messages, "liver function")
+        return f"Check liver function regularly while a patient takes tizanidine. [{n}]"
+
+    llm_assistant, model = with_llm(assistant, script)
+    answer = llm_assistant.ask("tizanidine dose in liver disease?")
+    # The sources give no tizanidine dose for liver disease: the model never sees the usual dose lines, and the
+    # answer keeps the notice that says so.
+    shown = sources_of(model.calls[0])
+    assert shown and not any(gives_dose(text) for text in shown.values())
+    assert answer.engine == "llm:scripted" and "no dose written for liver impairment" in answer.notice
+    assert answer.statements[0].supported
+
+
 def test_invented_markers_and_numbers_are_caught(assistant) -> None:
     def script(messages: list[BaseMessage]) -> str:
         n = source_with(messages, "starting dose of 10 mg/day")
