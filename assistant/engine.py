@@ -623,7 +623,9 @@ class Assistant:
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:
             # the sources speak of the topic but do not give the figure asked for.
             return declined(f"The indexed sources mention this but give no {kind} for it.", decision.probability)
-        if scored.narrowed is not None:
+        if scored.narrowed is not None or view.dose_wanted:
+            # A dose answer, checked line by line above (what the dose is of, for whom), is what a language model
+            # may write from: not every statement that scored well, some of which give other drugs' doses.
             scored.narrowed = chosen
         answer = compose(question, query, scored.passages, with_antecedents(scored.pool, chosen))
         answer.confidence = decision.probability

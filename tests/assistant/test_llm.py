@@ -93,6 +93,20 @@ def test_a_dose_asked_for_a_patient_group_gives_the_model_only_that_groups_lines
     assert answer.statements[0].supported
 
 
+def test_a_dose_answer_is_written_only_from_the_lines_that_give_or_frame_that_dose(assistant) -> None:
+    def script(messages: list[BaseMessage]) -> str:
+        n = source_with(messages, "100-300 mg")
+        return f"Gabapentin starts at 100-300 mg nightly. [{n}]"
+
+    llm_assistant, model = with_llm(assistant, script)
+    answer = llm_assistant.ask("gabapentin dose for numb feet?")
+    # The lines the extractive answer checked are what the model sees: not the duloxetine or diclofenac lines
+    # that also scored well for numb feet.
+    shown = sources_of(model.calls[0])
+    assert shown and all("gabapentin" in text.lower() for text in shown.values())
+    assert answer.engine == "llm:scripted" and answer.statements[0].supported
+
+
 def test_invented_markers_and_numbers_are_caught(assistant) -> None:
     def script(messages: list[BaseMessage]) -> str:
         n = source_with(messages, "starting dose of 10 mg/day")
