@@ -13,6 +13,7 @@ other words 0.39 at most ("patients" 0.39, "cramps" 0.31).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,31 @@ MAX_SCOPE_WORDS = 6
 CACHE_SIZE = 20_000
 
 
+# An age bound as guidelines print it in a heading or label: "aged ≥65 years", "over 65 years", "<18 years",
+# "65 years and older", "younger than 12 years". A number with no unit of years ("≥50 MME/day") is none.
+_AGE_BOUND = re.compile(
+    r"(?P<op>≥|>=|>|≤|<=|<|\bover\b|\bunder\b|\bolder than\b|\byounger than\b)\s*(?P<n>\d{1,3})\s*(?:years?|yrs?)\b"
+    r"|\b(?P<m>\d{1,3})\s*(?:years?|yrs?)\s*(?:of age\s*)?(?:and|or)\s+(?P<dir>older|over|above|younger|under)\b",
+    re.IGNORECASE,
+)
+# From this age on, a bound from below names older adults; up to this one, a bound from above names children.
+OLDER_FROM = 65
+CHILD_UNTIL = 18
+
+
+def printed_age_group(text: str) -> int | None:
+    """The index in SPECIAL_POPULATIONS of the group an age bound printed in ``text`` names, or None."""
+    for m in _AGE_BOUND.finditer(text):
+        word = (m.group("op") or m.group("dir")).lower()
+        age = int(m.group("n") or m.group("m"))
+        from_below = word in (">", ">=", "≥", "over", "older than", "older", "above")
+        if from_below and age >= OLDER_FROM:
+            return SPECIAL_POPULATIONS.index("older adults")
+        if not from_below and age <= CHILD_UNTIL:
+            return SPECIAL_POPULATIONS.index("children")
+    return None
+
+
 class Scopes:
     """The patient groups of texts, by meaning, with the embedding model the engine already loads."""
 
@@ -50,9 +76,14 @@ class Scopes:
         return self._populations
 
     def groups_of(self, texts: Sequence[str]) -> list[int | None]:
-        """For each text, the index in SPECIAL_POPULATIONS of the group it clearly stands for, or None."""
+        """For each text, the index in SPECIAL_POPULATIONS of the group it clearly stands for, or None. A printed
+        age bound decides before meaning does ("Patients Aged ≥65 Years", which the model puts near no group)."""
         out: list[int | None] = []
-        for row in self.closeness(texts):
+        for text, row in zip(texts, self.closeness(texts), strict=True):
+            printed = printed_age_group(text)
+            if printed is not None:
+                out.append(printed)
+                continue
             first, second = np.sort(row)[::-1][:2]
             clear = first >= GROUP_FLOOR and first - second >= GROUP_MARGIN
             out.append(int(np.argmax(row)) if clear else None)

@@ -505,6 +505,14 @@ def test_the_group_of_a_heading_a_label_or_a_word_is_decided_by_meaning(embeddin
     assert named == ["liver impairment", "kidney impairment", "kidney impairment", "pregnancy", "older adults", None]
     assert scopes.groups_of(["Special Considerations", "Dosing protocol", "cramps", "patients"]) == [None] * 4
     assert scopes.asked("Cramps in a 10 year old?") == frozenset()  # an age is no group word here
+    # An age bound printed in a heading names its group, which the model alone does not find; a bound on
+    # something other than age does not.
+    assert [
+        SPECIAL_POPULATIONS[g] if g is not None else None
+        for g in scopes.groups_of(
+            ["Patients Aged ≥65 Years", "Adults 65 years and older", "Children younger than 12 years", "≥50 MME/day"]
+        )
+    ] == ["older adults", "older adults", "children", None]
 
 
 def test_remembered_groups_stay_right_when_the_memory_is_emptied(embeddings, monkeypatch) -> None:
