@@ -76,35 +76,38 @@ def test_the_prompt_numbers_the_sources_and_a_good_answer_is_cited(assistant) ->
     assert answer.unsupported == 0
 
 
+def written_from(assistant: Assistant, question: str, needle: str, reply: str) -> tuple[Any, dict[int, str]]:
+    """The answer of a model that writes ``reply`` citing the source that contains ``needle``, and the sources
+    it was shown."""
+
+    def script(messages: list[BaseMessage]) -> str:
+        return f"{reply} [{source_with(messages, needle)}]"
+
+    llm_assistant, model = with_llm(assistant, script)
+    answer = llm_assistant.ask(question)
+    assert answer.engine == "llm:scripted" and answer.statements[0].supported
+    return answer, sources_of(model.calls[0])
+
+
 def test_a_dose_asked_for_a_patient_group_gives_the_model_only_that_groups_lines(assistant) -> None:
     from assistant.vocabulary import gives_dose
 
-    def script(messages: list[BaseMessage]) -> str:
-        n = source_with(messages, "liver function")
-        return f"Check liver function regularly while a patient takes tizanidine. [{n}]"
-
-    llm_assistant, model = with_llm(assistant, script)
-    answer = llm_assistant.ask("tizanidine dose in liver disease?")
+    answer, shown = written_from(
+        assistant, "tizanidine dose in liver disease?", "liver function", "Check liver function with tizanidine."
+    )
     # The sources give no tizanidine dose for liver disease: the model never sees the usual dose lines, and the
     # answer keeps the notice that says so.
-    shown = sources_of(model.calls[0])
     assert shown and not any(gives_dose(text) for text in shown.values())
-    assert answer.engine == "llm:scripted" and "no dose written for liver impairment" in answer.notice
-    assert answer.statements[0].supported
+    assert "no dose written for liver impairment" in answer.notice
 
 
 def test_a_dose_answer_is_written_only_from_the_lines_that_give_or_frame_that_dose(assistant) -> None:
-    def script(messages: list[BaseMessage]) -> str:
-        n = source_with(messages, "100-300 mg")
-        return f"Gabapentin starts at 100-300 mg nightly. [{n}]"
-
-    llm_assistant, model = with_llm(assistant, script)
-    answer = llm_assistant.ask("gabapentin dose for numb feet?")
+    _, shown = written_from(
+        assistant, "gabapentin dose for numb feet?", "100-300 mg", "Gabapentin starts at 100-300 mg nightly."
+    )
     # The lines the extractive answer checked are what the model sees: not the duloxetine or diclofenac lines
     # that also scored well for numb feet.
-    shown = sources_of(model.calls[0])
     assert shown and all("gabapentin" in text.lower() for text in shown.values())
-    assert answer.engine == "llm:scripted" and answer.statements[0].supported
 
 
 def test_invented_markers_and_numbers_are_caught(assistant) -> None:
