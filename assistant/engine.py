@@ -397,7 +397,9 @@ class Assistant:
         )[1]
         return [], f"The closest sources are about another condition of a similar name: they do not mention '{word}'."
 
-    def _said_for_group(self, scored: Scored, groups: frozenset[int], detailed: bool) -> list[tuple[Candidate, float]]:
+    def _said_for_group(
+        self, scored: Scored, groups: frozenset[int], detailed: bool, written: list[frozenset[int]]
+    ) -> list[tuple[Candidate, float]]:
         """The statements an answer would quote from those that speak of one of the patient ``groups`` (see
         ``Scopes.speaks_for``) and name, in their own words or headings, what the dose was asked for, giving
         no dose themselves: "The recommendations do not address the use of opioid pain medication in children"
@@ -415,13 +417,13 @@ class Assistant:
             ],
             dtype=bool,
         )
-        speaking = self.scopes.speaks_for(pool, groups, naming & (scored.probabilities > 0))
+        speaking = self.scopes.speaks_for(pool, groups, naming & (scored.probabilities > 0), written)
         if not speaking.any():
             return []
         return select(pool, np.where(speaking, scored.probabilities, 0.0), self.model, DETAILED if detailed else BRIEF)
 
     def _doses_for_group(
-        self, scored: Scored, groups: frozenset[int], doses: np.ndarray
+        self, scored: Scored, groups: frozenset[int], doses: np.ndarray, written: list[frozenset[int]]
     ) -> tuple[np.ndarray, list[int]]:
         """Which of the dose lines ``doses`` a source gives for one of the patient ``groups``, and the lines of
         dosing advice it gives the group (which lead the answer).
@@ -435,7 +437,7 @@ class Assistant:
         the use of opioid pain medication in children") gives it no dose.
         """
         pool = scored.pool
-        out = self.scopes.speaks_for(pool, groups, doses)
+        out = self.scopes.speaks_for(pool, groups, doses, written)
         rest = doses & ~out
         if not rest.any():
             return out, []
@@ -446,7 +448,6 @@ class Assistant:
         same = np.array([c.passage.chunk.article_id in articles for c in pool.items], dtype=bool)
         linked: set[tuple[str, str]] = set()
         advice: list[int] = []
-        written = self.scopes.written_for(pool)
         for j in np.flatnonzero(same & ~doses):
             if not written[j] & groups:
                 continue
@@ -554,10 +555,11 @@ class Assistant:
             if groups:
                 # A dose asked for a patient group ("... in renal failure?", "... for an elderly pt") is one that a
                 # source gives for that group: the usual adult dose is not what was asked, and may be wrong for it.
-                answers_dose, advice = self._doses_for_group(scored, groups, answers_dose)
+                written = self.scopes.written_for(scored.pool)
+                answers_dose, advice = self._doses_for_group(scored, groups, answers_dose, written)
                 if not answers_dose.any():
                     named = " or ".join(SPECIAL_POPULATIONS[g] for g in sorted(groups))
-                    said = self._said_for_group(scored, groups, detailed)
+                    said = self._said_for_group(scored, groups, detailed, written)
                     if not said:
                         return declined(
                             f"The indexed sources give doses for this, but none written for {named}.",
@@ -574,11 +576,11 @@ class Assistant:
                     )
                     return answer
                 # The group's dosing advice leads, then the dose it goes with.
-                leading = [max(advice, key=lambda i: scored.probabilities[i])] if advice else []
-                dosed = answers_dose.copy()
-                dosed[advice] = False
-                if dosed.any() and not any(dosed[at[id(c)]] for c, _ in chosen):
-                    leading.append(int(np.argmax(np.where(dosed, scored.probabilities, -1.0))))
+                leading = [advice[int(np.argmax(scored.probabilities[advice]))]] if advice else []
+                amounts = answers_dose.copy()
+                amounts[advice] = False
+                if amounts.any() and not any(amounts[at[id(c)]] for c, _ in chosen):
+                    leading.append(int(np.argmax(np.where(amounts, scored.probabilities, -1.0))))
                 heads = [scored.pool.items[i] for i in leading]
                 chosen = [
                     *((c, float(scored.probabilities[i])) for c, i in zip(heads, leading, strict=True)),

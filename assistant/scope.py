@@ -134,15 +134,16 @@ class Scopes:
             out[i] = bool(written) and not written & asked
         return out
 
-    def speaks_for(self, pool: Pool, groups: frozenset[int], among: np.ndarray) -> np.ndarray:
+    def speaks_for(
+        self, pool: Pool, groups: frozenset[int], among: np.ndarray, written: Sequence[frozenset[int]]
+    ) -> np.ndarray:
         """Which candidates of ``among`` speak of one of ``groups``: written for it (``written_for``), or naming it
         in their own words or their article's title ("Reduce the dose in renal impairment"; every statement of
-        an article on a liver disease speaks of liver impairment)."""
+        an article on a liver disease speaks of liver impairment). ``written`` is ``written_for(pool)``."""
         out = np.zeros(len(pool.items), dtype=bool)
         if not groups or not among.any():
             return out
-        written = self.written_for(pool)
-        for i in np.flatnonzero(among):
+        for i in map(int, np.flatnonzero(among)):
             c = pool.items[i]
             named = written[i] | self.asked(c.text) | self.asked(c.passage.chunk.article_title)
             out[i] = bool(named & groups)
