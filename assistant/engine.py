@@ -62,6 +62,7 @@ from assistant.followup import (
     refers_back,
     rewrite,
     small_talk_reply,
+    speaks_of_the_patient,
     topic_words,
 )
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
@@ -306,6 +307,7 @@ class Assistant:
             # An ask that speaks of the situation set out before it by a pronoun ("... the geneticist suspects Sotos
             # syndrome. How rare is it?") asks about one side of it: that side's section is searched for by the ask.
             ask=for_meaning(question.ask) if question.premise and refers_back(question.ask) else None,
+            patient=self._unnamed_patient(question),
         )
         timings["embed"] = timings.get("embed", 0.0) + embed_ms
         t1 = time.perf_counter()
@@ -315,7 +317,7 @@ class Assistant:
         # The question's words and those no passage has, embedded at once where their groups are not known yet.
         self.scopes.closeness([*Scopes.words_of(question.context), *found])
         # A statement written for another patient group than the one asked about answers nothing of it.
-        probabilities = np.where(self.scopes.off_scope(pool, question.context), 0.0, probabilities)
+        probabilities = np.where(self.scopes.off_scope(pool, self.patients_of(question)), 0.0, probabilities)
         # Nor does a statement of a source about another condition of the name asked about ("tibial muscular
         # dystrophy" for "facioscapulohumeral muscular dystrophy", by the threshold fitted for the decline): such
         # statements are set aside when the answer is composed (``_same_condition``).
@@ -358,6 +360,16 @@ class Assistant:
         evidence = turn_features(question, pool, passages, lexicon, population, lead, [at[id(c)] for c, _ in brief])
         timings["score"] = (time.perf_counter() - t1) * 1000
         return Scored(question, passages, pool, probabilities, evidence, timings, brief=brief, off_condition=off)
+
+    def patients_of(self, question: QuestionView) -> frozenset[int]:
+        """The patient groups ``question`` is about: those set on it by the conversation, else those it names."""
+        return question.patients if question.patients is not None else self.scopes.asked(question.context)
+
+    def _unnamed_patient(self, question: QuestionView) -> str | None:
+        """The names of the patient groups ``question`` is about that its words do not name (an age, or the
+        conversation's patient), for retrieval to find what the sources say of them; None when there are none."""
+        unnamed = self.patients_of(question) - self.scopes.asked(question.context)
+        return " and ".join(SPECIAL_POPULATIONS[g] for g in sorted(unnamed)) or None
 
     def _from_sources_naming(self, word: str, scored: Scored, detailed: bool) -> list[tuple[Candidate, float]]:
         """The statements an answer would quote from the retrieved sources alone that name what the question
@@ -551,7 +563,7 @@ class Assistant:
             if not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
-            groups = self.scopes.asked(view.context)
+            groups = self.patients_of(view)
             if groups:
                 # A dose asked for a patient group ("... in renal failure?", "... for an elderly pt") is one that a
                 # source gives for that group: the usual adult dose is not what was asked, and may be wrong for it.
@@ -673,8 +685,19 @@ class Assistant:
                 notices.append(problem)
         variant = lexicon.variant if lexicon is not None else None
         where_said = last.sections if last is not None else frozenset()
+        # The patient a follow-up is about, or one that says "she" or "him", is the conversation's ("what dose
+        # would you start him on?" after "a 79 yo man ..."), unless it names a group of its own ("And in dialysis
+        # patients?").
+        patients = self.scopes.of_patient(turn.query)
+        if not patients and last is not None and (turn.continues or speaks_of_the_patient(text)):
+            patients = last.patients
         view = QuestionView.of(
-            turn.key_question, context=turn.query, required=turn.required, variant=variant, spoken=where_said
+            turn.key_question,
+            context=turn.query,
+            required=turn.required,
+            variant=variant,
+            spoken=where_said,
+            patients=patients,
         )
         answer: Answer = self.chain(detailed).invoke({"question": question, "view": view, "variants": turn.variants})
         old = self.old_evidence(answer)
@@ -687,9 +710,11 @@ class Assistant:
         if answer.abstained:
             # A declined turn leaves the conversation's topic and focus as they were.
             if last is not None:
-                conversation.turns.append(replace(last, question=text, standalone_query=turn.query))
+                conversation.turns.append(replace(last, question=text, standalone_query=turn.query, patients=patients))
             else:
-                conversation.turns.append(Turn(text, turn.query, turn.topic, None, "", turn.topic_parts))
+                conversation.turns.append(
+                    Turn(text, turn.query, turn.topic, None, "", turn.topic_parts, patients=patients)
+                )
         else:
             lead = answer.statements[0].text
             spoken = " ".join(f"{s.heading} {s.text}" for s in answer.statements)
@@ -705,7 +730,9 @@ class Assistant:
             items = answer.trace.pool.items if answer.trace is not None else []
             where = {(c.passage.chunk.id, c.text): (c.passage.chunk.article_id, c.heading) for c in items}
             sections = frozenset(where[key] for s in answer.statements if (key := (s.chunk_id, s.text)) in where)
-            conversation.turns.append(Turn(text, turn.query, turn.topic, focus, lead, turn.topic_parts, said, sections))
+            conversation.turns.append(
+                Turn(text, turn.query, turn.topic, focus, lead, turn.topic_parts, said, sections, patients)
+            )
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 
@@ -831,4 +858,5 @@ def rewrite_with_llm(llm: LLMWriter, text: str, conversation: Conversation, fall
     if not standalone:
         return fallback, ""
     topic = " ".join(dict.fromkeys([*topic_words(standalone), *fallback.topic.split()]))
-    return Rewrite(standalone, standalone, topic, (), standalone.strip() != text.strip()), ""
+    rewritten = standalone.strip() != text.strip()
+    return Rewrite(standalone, standalone, topic, (), rewritten, continues=fallback.continues), ""

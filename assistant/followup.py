@@ -82,6 +82,9 @@ class Turn:
     topic_parts: tuple[str, ...] = ()
     said: frozenset[str] = frozenset()
     sections: frozenset[tuple[str, str]] = frozenset()
+    # The patient groups (indices in ``features.SPECIAL_POPULATIONS``) of the patient the conversation is about,
+    # as of this turn: "a 79 yo man ..." makes a later "what dose would you start him on?" one for an older adult.
+    patients: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -153,6 +156,11 @@ def refers_back(text: str) -> bool:
     return bool(_STRONG_POINTERS.search(text))
 
 
+def speaks_of_the_patient(text: str) -> bool:
+    """``text`` speaks of the conversation's patient by a pronoun ("start him on what?"), whatever its topic."""
+    return bool(_PATIENT_POINTERS.search(text))
+
+
 def is_followup(question: str, conversation: Conversation | None = None) -> bool:
     """True when the question leans on the conversation (see the module docstring)."""
     own = topic_words(question)
@@ -183,7 +191,8 @@ class Rewrite:
     ``topic`` is the conversation's topic after this turn. ``variants`` are further queries: the
     question with each part of the conversation's topic alone ("And in dialysis patients? muscle cramps"),
     because a follow-up often swaps one part ("in multiple sclerosis") for another. ``topic_parts`` are
-    the parts of the topic this turn carries on.
+    the parts of the topic this turn carries on. ``continues`` is True for a follow-up, False for a question
+    that starts a topic of its own.
     """
 
     query: str
@@ -193,6 +202,7 @@ class Rewrite:
     rewritten: bool = False
     variants: tuple[str, ...] = ()
     topic_parts: tuple[str, ...] = ()
+    continues: bool = False
 
 
 def salient_words(text: str, salience: Salience | None = None) -> list[str]:
@@ -230,7 +240,7 @@ def rewrite(question: str, conversation: Conversation, salience: Salience | None
     variants = (
         tuple(f"{key_question.rstrip()} {part}" for part in parts if not terms(part) <= have) if len(parts) > 1 else ()
     )
-    return Rewrite(query, key_question, topic, required, query != question, variants, parts)
+    return Rewrite(query, key_question, topic, required, query != question, variants, parts, continues=True)
 
 
 _JOINERS = re.compile(r"\b(?:in|with|for|of|on|after|during|among|and|or|versus|vs)\b", re.IGNORECASE)

@@ -54,26 +54,31 @@ AGE = re.compile(
 ADULT_AGE = 18
 
 
+def ages_in_years(text: str) -> list[float]:
+    """The ages written in ``text`` ("79-year-old", "5 mo old"), in years, in order."""
+    out: list[float] = []
+    for number, unit in AGE.findall(text):
+        value, unit = int(number), unit.lower()
+        if unit.startswith("y"):
+            out.append(float(value))
+        elif unit.startswith("m"):
+            out.append(value / 12)
+        elif unit.startswith("w"):
+            out.append(value / 52)
+        else:
+            out.append(0.0)
+    return out
+
+
 def age_group(text: str) -> str | None:
     """The word for the patient group an age in ``text`` belongs to ("child", "infant"), or None for an adult
     or no age: the sources speak of groups, not of ages."""
-    groups = []
-    for number, unit in AGE.findall(text):
-        value, unit = int(number), unit.lower()
-        years: float
-        if unit.startswith("y"):
-            years = value
-        elif unit.startswith("m"):
-            years = value / 12
-        elif unit.startswith("w"):
-            years = value / 52
-        else:
-            years = 0.0
+    for years in ages_in_years(text):
         if years < 1:
-            groups.append("infant")
-        elif years < ADULT_AGE:
-            groups.append("child")
-    return groups[0] if groups else None
+            return "infant"
+        if years < ADULT_AGE:
+            return "child"
+    return None
 
 
 # What an ask sets aside: "treatments other than medications?", "anything besides physiotherapy?", "what to try
@@ -161,6 +166,9 @@ class QuestionView:
     # A section under one of them speaks of it too ("Baclofen > Dosing protocol" after an answer that quoted
     # "Baclofen" for a question about spasms), though its own lines need not name it.
     spoken: frozenset[tuple[str, str]] = frozenset()
+    # The patient groups (indices in ``features.SPECIAL_POPULATIONS``) the turn is about, its own or the
+    # conversation's patient's; None when not decided yet (the engine then takes those the question names).
+    patients: frozenset[int] | None = None
     vector: np.ndarray | None = field(default=None, repr=False)
     ask_vector: np.ndarray | None = field(default=None, repr=False)
     context_vector: np.ndarray | None = field(default=None, repr=False)
@@ -173,6 +181,7 @@ class QuestionView:
         required: tuple[str, ...] = (),
         variant: Any = None,
         spoken: frozenset[tuple[str, str]] = frozenset(),
+        patients: frozenset[int] | None = None,
     ) -> QuestionView:
         """The view of ``text``; ``variant`` maps a word to the corpus word it is a form of (or None)."""
         premise, ask = split_ask(text)
@@ -196,6 +205,7 @@ class QuestionView:
             aside=_aside_terms(text),
             required_groups=tuple(groups),
             spoken=spoken if required else frozenset(),
+            patients=patients,
         )
 
     def spoken_in(self, article_id: str, heading: str) -> bool:

@@ -108,6 +108,7 @@ class HybridRetriever(BaseRetriever):
         recommendation: str | None = None,
         lexical_only: Sequence[str] = (),
         ask: str | None = None,
+        patient: str | None = None,
     ) -> tuple[list[Passage], dict[str, float]]:
         """Passages best first, and the milliseconds spent embedding, in dense and lexical search, fusing.
 
@@ -118,7 +119,10 @@ class HybridRetriever(BaseRetriever):
         the passages of the retrieved guidelines that hold it. ``lexical_only`` are further queries for the
         word-matching search alone (the query with the corpus's own forms of its words). ``ask`` is what a
         question that first sets out a situation asks ("How rare is it?"): the sections of the articles found
-        that are closest to it are added (see ``_sections_for``).
+        that are closest to it are added (see ``_sections_for``). ``patient`` names the patient groups the
+        conversation's patient belongs to that the question's words do not ("older adults" for "what dose would
+        you start him on?" after "a 79 yo man ..."): the sections of the articles found closest to it are added too,
+        where the sources say what differs for that patient.
         """
         k = k or self.k
         queries = list(dict.fromkeys([query, *([focus] if focus else []), *variants]))
@@ -184,10 +188,11 @@ class HybridRetriever(BaseRetriever):
             for rank, (cid, score) in enumerate(fused, start=1)
         ]
         passages += self._recommendations(passages, query_vectors[0], recommendation)
-        if ask and passages:
-            if ask not in known:
-                known[ask] = embed_matrix(self.embeddings, [ask])[0]
-            passages += self._sections_for(passages, known[ask])
+        for extra in (ask, patient):
+            if extra and passages:
+                if extra not in known:
+                    known[extra] = embed_matrix(self.embeddings, [extra])[0]
+                passages += self._sections_for(passages, known[extra])
         t4 = time.perf_counter()
         timings.update(embed=(t1 - t0) * 1000, dense=(t2 - t1) * 1000, lexical=(t3 - t2) * 1000, fuse=(t4 - t3) * 1000)
         return passages, timings

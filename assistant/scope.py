@@ -22,7 +22,7 @@ import numpy as np
 from assistant.composer import LABEL
 from assistant.features import SPECIAL_POPULATIONS, Pool
 from assistant.followup import topic_words
-from assistant.question import AGE
+from assistant.question import AGE, ages_in_years
 from index.embeddings import embed_matrix
 
 # A heading, label or word stands for a group when its closeness to the group is at least this ...
@@ -45,6 +45,8 @@ _AGE_BOUND = re.compile(
 # From this age on, a bound from below names older adults; up to this one, a bound from above names children.
 OLDER_FROM = 65
 CHILD_UNTIL = 18
+# A patient's age in years from which the sources call them adolescents, not children only.
+ADOLESCENT_FROM = 13
 
 
 def printed_age_group(text: str) -> int | None:
@@ -58,6 +60,21 @@ def printed_age_group(text: str) -> int | None:
         if not from_below and age <= CHILD_UNTIL:
             return SPECIAL_POPULATIONS.index("children")
     return None
+
+
+def groups_of_age(years: float) -> frozenset[int]:
+    """The indices in SPECIAL_POPULATIONS of the groups a patient of ``years`` belongs to: a 79-year-old is
+    an older adult; a 15-year-old is an adolescent and, as most sources write, a child; an infant a child too."""
+    names: tuple[str, ...] = ()
+    if years >= OLDER_FROM:
+        names = ("older adults",)
+    elif years < 1:
+        names = ("infants", "children")
+    elif years < ADOLESCENT_FROM:
+        names = ("children",)
+    elif years < CHILD_UNTIL:
+        names = ("adolescents", "children")
+    return frozenset(SPECIAL_POPULATIONS.index(n) for n in names)
 
 
 class Scopes:
@@ -103,12 +120,18 @@ class Scopes:
 
     @staticmethod
     def words_of(question: str) -> list[str]:
-        """The question's words whose groups ``asked`` looks up (an age is left to ``age_group``)."""
+        """The question's words whose groups ``asked`` looks up (an age is left to ``of_patient``)."""
         return topic_words(AGE.sub(" ", question))
 
     def asked(self, question: str) -> frozenset[int]:
         """The groups the question's own words name."""
         return frozenset(g for g in self.groups_of(self.words_of(question)) if g is not None)
+
+    def of_patient(self, question: str) -> frozenset[int]:
+        """The groups of the patient a question is about: those its words name and those its ages fall in
+        ("a 79 yo man": older adults)."""
+        aged = frozenset().union(*(groups_of_age(y) for y in ages_in_years(question)))
+        return self.asked(question) | aged
 
     def written_for(self, pool: Pool) -> list[frozenset[int]]:
         """For each candidate, the groups it is written for by a heading over it or by its label."""
@@ -123,11 +146,10 @@ class Scopes:
         groups = dict(zip(texts, self.groups_of(texts), strict=True))
         return [frozenset(g for g in (groups[p] for p in parts) if g is not None) for parts in scopes]
 
-    def off_scope(self, pool: Pool, question: str) -> np.ndarray:
-        """True for each candidate written for a group (by a heading over it or its label) that the question,
-        which names a group of its own, does not ask about."""
+    def off_scope(self, pool: Pool, asked: frozenset[int]) -> np.ndarray:
+        """True for each candidate written for a group (by a heading over it or its label) other than the
+        patient groups ``asked`` about, when the question is about one."""
         out = np.zeros(len(pool.items), dtype=bool)
-        asked = self.asked(question)
         if not asked or not pool.items:
             return out
         for i, written in enumerate(self.written_for(pool)):

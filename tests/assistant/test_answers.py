@@ -491,6 +491,45 @@ def test_a_dose_asked_for_a_patient_group_is_one_written_for_that_group(assistan
     assert older.abstained and "older adults" in older.reason
 
 
+def test_the_patient_a_conversation_is_about_stays_its_patient(assistant) -> None:
+    # An older patient set out in the first turn is the patient of a later dose question that says "him": the
+    # cramps article's advice for older patients leads, then its own baclofen dose; the MS article's doses, which
+    # say nothing of older patients, are not quoted.
+    conversation = Conversation()
+    first = assistant.ask("A 79 yo man wakes most nights with calf cramps. Where do I start?", conversation)
+    assert not first.abstained, first.reason
+    answer = assistant.ask("Say stretching fails - what baclofen dose would you start him on?", conversation)
+    assert not answer.abstained, answer.reason
+    assert "lower doses" in answer.statements[0].text and "Elderly" in answer.statements[0].heading
+    assert any("Baclofen: Start at 10 mg/day" in s.text for s in answer.statements)
+    assert not any("80 mg/day" in s.text for s in answer.statements)
+    check_honest(answer, assistant.store)
+    # Asked with no patient before it, the same question gets the usual doses.
+    alone = assistant.ask("Say stretching fails - what baclofen dose would you start him on?")
+    assert not alone.abstained and not any("lower doses" in s.text for s in alone.statements)
+    # A follow-up that names a group of its own is about that group, not the earlier patient's.
+    liver = assistant.ask("And if he had liver disease?", conversation)
+    assert not liver.abstained, liver.reason
+    assert not any("Elderly" in s.heading for s in liver.statements)
+
+
+def test_a_patients_age_names_their_group(embeddings) -> None:
+    from assistant.features import SPECIAL_POPULATIONS
+    from assistant.scope import Scopes
+
+    scopes = Scopes(embeddings)
+
+    def named(question: str) -> set[str]:
+        return {SPECIAL_POPULATIONS[g] for g in scopes.of_patient(question)}
+
+    assert named("Cramps in a 91-year-old woman") == {"older adults"}
+    assert named("15 yo with cramps after football") == {"adolescents", "children"}
+    assert named("3 month old with a rash") == {"infants", "children"}
+    assert named("8 year old, cramps at night") == {"children"}
+    assert named("A 40 year old on dialysis with cramps") == {"kidney impairment"}
+    assert named("A 40 year old with cramps") == set()
+
+
 def test_the_group_of_a_heading_a_label_or_a_word_is_decided_by_meaning(embeddings) -> None:
     from assistant.features import SPECIAL_POPULATIONS
     from assistant.scope import Scopes
