@@ -710,10 +710,12 @@ class Assistant:
         if answer.abstained:
             # A declined turn leaves the conversation's topic and focus as they were.
             if last is not None:
-                conversation.turns.append(replace(last, question=text, standalone_query=turn.query, patients=patients))
+                conversation.turns.append(
+                    replace(last, question=text, standalone_query=turn.query, patients=patients, asked=turn.asked)
+                )
             else:
                 conversation.turns.append(
-                    Turn(text, turn.query, turn.topic, None, "", turn.topic_parts, patients=patients)
+                    Turn(text, turn.query, turn.topic, None, "", turn.topic_parts, patients=patients, asked=turn.asked)
                 )
         else:
             lead = answer.statements[0].text
@@ -731,7 +733,7 @@ class Assistant:
             where = {(c.passage.chunk.id, c.text): (c.passage.chunk.article_id, c.heading) for c in items}
             sections = frozenset(where[key] for s in answer.statements if (key := (s.chunk_id, s.text)) in where)
             conversation.turns.append(
-                Turn(text, turn.query, turn.topic, focus, lead, turn.topic_parts, said, sections, patients)
+                Turn(text, turn.query, turn.topic, focus, lead, turn.topic_parts, said, sections, patients, turn.asked)
             )
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
@@ -859,4 +861,4 @@ def rewrite_with_llm(llm: LLMWriter, text: str, conversation: Conversation, fall
         return fallback, ""
     topic = " ".join(dict.fromkeys([*topic_words(standalone), *fallback.topic.split()]))
     rewritten = standalone.strip() != text.strip()
-    return Rewrite(standalone, standalone, topic, (), rewritten, continues=fallback.continues), ""
+    return Rewrite(standalone, standalone, topic, (), rewritten, continues=fallback.continues, asked=standalone), ""

@@ -22,7 +22,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.vocabulary import ACTION_TERMS, naming_the_dose
+from assistant.question import split_ask
+from assistant.vocabulary import ACTION_TERMS, asks_for_dose, naming_the_dose
 from corpus.text import STOPWORDS, stem, terms, words
 
 # Words that point back at the last answer. Strong ones always make a follow-up; weak ones ("that",
@@ -48,6 +49,20 @@ _SUBJECT_POINTER = re.compile(
 _CONTINUATIONS = re.compile(r"^\s*(and|also|but|so|what about|how about|what if|any|plus|or|then)\b", re.IGNORECASE)
 _SHORT_OPENERS = re.compile(r"^\s*(in|for|with|during|after|before|on)\b", re.IGNORECASE)
 MAX_FRAGMENT_WORDS = 3
+# A follow-up that only qualifies the last question by a circumstance ("And in renal failure?", "What about in
+# the elderly?", "For her?") asks that question again, qualified: after "gabapentin dose?" it asks for a dose.
+# Grammar, not topic words: a continuation, then a preposition with at most MAX_QUALIFIER_WORDS words and no
+# question or verb of its own ("And in renal failure, should I stop it?" asks something else).
+_QUALIFIER = re.compile(
+    r"^\s*(?:(?:and|but|also|or|so|then|plus)\s+)?(?:(?:what|how)\s+about\s+)?"
+    r"(?P<qualifier>(?:in|for|with|during|after|among|on)\s+[^?.!]*?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+MAX_QUALIFIER_WORDS = 5
+_ASKING = frozenset(
+    "what which how when why who whom whose where should shall can could would will do does did is are was were "
+    "may might must".split()
+)
 _GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|greetings)\b[\s!.,]*$", re.IGNORECASE)
 _THANKS = re.compile(
     r"^\s*(thanks?|thank you|many thanks|cheers|great|perfect|ok(ay)?|got it)\b[\s\w!.,]{0,20}$", re.IGNORECASE
@@ -85,6 +100,8 @@ class Turn:
     # The patient groups (indices in ``features.SPECIAL_POPULATIONS``) of the patient the conversation is about,
     # as of this turn: "a 79 yo man ..." makes a later "what dose would you start him on?" one for an older adult.
     patients: frozenset[int] = frozenset()
+    # The question that a later qualifier of it ("And in renal failure?") asks again (``Rewrite.asked``).
+    asked: str = ""
 
 
 @dataclass
@@ -156,6 +173,18 @@ def refers_back(text: str) -> bool:
     return bool(_STRONG_POINTERS.search(text))
 
 
+def qualifier_of(question: str) -> str | None:
+    """The circumstance ("in renal failure") that ``question`` only adds to the last question, or None when it
+    asks something of its own."""
+    match = _QUALIFIER.match(question)
+    if match is None:
+        return None
+    said = words(match.group("qualifier"))[1:]
+    if not 1 <= len(said) <= MAX_QUALIFIER_WORDS or _ASKING & set(said):
+        return None
+    return match.group("qualifier")
+
+
 def speaks_of_the_patient(text: str) -> bool:
     """``text`` speaks of the conversation's patient by a pronoun ("start him on what?"), whatever its topic."""
     return bool(_PATIENT_POINTERS.search(text))
@@ -192,7 +221,9 @@ class Rewrite:
     question with each part of the conversation's topic alone ("And in dialysis patients? muscle cramps"),
     because a follow-up often swaps one part ("in multiple sclerosis") for another. ``topic_parts`` are
     the parts of the topic this turn carries on. ``continues`` is True for a follow-up, False for a question
-    that starts a topic of its own.
+    that starts a topic of its own. ``asked`` is the question a later qualifier of this one asks again: this
+    turn's ``key_question``, or for a qualifier itself the question it qualified ("And in pregnancy?" after "And
+    in renal failure?" qualifies the question before both).
     """
 
     query: str
@@ -203,6 +234,7 @@ class Rewrite:
     variants: tuple[str, ...] = ()
     topic_parts: tuple[str, ...] = ()
     continues: bool = False
+    asked: str = ""
 
 
 def salient_words(text: str, salience: Salience | None = None) -> list[str]:
@@ -220,7 +252,24 @@ def rewrite(question: str, conversation: Conversation, salience: Salience | None
     own = topic_words(named)
     if last is None or not is_followup(question, conversation):
         topic = " ".join(salient_words(question, salience)[:MAX_TOPIC_WORDS])
-        return Rewrite(question, question, topic, topic_parts=topic_parts(question))
+        return Rewrite(question, question, topic, topic_parts=topic_parts(question), asked=question)
+    qualifier = qualifier_of(question)
+    qualified: str | None = None
+    if qualifier and last.asked:
+        # The last question again, with this circumstance, is what is searched for: "gabapentin dose in renal
+        # failure?". What answers it is judged by the circumstance, which is what is new ("In older adults?
+        # (baclofen)"), and a dose asked for stays asked ("And in renal failure? (gabapentin dose)").
+        # A circumstance replaces the last turn's own ("what about during pregnancy?" after "And in renal failure?").
+        replaced = terms(qualifier_of(last.question) or "")
+        carried = " ".join(w for w in last.topic.split() if stem(w) not in replaced)
+        base = re.sub(r"[?.!]+(?=\s*(?:\([^()]*\))?\s*$)", "", last.asked.strip()).strip()
+        qualified = f"{base} {qualifier[0].lower()}{qualifier[1:]}?"
+        asked = " ".join(re.sub(r"[()?.!]", " ", split_ask(last.asked)[1]).split())
+        if asks_for_dose(asked):
+            key_question = f"{question.rstrip()} ({asked})"
+            query = _with_topic(qualified, carried)
+            topic = _carried_topic(question, carried, salience)
+            return Rewrite(query, key_question, topic, (), True, (), last.topic_parts, True, last.asked)
     stem_of_question, added_focus = named.rstrip(), ""
     required: tuple[str, ...] = ()
     pointer = _points_back(_SUBJECT_POINTER, question)
@@ -235,12 +284,27 @@ def rewrite(question: str, conversation: Conversation, salience: Salience | None
     inherited = " ".join(w for w in last.topic.split() if stem(w) not in have)
     bracket = "; ".join(part for part in (added_focus, inherited) if part)
     query = f"{stem_of_question} ({bracket})" if bracket else stem_of_question
-    topic = " ".join(list(dict.fromkeys([*salient_words(question, salience), *last.topic.split()]))[:MAX_TOPIC_WORDS])
+    if qualified:
+        query = _with_topic(qualified, carried)
+    topic = _carried_topic(question, last.topic, salience)
     parts = last.topic_parts
     variants = (
         tuple(f"{key_question.rstrip()} {part}" for part in parts if not terms(part) <= have) if len(parts) > 1 else ()
     )
-    return Rewrite(query, key_question, topic, required, query != question, variants, parts, continues=True)
+    asked_now = last.asked if qualified else key_question
+    return Rewrite(query, key_question, topic, required, query != question, variants, parts, True, asked_now)
+
+
+def _with_topic(question: str, topic: str) -> str:
+    """``question`` with the words of the conversation's ``topic`` it does not name, in brackets."""
+    have = terms(question)
+    inherited = " ".join(w for w in topic.split() if stem(w) not in have)
+    return f"{question} ({inherited})" if inherited else question
+
+
+def _carried_topic(question: str, topic: str, salience: Salience | None) -> str:
+    """The conversation's topic after ``question``: its salient words first, then the topic's."""
+    return " ".join(list(dict.fromkeys([*salient_words(question, salience), *topic.split()]))[:MAX_TOPIC_WORDS])
 
 
 _JOINERS = re.compile(r"\b(?:in|with|for|of|on|after|during|among|and|or|versus|vs)\b", re.IGNORECASE)

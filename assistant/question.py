@@ -198,8 +198,11 @@ class QuestionView:
             required=required,
             premise=premise,
             ask=ask,
-            # "dose? (naloxone)": what a follow-up's pointer stood for, added in brackets, is not part of the ask.
-            dose_wanted=asks_for_dose(ask) or asks_for_dose(re.sub(r"\s*\([^()]*\)\s*$", "", ask)),
+            # "dose? (naloxone)": what a follow-up's pointer stood for, added in brackets, is not part of the ask;
+            # "And in renal failure? (gabapentin dose)": the question a circumstance qualifies, in brackets, is.
+            dose_wanted=asks_for_dose(ask)
+            or asks_for_dose(re.sub(r"\s*\([^()]*\)\s*$", "", ask))
+            or asks_for_dose(_bracketed(ask)),
             quantity_wanted=quantity_asked(ask),
             designators=tuple(designator_of(m.group(0)) for m in DESIGNATOR.finditer(text)),
             aside=_aside_terms(text),
@@ -243,6 +246,12 @@ class QuestionView:
         self.vector = vectors[for_meaning(self.text)]
         self.ask_vector = vectors[for_meaning(self.ask or self.text)]
         self.context_vector = vectors[for_meaning(self.context)]
+
+
+def _bracketed(text: str) -> str:
+    """What ``text`` ends with in brackets ("gabapentin dose" of "And in renal failure? (gabapentin dose)"), or ''."""
+    found = re.search(r"\(([^()]*)\)\s*$", text)
+    return found.group(1) if found else ""
 
 
 def _aside_terms(text: str) -> frozenset[str]:

@@ -513,6 +513,47 @@ def test_the_patient_a_conversation_is_about_stays_its_patient(assistant) -> Non
     assert not any("Elderly" in s.heading for s in liver.statements)
 
 
+def test_a_follow_up_that_only_adds_a_circumstance_asks_the_last_question_again() -> None:
+    from assistant.followup import Turn
+
+    conversation = Conversation()
+    conversation.turns.append(Turn("q", "q", "gabapentin", "gabapentin", asked="gabapentin dose?"))
+    renal = rewrite("And in renal failure?", conversation)
+    assert renal.query == "gabapentin dose in renal failure?"
+    assert renal.key_question == "And in renal failure? (gabapentin dose)"  # still a dose question
+    assert renal.continues and renal.asked == "gabapentin dose?"
+    # A second circumstance replaces the first: it qualifies the question both follow.
+    conversation.turns.append(Turn("And in renal failure?", renal.query, renal.topic, "gabapentin", asked=renal.asked))
+    assert rewrite("what about during pregnancy?", conversation).query == "gabapentin dose during pregnancy?"
+    # A follow-up that asks something of its own, or names a new subject, is not a circumstance of the last.
+    for question in ("And in renal failure, should I stop it?", "And the tingling in his hands?", "What if it fails?"):
+        follow = rewrite(question, conversation)
+        assert "gabapentin dose" not in follow.query and "gabapentin dose" not in follow.key_question, question
+    # Another question's circumstance is searched for with it; what answers is judged by the circumstance.
+    conversation.turns.append(Turn("q", "q", "cramps numbness", "cramps", asked="How are cramps treated?"))
+    dialysis = rewrite("And in dialysis patients?", conversation)
+    assert dialysis.query == "How are cramps treated in dialysis patients? (numbness)"
+    assert dialysis.key_question == "And in dialysis patients?"
+
+
+def test_a_circumstance_added_to_a_dose_question_is_a_dose_question(assistant) -> None:
+    # "In the elderly?" after a dose question asks for an older patient's dose: the cramps article's advice for
+    # them leads, with its own baclofen dose, and not the MS article's doses.
+    conversation = Conversation()
+    assert not assistant.ask("baclofen starting dose?", conversation).abstained
+    older = assistant.ask("what about in the elderly?", conversation)
+    assert not older.abstained, older.reason
+    assert "lower doses" in older.statements[0].text
+    assert not any("80 mg/day" in s.text for s in older.statements)
+    check_honest(older, assistant.store)
+    # No source gives a gabapentin dose for kidney impairment: asked after the usual dose, it is declined, not
+    # answered with lines of other topics.
+    conversation = Conversation()
+    assert not assistant.ask("gabapentin dose?", conversation).abstained
+    renal = assistant.ask("And in renal failure?", conversation)
+    assert renal.abstained and "none written for kidney impairment" in renal.reason
+
+
 def test_a_patients_age_names_their_group(embeddings) -> None:
     from assistant.features import SPECIAL_POPULATIONS
     from assistant.scope import Scopes
