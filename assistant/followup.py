@@ -203,6 +203,8 @@ def is_followup(question: str, conversation: Conversation | None = None) -> bool
         return True
     if _SHORT_OPENERS.match(question) and len(words(question)) <= MAX_FRAGMENT_WORDS:
         return True  # a fragment: "In older pts?", "For CKD patients?"
+    if conversation is not None and conversation.last is not None and qualifier_of(question):
+        return True  # a circumstance with no ask of its own: "in someone with liver problems?"
     if conversation is None or conversation.last is None:
         return not own
     if len(own) <= 1:
@@ -264,8 +266,13 @@ def rewrite(question: str, conversation: Conversation, salience: Salience | None
         carried = " ".join(w for w in last.topic.split() if stem(w) not in replaced)
         base = re.sub(r"[?.!]+(?=\s*(?:\([^()]*\))?\s*$)", "", last.asked.strip()).strip()
         qualified = f"{base} {qualifier[0].lower()}{qualifier[1:]}?"
-        asked = " ".join(re.sub(r"[()?.!]", " ", split_ask(last.asked)[1]).split())
-        if asks_for_dose(asked):
+        # What the last turn asked, with what its pointer stood for first ("tizanidine dose" of "dose?
+        # (tizanidine)").
+        ask = split_ask(last.asked)[1]
+        pointed = re.search(r"\(([^()]*)\)\s*$", ask)
+        unbracketed = ask[: pointed.start()] if pointed else ask
+        asked = " ".join(re.sub(r"[()?.!]", " ", f"{pointed.group(1) if pointed else ''} {unbracketed}").split())
+        if asks_for_dose(unbracketed) or asks_for_dose(asked):
             key_question = f"{question.rstrip()} ({asked})"
             query = _with_topic(qualified, carried)
             topic = _carried_topic(question, carried, salience)
@@ -286,7 +293,7 @@ def rewrite(question: str, conversation: Conversation, salience: Salience | None
     query = f"{stem_of_question} ({bracket})" if bracket else stem_of_question
     if qualified:
         query = _with_topic(qualified, carried)
-    topic = _carried_topic(question, last.topic, salience)
+    topic = _carried_topic(question, carried if qualified else last.topic, salience)
     parts = last.topic_parts
     variants = (
         tuple(f"{key_question.rstrip()} {part}" for part in parts if not terms(part) <= have) if len(parts) > 1 else ()

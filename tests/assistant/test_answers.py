@@ -552,6 +552,13 @@ def test_a_circumstance_added_to_a_dose_question_is_a_dose_question(assistant) -
     assert not assistant.ask("gabapentin dose?", conversation).abstained
     renal = assistant.ask("And in renal failure?", conversation)
     assert renal.abstained and "none written for kidney impairment" in renal.reason
+    # A longer circumstance is one too, and a dose asked as "dose?" of what the last answer spoke of stays asked.
+    conversation = Conversation()
+    assistant.ask("tizanidine: how does it work?", conversation)
+    assert not assistant.ask("dose?", conversation).abstained
+    liver = assistant.ask("in someone with liver problems?", conversation)
+    assert not liver.abstained and "no dose written for liver impairment" in liver.notice
+    assert liver.statements and all("tizanidine" in f"{s.heading} {s.text}".lower() for s in liver.statements)
 
 
 def test_a_patients_age_names_their_group(embeddings) -> None:
