@@ -103,6 +103,12 @@ def shared_prefix(a: str, b: str) -> int:
     return n
 
 
+# A clipped word keeps at least this many letters of the word it shortens, which has this many more ...
+MIN_CLIPPED = 5
+MIN_CLIPPED_REST = 3
+# ... and it names the corpus word whose forms hold this share of the document frequency of its completions.
+CLIPPED_SHARE = 0.9
+
 # How many words' variants a Lexicon remembers.
 MAX_REMEMBERED = 100_000
 
@@ -160,7 +166,30 @@ class Lexicon:
             found = self._prefix_match(word[offset:], whole=strict)
             if found:
                 return found
-        return self._near(word, self._sorted)
+        return self._near(word, self._sorted) or self._clipped(word)
+
+    def _clipped(self, word: str) -> str | None:
+        """The corpus word that ``word`` is the clipped form of, as clinicians shorten a long word to its first
+        syllables ("benzos" for benzodiazepines, "anticoag" for anticoagulation), or None. Only a word English
+        rarely writes (Zipf below PREFIX_ZIPF), of at least MIN_CLIPPED letters, whose completions in the corpus
+        are nearly all one word (CLIPPED_SHARE of their document frequency, each at least MIN_CLIPPED_REST
+        letters longer): "labs" is no clip, being common English, and a clip that begins several corpus words
+        stands for none of them."""
+        base = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+        if len(base) < MIN_CLIPPED or zipf(word) >= PREFIX_ZIPF:
+            return None
+        at = bisect.bisect_left(self._sorted, base)
+        found: list[str] = []
+        while at < len(self._sorted) and self._sorted[at].startswith(base):
+            if len(self._sorted[at]) >= len(base) + MIN_CLIPPED_REST:
+                found.append(self._sorted[at])
+            at += 1
+        if not found:
+            return None
+        best = max(found, key=lambda w: self.df[w])
+        share = sum(self.df[w] for w in found if shared_prefix(w, best) < len(best) - MAX_ENDING)
+        total = sum(self.df[w] for w in found)
+        return best if total and 1 - share / total >= CLIPPED_SHARE else None
 
     def _prefix_match(self, word: str, whole: bool = False) -> str | None:
         """The corpus word that ``word`` is another form of (``_endings_only``); with ``whole``, for what is

@@ -70,6 +70,14 @@ def test_a_question_about_what_to_do_is_led_by_the_recommendation(guideline) -> 
     assert "benzodiazepines" in answer.statements[0].text
 
 
+def test_a_drug_class_clipped_as_clinicians_write_it_is_the_class(guideline) -> None:
+    # "benzos": the guideline writes "benzodiazepines" in full; the clipped word is read as it, not declined as a
+    # drug no source mentions.
+    answer = guideline.ask("ok to prescribe opioids for someone taking benzos?")
+    assert not answer.abstained, answer.reason
+    assert "benzodiazepines" in answer.statements[0].text and GRADED.search(answer.statements[0].text)
+
+
 def test_a_dose_is_given_only_for_what_was_asked(guideline) -> None:
     # The guideline names gabapentin for neuropathic pain but gives no dose of it; its survey percentages and
     # its opioid doses are not one.

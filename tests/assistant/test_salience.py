@@ -26,6 +26,16 @@ def test_forms_of_corpus_words_are_found(word: str, form_of: str) -> None:
     assert CORPUS.variant(word) == form_of
 
 
+def test_a_long_word_clipped_to_its_first_syllables_is_that_word() -> None:
+    corpus = Lexicon({"benzodiazepin": 6, "anticoagul": 3, "opioid": 20, "laboratori": 2}, 40)
+    assert corpus.variant("benzos") == "benzodiazepin"
+    assert corpus.variant("anticoag") == "anticoagul"
+    # Not a common English word that begins a corpus word ("labs"), nor a clip that begins several.
+    assert corpus.variant("labs") is None
+    two = Lexicon({"benzodiazepin": 6, "benzoylperoxid": 5, "opioid": 20}, 40)
+    assert two.variant("benzos") is None
+
+
 @pytest.mark.parametrize(
     ("word", "other"),
     [
