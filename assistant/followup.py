@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.question import split_ask
-from assistant.vocabulary import ACTION_TERMS, asks_for_dose, naming_the_dose
+from assistant.vocabulary import ACTION_TERMS, asks_for_dose, names_a_dose, naming_the_dose
 from corpus.text import STOPWORDS, stem, terms, words
 
 # Words that point back at the last answer. Strong ones always make a follow-up; weak ones ("that",
@@ -272,7 +272,7 @@ def rewrite(question: str, conversation: Conversation, salience: Salience | None
         pointed = re.search(r"\(([^()]*)\)\s*$", ask)
         unbracketed = ask[: pointed.start()] if pointed else ask
         asked = " ".join(re.sub(r"[()?.!]", " ", f"{pointed.group(1) if pointed else ''} {unbracketed}").split())
-        if asks_for_dose(unbracketed) or asks_for_dose(asked):
+        if asks_for_dose(unbracketed) or names_a_dose(asked):
             key_question = f"{question.rstrip()} ({asked})"
             query = _with_topic(qualified, carried)
             topic = _carried_topic(question, carried, salience)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.vocabulary import asks_for_dose, quantity_asked
+from assistant.vocabulary import asks_for_dose, names_a_dose, quantity_asked
 from corpus.text import STOPWORDS, stem, terms, words
 
 # A subtype named by a number or numeral: "type 1", "type VI", "stage 3", "grade II".
@@ -202,7 +202,7 @@ class QuestionView:
             # "And in renal failure? (gabapentin dose)": the question a circumstance qualifies, in brackets, is.
             dose_wanted=asks_for_dose(ask)
             or asks_for_dose(re.sub(r"\s*\([^()]*\)\s*$", "", ask))
-            or asks_for_dose(_bracketed(ask)),
+            or names_a_dose(_bracketed(ask)),
             quantity_wanted=quantity_asked(ask),
             designators=tuple(designator_of(m.group(0)) for m in DESIGNATOR.finditer(text)),
             aside=_aside_terms(text),

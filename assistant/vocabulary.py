@@ -100,6 +100,12 @@ _DOSE_QUESTION = re.compile(
 )
 
 
+def names_a_dose(text: str) -> bool:
+    """True for ``text`` that asks for a dose in words ("gabapentin dose", "what dose"), not by a lone word of a
+    dose's stage ("initial", which in brackets names what a follow-up's pointer stood for)."""
+    return bool(_DOSE_QUESTION.search(text))
+
+
 def asks_for_dose(question: str) -> bool:
     """True for a question that asks how much of something to give; also one that is nothing but a dose's
     stage ("Max?", "Starting?"), a follow-up asking for that dose."""

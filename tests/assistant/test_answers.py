@@ -515,12 +515,16 @@ def test_the_patient_a_conversation_is_about_stays_its_patient(assistant) -> Non
 
 def test_a_follow_up_that_only_adds_a_circumstance_asks_the_last_question_again() -> None:
     from assistant.followup import Turn
+    from assistant.question import QuestionView
 
     conversation = Conversation()
     conversation.turns.append(Turn("q", "q", "gabapentin", "gabapentin", asked="gabapentin dose?"))
     renal = rewrite("And in renal failure?", conversation)
     assert renal.query == "gabapentin dose in renal failure?"
-    assert renal.key_question == "And in renal failure? (gabapentin dose)"  # still a dose question
+    assert renal.key_question == "And in renal failure? (gabapentin dose)"
+    assert QuestionView.of(renal.key_question).dose_wanted  # still a dose question
+    # What a pointer stood for, in brackets, asks for no dose even when it is a word of a dose's stage.
+    assert not QuestionView.of("Preferred agent for that? (initial)").dose_wanted
     assert renal.continues and renal.asked == "gabapentin dose?"
     # A second circumstance replaces the first: it qualifies the question both follow.
     conversation.turns.append(Turn("And in renal failure?", renal.query, renal.topic, "gabapentin", asked=renal.asked))
