@@ -45,8 +45,6 @@ _AGE_BOUND = re.compile(
 # From this age on, a bound from below names older adults; up to this one, a bound from above names children.
 OLDER_FROM = 65
 CHILD_UNTIL = 18
-# A patient's age in years from which the sources call them adolescents, not children only.
-ADOLESCENT_FROM = 13
 
 
 def printed_age_group(text: str) -> int | None:
@@ -63,18 +61,10 @@ def printed_age_group(text: str) -> int | None:
 
 
 def groups_of_age(years: float) -> frozenset[int]:
-    """The indices in SPECIAL_POPULATIONS of the groups a patient of ``years`` belongs to: a 79-year-old is
-    an older adult; a 15-year-old is an adolescent and, as most sources write, a child; an infant a child too."""
-    names: tuple[str, ...] = ()
-    if years >= OLDER_FROM:
-        names = ("older adults",)
-    elif years < 1:
-        names = ("infants", "children")
-    elif years < ADOLESCENT_FROM:
-        names = ("children",)
-    elif years < CHILD_UNTIL:
-        names = ("adolescents", "children")
-    return frozenset(SPECIAL_POPULATIONS.index(n) for n in names)
+    """The indices in SPECIAL_POPULATIONS of the groups a patient of ``years`` belongs to, as decided here: a
+    79-year-old is an older adult. A child's age is left to ``question.age_group``, whose rule knows how the
+    sources name children ("pediatric"), which meaning alone does not tell from adolescents."""
+    return frozenset({SPECIAL_POPULATIONS.index("older adults")}) if years >= OLDER_FROM else frozenset()
 
 
 class Scopes:

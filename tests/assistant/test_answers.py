@@ -436,6 +436,16 @@ def test_a_statement_written_for_another_patient_group_is_not_quoted(assistant) 
     assert not answer.abstained
 
 
+def led_by_the_advice_for_older_patients(answer: Answer, store) -> None:
+    """The cramps article's advice for older patients leads, then its own baclofen dose; the MS article's doses,
+    given with no word on older patients, are not quoted."""
+    assert not answer.abstained, answer.reason
+    assert "lower doses" in answer.statements[0].text and "Elderly" in answer.statements[0].heading
+    assert any("Baclofen: Start at 10 mg/day" in s.text for s in answer.statements)
+    assert not any("80 mg/day" in s.text for s in answer.statements)
+    check_honest(answer, store)
+
+
 def test_a_dose_asked_for_a_patient_group_is_one_written_for_that_group(assistant, tmp_path, embeddings) -> None:
     from assistant.vocabulary import gives_dose
 
@@ -457,12 +467,7 @@ def test_a_dose_asked_for_a_patient_group_is_one_written_for_that_group(assistan
     check_honest(liver_check, assistant.store)
     # The cramps article advises lower doses for older patients: that advice leads, then its own baclofen dose;
     # the MS article's doses, given with no word on older patients, are not quoted.
-    older = assistant.ask("baclofen dose for an elderly pt")
-    assert not older.abstained, older.reason
-    assert "lower doses" in older.statements[0].text and "Elderly" in older.statements[0].heading
-    assert any("Baclofen: Start at 10 mg/day" in s.text for s in older.statements)
-    assert not any("80 mg/day" in s.text for s in older.statements)
-    check_honest(older, assistant.store)
+    led_by_the_advice_for_older_patients(assistant.ask("baclofen dose for an elderly pt"), assistant.store)
     # The cramps article recommends baclofen for patients with liver disease and gives one baclofen dose: that
     # dose answers, beside the line for the group; the MS article, which never speaks of them, gives none.
     liver = assistant.ask("baclofen dose in liver disease?")
@@ -499,11 +504,7 @@ def test_the_patient_a_conversation_is_about_stays_its_patient(assistant) -> Non
     first = assistant.ask("A 79 yo man wakes most nights with calf cramps. Where do I start?", conversation)
     assert not first.abstained, first.reason
     answer = assistant.ask("Say stretching fails - what baclofen dose would you start him on?", conversation)
-    assert not answer.abstained, answer.reason
-    assert "lower doses" in answer.statements[0].text and "Elderly" in answer.statements[0].heading
-    assert any("Baclofen: Start at 10 mg/day" in s.text for s in answer.statements)
-    assert not any("80 mg/day" in s.text for s in answer.statements)
-    check_honest(answer, assistant.store)
+    led_by_the_advice_for_older_patients(answer, assistant.store)
     # Asked with no patient before it, the same question gets the usual doses.
     alone = assistant.ask("Say stretching fails - what baclofen dose would you start him on?")
     assert not alone.abstained and not any("lower doses" in s.text for s in alone.statements)
@@ -545,11 +546,7 @@ def test_a_circumstance_added_to_a_dose_question_is_a_dose_question(assistant) -
     # them leads, with its own baclofen dose, and not the MS article's doses.
     conversation = Conversation()
     assert not assistant.ask("baclofen starting dose?", conversation).abstained
-    older = assistant.ask("what about in the elderly?", conversation)
-    assert not older.abstained, older.reason
-    assert "lower doses" in older.statements[0].text
-    assert not any("80 mg/day" in s.text for s in older.statements)
-    check_honest(older, assistant.store)
+    led_by_the_advice_for_older_patients(assistant.ask("what about in the elderly?", conversation), assistant.store)
     # No source gives a gabapentin dose for kidney impairment: asked after the usual dose, it is declined, not
     # answered with lines of other topics.
     conversation = Conversation()
@@ -575,11 +572,11 @@ def test_a_patients_age_names_their_group(embeddings) -> None:
         return {SPECIAL_POPULATIONS[g] for g in scopes.of_patient(question)}
 
     assert named("Cramps in a 91-year-old woman") == {"older adults"}
-    assert named("15 yo with cramps after football") == {"adolescents", "children"}
-    assert named("3 month old with a rash") == {"infants", "children"}
-    assert named("8 year old, cramps at night") == {"children"}
+    assert named("82yo, unsteady when walking") == {"older adults"}
     assert named("A 40 year old on dialysis with cramps") == {"kidney impairment"}
     assert named("A 40 year old with cramps") == set()
+    # A child's age is judged by the rule for children's doses, which knows "pediatric" (see the dose tests).
+    assert named("8 year old, cramps most nights") == set()
 
 
 def test_the_group_of_a_heading_a_label_or_a_word_is_decided_by_meaning(embeddings) -> None:
