@@ -67,7 +67,7 @@ from assistant.followup import (
 )
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
-from assistant.question import AGE, QuestionView, age_group, for_meaning
+from assistant.question import AGE, QuestionView, age_group, ages_in_years, for_meaning
 from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import Lexicon, respelled, zipf
 from assistant.scope import Scopes
@@ -686,10 +686,11 @@ class Assistant:
         variant = lexicon.variant if lexicon is not None else None
         where_said = last.sections if last is not None else frozenset()
         # The patient a follow-up is about, or one that says "she" or "him", is the conversation's ("what dose
-        # would you start him on?" after "a 79 yo man ..."), unless it names a group of its own ("And in dialysis
-        # patients?").
+        # would you start him on?" after "a 79 yo man ..."), unless it names a group or an age of its own ("And
+        # in dialysis patients?", "what about a 30 year old?").
         patients = self.scopes.of_patient(turn.query)
-        if not patients and last is not None and (turn.continues or speaks_of_the_patient(text)):
+        new_patient = bool(patients) or bool(ages_in_years(text))
+        if not new_patient and last is not None and (turn.continues or speaks_of_the_patient(text)):
             patients = last.patients
         view = QuestionView.of(
             turn.key_question,

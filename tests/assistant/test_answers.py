@@ -508,6 +508,12 @@ def test_the_patient_a_conversation_is_about_stays_its_patient(assistant) -> Non
     # Asked with no patient before it, the same question gets the usual doses.
     alone = assistant.ask("Say stretching fails - what baclofen dose would you start him on?")
     assert not alone.abstained and not any("lower doses" in s.text for s in alone.statements)
+    # A follow-up about a patient of another age is about that patient.
+    younger = Conversation()
+    assistant.ask("A 79 yo man wakes most nights with calf cramps. Where do I start?", younger)
+    assistant.ask("What if he were a 45 year old instead?", younger)
+    adult = assistant.ask("Say stretching fails - what baclofen dose would you start him on?", younger)
+    assert not adult.abstained and not any("lower doses" in s.text for s in adult.statements)
     # A follow-up that names a group of its own is about that group, not the earlier patient's.
     liver = assistant.ask("And if he had liver disease?", conversation)
     assert not liver.abstained, liver.reason
