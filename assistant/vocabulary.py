@@ -27,7 +27,17 @@ _ACTION_WORDS = """treat treatment treatments manage management option options t
     happen happens look looking soon whether important necessary generally exactly really still ever
     anything something someone kind way ways apart differ difference common rare know information learn
     read change changes take takes taking prescribe prescribed prescribing""".split()
-ACTION_TERMS = frozenset(stem(w) for w in _ACTION_WORDS)
+# The stage of a course of treatment a dose belongs to, by the words that name it: a question asking for the
+# starting dose is not answered first with the maximum one ("Maximum dose: 80 mg/day" for "initial dose?").
+_DOSE_STAGES = {
+    "start": frozenset(["start", "starting", "starts", "initial", "initially", "begin", "beginning", "starter"]),
+    "maximum": frozenset(["maximum", "highest", "ceiling"]),
+}
+# A word that names a stage ("initial") asks about a stage, like "start", and names no topic of its own: never
+# what a follow-up's "it" stands for ("the initial cramp workup" is about cramps).
+ACTION_TERMS = frozenset(stem(w) for w in _ACTION_WORDS) | frozenset(
+    stem(w) for names in _DOSE_STAGES.values() for w in names
+)
 
 # A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%", "20–30 MME/day").
 DOSE = re.compile(r"\d(?:[\d.,–-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|mEq|MME|%)(?![A-Za-z])", re.IGNORECASE)
@@ -234,14 +244,6 @@ def asks_how_common(question: str) -> bool:
 def gives_frequency(text: str) -> bool:
     """``text`` gives a rate, a share or a ratio of how common something is."""
     return bool(_FREQUENCY.search(text))
-
-
-# The stage of a course of treatment a dose belongs to, by the words that name it: a question asking for the
-# starting dose is not answered first with the maximum one ("Maximum dose: 80 mg/day" for "initial dose?").
-_DOSE_STAGES = {
-    "start": frozenset(["start", "starting", "starts", "initial", "initially", "begin", "beginning", "starter"]),
-    "maximum": frozenset(["maximum", "highest", "ceiling"]),
-}
 
 
 # How a stage is written out in a rewritten question.

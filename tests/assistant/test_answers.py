@@ -520,6 +520,18 @@ def test_the_patient_a_conversation_is_about_stays_its_patient(assistant) -> Non
     assert not any("Elderly" in s.heading for s in liver.statements)
 
 
+def test_what_it_stands_for_is_never_a_word_naming_a_stage() -> None:
+    from assistant.followup import answer_focus
+
+    # "initial", like "start", asks about a stage of something: after an answer led from the section "Initial
+    # Assessment", a later "it" is not "initial".
+    lead = "Determine if cramps are related to spasticity or are nocturnal/spontaneous"
+    heading = "Treatment Algorithm > 1. Initial Assessment"
+    spoken = f"{heading} {lead} {heading} Rule out electrolyte abnormalities"
+    focus = answer_focus(lead, "what's the initial cramp assessment in an MS patient?", None, None, spoken, heading)
+    assert focus is not None and focus.lower() != "initial"
+
+
 def test_a_follow_up_that_only_adds_a_circumstance_asks_the_last_question_again() -> None:
     from assistant.followup import Turn
     from assistant.question import QuestionView
