@@ -186,7 +186,7 @@ class Lexicon:
             at += 1
         if not found:
             return None
-        best = max(found, key=lambda w: self.df[w])
+        best = sorted(found, key=lambda w: -self.df[w])[0]
         share = sum(self.df[w] for w in found if shared_prefix(w, best) < len(best) - MAX_ENDING)
         total = sum(self.df[w] for w in found)
         return best if total and 1 - share / total >= CLIPPED_SHARE else None
