@@ -51,14 +51,14 @@ _SHORT_OPENERS = re.compile(r"^\s*(in|for|with|during|after|before|on)\b", re.IG
 MAX_FRAGMENT_WORDS = 3
 # A follow-up that only qualifies the last question by a circumstance ("And in renal failure?", "What about in
 # the elderly?", "For her?") asks that question again, qualified: after "gabapentin dose?" it asks for a dose.
-# Grammar, not topic words: a continuation, then a preposition with at most MAX_QUALIFIER_WORDS words and no
+# Grammar, not topic words: a continuation, then a preposition with at most LONGEST_QUALIFIER words and no
 # question or verb of its own ("And in renal failure, should I stop it?" asks something else).
 _QUALIFIER = re.compile(
     r"^\s*(?:(?:and|but|also|or|so|then|plus)\s+)?(?:(?:what|how)\s+about\s+)?"
     r"(?P<qualifier>(?:in|for|with|during|after|among|on)\s+[^?.!]*?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
-MAX_QUALIFIER_WORDS = 5
+LONGEST_QUALIFIER = 5
 _ASKING = frozenset(
     "what which how when why who whom whose where should shall can could would will do does did is are was were "
     "may might must".split()
@@ -180,7 +180,7 @@ def qualifier_of(question: str) -> str | None:
     if match is None:
         return None
     said = words(match.group("qualifier"))[1:]
-    if not 1 <= len(said) <= MAX_QUALIFIER_WORDS or _ASKING & set(said):
+    if not 1 <= len(said) <= LONGEST_QUALIFIER or _ASKING & set(said):
         return None
     return match.group("qualifier")
 
