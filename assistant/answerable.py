@@ -19,6 +19,7 @@ answer then declines, naming the words the sources lack.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ from assistant.followup import topic_words
 from assistant.model import AnswerModel
 from assistant.question import QuestionView, designator_pattern
 from assistant.types import Passage
-from corpus.text import stem, terms
+from corpus.text import STOPWORDS, stem, terms, unaccented, words
 
 # A question that asks what something is: "What is (are) X?", "Tell me about X", "Do you have information
 # about X". Not "What is the dose of ...": that asks about X, not what X is.
@@ -53,6 +54,37 @@ class Decision:
 def passage_text(passage: Passage) -> str:
     chunk = passage.chunk
     return f"{chunk.article_title}\n{' '.join(chunk.heading_path)}\n{chunk.text}"
+
+
+def names_as_asked(text: str, question: str, word: str, heads: frozenset[str] = frozenset()) -> bool:
+    """Whether ``text`` names what ``question`` names by ``word``: the word (with or without a possessive),
+    followed by the question's next word (in any of its forms) when that is a content word ("von Willebrand
+    disease" is not named by "von Willebrand factor"), and not narrowed by a content word before it that the
+    question does not use ("facial agnosia" is not "agnosia", "Mowat-Wilson syndrome" not "Wilson syndrome").
+    When that next word is one of ``heads`` (the head nouns of conditions' names), any of them will do: "Leigh's
+    disease" names Leigh syndrome."""
+    if not text.isascii():
+        text = unaccented(text)
+    root = re.escape(word[:-1] if word.endswith("s") and len(word) > 4 else word)
+    own = rf"\b{root}(?:'s|s'|'|s)?"
+    found = re.search(rf"(?i){own}[\s-]+([^\W\d_]+)", question)
+    after = found.group(1).lower() if found else ""
+    ends = {stem(h) for h in heads} if stem(after) in {stem(h) for h in heads} else {stem(after)}
+    either = "|".join(re.escape(e) for e in sorted(ends))
+    tail = rf"[\s-]+(?:{either})" if after and after not in STOPWORDS and len(after) >= 3 else r"\b"
+    asked = set(words(question))
+    for match in re.finditer(rf"(?i)(?:\b([^\W\d_]+)[\s-]+)?{own}{tail}", text):
+        before = (match.group(1) or "").lower()
+        if not before or before in STOPWORDS or before in asked or len(before) < 3:
+            return True
+    return False
+
+
+def title_heads(titles: Sequence[str], share: float, least: int) -> frozenset[str]:
+    """The words that end at least ``share`` of ``titles``, and at least ``least`` of them, lower-cased: the
+    head nouns of the names of conditions in a corpus ("syndrome", "disease")."""
+    ends = Counter(found[-1].lower() for t in titles if (found := re.findall(r"[A-Za-z]+", t)))
+    return frozenset(w for w, n in ends.items() if n >= least and n >= share * len(titles))
 
 
 def _quoted(words: Sequence[str]) -> str:

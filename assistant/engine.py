@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.answerable import Decision, decide, factual_gap, passage_text
+from assistant.answerable import Decision, decide, factual_gap, names_as_asked, passage_text, title_heads
 from assistant.composer import (
     BRIEF,
     DETAILED,
@@ -67,7 +67,7 @@ from assistant.followup import (
 )
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
-from assistant.question import AGE, QuestionView, age_group, ages_in_years, for_meaning
+from assistant.question import AGE, QuestionView, age_group, ages_in_years, condition_names, for_meaning
 from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import Lexicon, respelled, zipf
 from assistant.scope import Scopes
@@ -152,6 +152,12 @@ GROUP_SPOKEN_OF = 0.25
 # The question's rarest word names what it asks about when English almost never uses it (Zipf 2.5 or below:
 # "Willebrand", "papillorenal").
 NAME_MIN_LENGTH = 5
+# A word heads the names of conditions in a corpus when at least this share of its titles end in it, and at
+# least HEAD_MIN_TITLES of them: in the MedQuAD articles "syndrome" (20%), "disease", "type", "deficiency",
+# "cancer", "disorders" and "dysplasia" (1.5%); next come "dystrophy" and "diseases" (0.9% and 0.7%). A corpus
+# of a few articles has none.
+HEAD_SHARE = 0.01
+HEAD_MIN_TITLES = 5
 # An answer comes from the sources that name it, when their best statement is at least this share as probable
 # as the best statement of all; below it they name it in passing, and the question is declined.
 RENAMED_SHARE = 0.5
@@ -178,24 +184,6 @@ def _named_elsewhere(view: QuestionView, passages: list[Passage], chosen: list[t
     if not has or has & {c.passage.chunk.article_id for c, _ in chosen}:
         return None
     return rarest
-
-
-def _names_it(text: str, question: str, word: str) -> bool:
-    """Whether ``text`` names what ``question`` names by ``word``: the word, followed by the question's next word
-    (in any of its forms) when that is a content word ("von Willebrand disease" is not named by "von Willebrand
-    factor"), and not narrowed by a content word before it that the question does not use ("facial agnosia" is
-    not "agnosia")."""
-    from corpus.text import STOPWORDS
-
-    found = re.search(rf"(?i)\b{re.escape(word)}\b[\s-]+([^\W\d_]+)", question)
-    after = found.group(1).lower() if found else ""
-    tail = rf"[\s-]+{re.escape(stem(after))}" if after and after not in STOPWORDS and len(after) >= 3 else r"\b"
-    asked = set(words(question))
-    for match in re.finditer(rf"(?i)(?:\b([^\W\d_]+)[\s-]+)?\b{re.escape(word)}{tail}", text):
-        before = (match.group(1) or "").lower()
-        if not before or before in STOPWORDS or before in asked or len(before) < 3:
-            return True
-    return False
 
 
 @dataclass
@@ -237,6 +225,8 @@ class Assistant:
             self.model = load_model()
         self._lexicon_source: Any = None
         self._scopes: Scopes | None = None
+        self._heads: frozenset[str] | None = None
+        self._heads_source: Any = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -270,6 +260,39 @@ class Assistant:
             self.lexicon = Lexicon(df, documents)
             self._lexicon_source = index
         return self.lexicon
+
+    def condition_heads(self) -> frozenset[str]:
+        """The words that end the titles of many indexed articles ("syndrome", "disease", "deficiency"): the head
+        nouns of conditions' names in this corpus (``question.condition_names``). Read with the vocabulary; the
+        excluded articles' titles do not count."""
+        index = getattr(self.lexical, "index", self.lexical)
+        if self._heads is None or self._heads_source is not index:
+            titles = [t for a, t in self.store.titles().items() if a not in self.exclude]
+            self._heads = title_heads(titles, HEAD_SHARE, HEAD_MIN_TITLES)
+            self._heads_source = index
+        return self._heads
+
+    def _naming(self, view: QuestionView, passages: list[Passage]) -> tuple[set[str] | None, str]:
+        """The retrieved articles that name, as the question does, every condition it names by a proper name
+        (``question.condition_names``), in any of their sections, retrieved or not ("Job syndrome", written
+        once as another name in an article on hyper-IgE syndrome); and the first such condition none names ('' if
+        none). (None, '') when the question names no condition so."""
+        heads = self.condition_heads()
+        conditions = condition_names(view.text, heads)
+        if not conditions:
+            return None, ""
+        texts: dict[str, list[str]] = {}
+        for chunk in self.store.article_chunks({p.chunk.article_id for p in passages}):
+            texts.setdefault(chunk.article_id, []).append(
+                f"{chunk.article_title}\n{' '.join(chunk.heading_path)}\n{chunk.text}"
+            )
+        naming: set[str] | None = None
+        for condition in conditions:
+            these = {a for a, t in texts.items() if names_as_asked("\n".join(t), view.text, condition.word, heads)}
+            if not these:
+                return set(), condition.shown
+            naming = these if naming is None else naming & these
+        return naming, ""
 
     @property
     def scopes(self) -> Scopes:
@@ -371,17 +394,17 @@ class Assistant:
         unnamed = self.patients_of(question) - self.scopes.asked(question.context)
         return " and ".join(SPECIAL_POPULATIONS[g] for g in sorted(unnamed)) or None
 
-    def _from_sources_naming(self, word: str, scored: Scored, detailed: bool) -> list[tuple[Candidate, float]]:
+    def _from_sources_naming(
+        self, word: str, scored: Scored, detailed: bool, articles: set[str] | None = None
+    ) -> list[tuple[Candidate, float]]:
         """The statements an answer would quote from the retrieved sources alone that name what the question
         names by ``word``: with the word after it in the question, when that is a content word ("von Willebrand
-        disease" is not named by "von Willebrand factor"; see ``_names_it``)."""
+        disease" is not named by "von Willebrand factor"; see ``answerable.names_as_asked``). Or from
+        ``articles``, when the caller knows which do."""
         assert self.model is not None
         view_text = scored.question.text
-        articles = {
-            p.chunk.article_id
-            for p in scored.passages
-            if _names_it(f"{p.chunk.article_title}\n{' '.join(p.chunk.heading_path)}\n{p.chunk.text}", view_text, word)
-        }
+        if articles is None:
+            articles = {p.chunk.article_id for p in scored.passages if names_as_asked(passage_text(p), view_text, word)}
         naming = np.array([c.passage.chunk.article_id in articles for c in scored.pool.items], dtype=bool)
         probabilities = np.where(naming, scored.probabilities, 0.0)
         return select(scored.pool, probabilities, self.model, DETAILED if detailed else BRIEF)
@@ -518,6 +541,10 @@ class Assistant:
             return answer
 
         gap = factual_gap(view, scored.passages, bool(topic_words(view.context)))
+        # A condition the question names by a proper name ("Nelson syndrome") that no retrieved source names: they
+        # are about others of the kind ("Beare-Stevenson cutis gyrata syndrome"), and say nothing of it.
+        naming, unnamed = self._naming(view, scored.passages)
+        gap = gap or (f"The indexed sources do not mention '{unnamed}'." if unnamed else None)
         scored.fact_gap = gap
         if gap:
             return declined(gap)
@@ -602,10 +629,14 @@ class Assistant:
                 chosen = [(c, p) for c, p in chosen if answers_dose[at[id(c)]] or not gives_dose(c.text)]
                 scored.narrowed = chosen
         # The answer is about what the question names: its lead comes from a source that names the question's
-        # rarest word, when a retrieved source does (a dose answer, checked above, from any it quotes).
-        elsewhere = _named_elsewhere(view, scored.passages, chosen if view.dose_wanted else chosen[:1])
+        # rarest word, or the condition it names by a proper name, when a retrieved source does (a dose answer,
+        # checked above, from any it quotes).
+        lead_lines = chosen if view.dose_wanted else chosen[:1]
+        elsewhere = _named_elsewhere(view, scored.passages, lead_lines)
+        if naming is not None and not elsewhere and not {c.passage.chunk.article_id for c, _ in lead_lines} & naming:
+            elsewhere = condition_names(view.text, self.condition_heads())[0].shown
         if elsewhere and not found:
-            led = [] if view.dose_wanted else self._from_sources_naming(elsewhere, scored, detailed)
+            led = [] if view.dose_wanted else self._from_sources_naming(elsewhere, scored, detailed, naming)
             if not led or max(p for _, p in led) < RENAMED_SHARE * max(p for _, p in chosen):
                 # The sources that name it do so in passing ("Von Willebrand disease" named only in another
                 # syndrome's symptom list, the closer statements being von Hippel-Lindau's): nothing answers it.
@@ -620,6 +651,10 @@ class Assistant:
             chosen, other = self._same_condition(scored, chosen)
             if not chosen:
                 return declined(other, decision.probability)
+            # Nor is a source quoted that never names the condition asked about by its proper name ("Mowat-Wilson
+            # syndrome" in an answer on Wilson disease): the lead's source names it (above).
+            if naming is not None:
+                chosen = [(c, p) for c, p in chosen if c.passage.chunk.article_id in naming] or chosen[:1]
             if view.dose_wanted and not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 # The dose lines were another condition's.
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"

@@ -45,6 +45,59 @@ def designator_pattern(designator: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s+".join([head, *map(re.escape, rest)]) + r"\b", re.IGNORECASE)
 
 
+# A word token with what joins it to the next: a possessive ("Wilson's"), a hyphen, spaces or punctuation.
+_NAME_TOKEN = re.compile(r"([A-Za-z0-9]+)(?:'s|s'|')?")
+# What ends a sentence between two words: the word after it is a sentence's first.
+_SENTENCE_BREAK = re.compile(r"[.?!:;]")
+# A subtype written after a name ("type 2", "X-linked ... 2"): the word before it is no condition's head noun.
+_AFTER_HEAD_DESIGNATOR = re.compile(r"\d+[a-z]?|[ivx]+|[a-z]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ConditionName:
+    """A condition a question names by a proper name: "Nelson syndrome", "CODAS syndrome", "Wilson's disease"."""
+
+    word: str  # the proper name's last word, lower-cased, without its possessive ("nelson", "wilson")
+    shown: str  # the name as the question writes it ("Nelson syndrome")
+
+
+def condition_names(text: str, heads: set[str] | frozenset[str]) -> list[ConditionName]:
+    """The conditions ``text`` names by a proper name: a word written with a capital ("Nelson", "Good", "CODAS")
+    right before one of ``heads`` (the words that the titles of the sources at hand end in: "syndrome",
+    "disease"). A capital at the start of a sentence marks no name ("Kidney disease in ..."), unless the word is
+    all capitals; nor does a head followed by a subtype's number or letter ("Diabetes type 2": a subtype, not a
+    head noun)."""
+    stems = {stem(h) for h in heads}
+    tokens = list(_NAME_TOKEN.finditer(text))
+    out: list[ConditionName] = []
+    for i in range(len(tokens) - 1):
+        name, head = tokens[i], tokens[i + 1]
+        between = text[name.end() : head.start()]
+        if between.strip(" -") or not between:
+            continue
+        word = name.group(1)
+        if head.group(1).lower() not in heads and stem(head.group(1).lower()) not in stems:
+            continue
+        if not word[0].isupper() or word.lower() in STOPWORDS or len(word) < 2 or word.isdigit():
+            continue
+        before = text[tokens[i - 1].end() : name.start()] if i else text[: name.start()]
+        starts = i == 0 or bool(_SENTENCE_BREAK.search(before))
+        if starts and not word.isupper():
+            continue
+        after = tokens[i + 2].group(1) if i + 2 < len(tokens) else ""
+        if after and _AFTER_HEAD_DESIGNATOR.fullmatch(after) and not text[head.end() : tokens[i + 2].start()].strip():
+            continue
+        first = i
+        # The name's words before it, joined by hyphens or written with capitals too ("Ellis Yale Winter").
+        while first and (joint := text[tokens[first - 1].end() : tokens[first].start()]) in ("-", " "):
+            previous = tokens[first - 1].group(1)
+            if joint == " " and (not previous[0].isupper() or previous.lower() in STOPWORDS):
+                break
+            first -= 1
+        out.append(ConditionName(word.lower(), text[tokens[first].start() : head.end()]))
+    return out
+
+
 # An age as clinicians write it: "12 y/o", "a 10 year old", "5-month-old", "3 yo", "6 weeks old".
 AGE = re.compile(
     r"\b(\d{1,3})\s*-?\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|days?)\s*-?\s*(?:old|/o|o)\b", re.IGNORECASE

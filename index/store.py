@@ -430,6 +430,18 @@ class Store:
             raise self._failed(exc) from exc
         return [stored_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
 
+    def article_chunks(self, article_ids: Collection[str]) -> list[StoredChunk]:
+        """Every chunk of these articles."""
+        if not article_ids:
+            return []
+        try:
+            got = self.collection.get(
+                where={"article_id": {"$in": sorted(article_ids)}}, include=["documents", "metadatas"]
+            )
+        except Exception as exc:
+            raise self._failed(exc) from exc
+        return [stored_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+
     def recommendation_chunks(self, article_ids: Collection[str]) -> list[tuple[StoredChunk, np.ndarray]]:
         """The chunks of these articles that hold a graded recommendation, with their stored embeddings."""
         if not article_ids:
@@ -475,6 +487,13 @@ class Store:
             "indexed_at": meta.get("indexed_at"),
             "collection": self.name,
         }
+
+    def titles(self) -> dict[str, str]:
+        """{article id: title} of the indexed articles, from the manifest ({} for a store without one)."""
+        if self.manifest is None:
+            return {}
+        got = self.manifest.get(include=["metadatas"])
+        return {i: str(m.get("title", "")) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
     def disclaimers(self, limit: int = 50) -> list[str]:
         """The distinct professional disclaimers that the indexed articles carry."""

@@ -50,3 +50,53 @@ def test_a_named_condition_is_answered_from_the_source_that_names_it(kidneys) ->
     assert not answer.abstained
     assert "papillorenal" in answer.statements[0].text
     assert {c.article_id for c in answer.citations} == {"ghr-0000864"}
+
+
+# Six real articles on syndromes of proper names (Beare-Stevenson cutis gyrata, Summitt, Treacher Collins,
+# Mowat-Wilson, Emanuel, BOD): "syndrome" ends every title, so it heads the names of conditions here.
+SYNDROMES = ("gard-0000666", "gard-0005933", "ghr-0000989", "ghr-0000670", "gard-0002073", "gard-0000767")
+
+
+@pytest.fixture(scope="module")
+def syndromes(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, SYNDROMES)
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("What are the symptoms of Nelson syndrome?", "Nelson syndrome"),
+        ("How many people are affected by Nager syndrome?", "Nager syndrome"),
+        ("Is CODAS syndrome inherited?", "CODAS syndrome"),
+    ],
+)
+def test_a_syndrome_no_source_names_is_not_answered_from_another_syndrome(syndromes, question: str, name: str) -> None:
+    # Before, the first was answered with Beare-Stevenson's symptom list, the second with Treacher Collins's figure.
+    answer = syndromes.ask(question)
+    assert answer.abstained and f"'{name}'" in answer.reason
+    assert answer.statements == [] and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many people are affected by Treacher Collins syndrome?", "treacher collins syndrome - how common?"],
+)
+def test_a_syndrome_a_source_names_is_answered_from_it(syndromes, question: str) -> None:
+    answer = syndromes.ask(question)
+    assert not answer.abstained
+    assert {c.article_id for c in answer.citations} == {"ghr-0000989"}
+
+
+# NIDDK's Wilson disease beside Mowat-Wilson syndrome, and four more NIDDK articles whose titles end in "Disease".
+WILSON = ("niddk-0000133", "ghr-0000670", "niddk-0000004", "niddk-0000005", "niddk-0000088", "niddk-0000093")
+
+
+@pytest.fixture(scope="module")
+def wilson(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, WILSON)
+
+
+def test_a_disease_is_answered_from_the_source_on_it_not_from_a_syndrome_sharing_a_name(wilson) -> None:
+    answer = wilson.ask("What are the genetic changes related to Wilson disease?")
+    assert not answer.abstained
+    assert {c.article_id for c in answer.citations} == {"niddk-0000133"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question import QuestionView, for_meaning, split_ask
+from assistant.answerable import names_as_asked, title_heads
+from assistant.question import QuestionView, condition_names, for_meaning, split_ask
 
 
 def test_the_ask_is_the_last_part_with_a_question_mark() -> None:
@@ -253,3 +254,50 @@ def test_an_ask_refers_back_to_its_situation_by_a_pronoun(ask: str, back: bool) 
     from assistant.followup import refers_back
 
     assert refers_back(ask) is back
+
+
+HEADS = frozenset({"syndrome", "disease", "type"})
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("What are the symptoms of Nelson syndrome?", ["Nelson syndrome"]),
+        ("ABCD syndrome: which organs?", ["ABCD syndrome"]),
+        ("pt with Wilson's disease, copper levels?", ["Wilson's disease"]),
+        ("Genes behind Floating-Harbor syndrome?", ["Floating-Harbor syndrome"]),
+        ("What Is Ellis Yale Winter syndrome", ["Ellis Yale Winter syndrome"]),
+        ("Neuropathy, sensory, Okinawa type - prognosis?", ["Okinawa type"]),
+        # A capital that starts a sentence marks no name, nor a word in lower case, nor a head before a subtype.
+        ("Kidney disease in the elderly?", []),
+        ("what causes restless legs syndrome", []),
+        ("Diabetes Type 2 in teens: first-line?", []),
+        # A word of the kind that is not a head noun here.
+        ("Is Huntington chorea inherited?", []),
+    ],
+)
+def test_a_condition_named_by_a_proper_name_is_that_name(question: str, names: list[str]) -> None:
+    assert [c.shown for c in condition_names(question, HEADS)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "word", "named"),
+    [
+        ("Mutations in the ZEB2 gene cause Mowat-Wilson syndrome.", "Wilson disease genes?", "wilson", False),
+        ("Wilson's disease is a disorder of copper.", "Wilson disease genes?", "wilson", True),
+        ("Wilson disease is a disorder of copper.", "pt with Wilson's disease", "wilson", True),
+        ("Parkinson's disease progresses slowly.", "Parkinsons disease tx", "parkinsons", True),
+        ("Guillain-Barré syndrome (GBS) follows infection.", "Guillain-Barre syndrome tx", "barre", True),
+        ("Beare-Stevenson cutis gyrata syndrome", "Nelson syndrome", "nelson", False),
+    ],
+)
+def test_a_source_names_a_condition_as_the_question_does(text: str, question: str, word: str, named: bool) -> None:
+    assert names_as_asked(text, question, word) is named
+
+
+def test_the_head_nouns_of_conditions_are_what_many_titles_end_in() -> None:
+    titles = [f"{n} syndrome" for n in "ABCDEFG"] + ["Wilson Disease", "Graves' Disease", "Muscle Cramps"]
+    assert title_heads(titles, 0.01, 5) == {"syndrome"}
+    assert title_heads(titles, 0.01, 2) == {"syndrome", "disease"}
+    # A corpus of a few articles has none.
+    assert title_heads(["Gout", "Cramps and Numbness"], 0.01, 5) == frozenset()

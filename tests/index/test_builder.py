@@ -146,3 +146,18 @@ def test_a_store_without_manifest_gets_one_from_its_chunks(tmp_path: Path, corpu
     assert set(complete) == {"ms-muscle-cramps", "cramps-and-numbness", "guideline-sample"} and not incomplete
     assert store.manifest.count() == 3
     assert build_index([corpus], store, embeddings).chunks_written == 0
+
+
+def test_the_store_gives_its_articles_titles_and_an_articles_every_chunk(
+    tmp_path: Path, corpus: Path, embeddings
+) -> None:
+    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path / "home")}, corpus=(corpus,))
+    store = open_store(settings)
+    build_index([corpus], store, embeddings)
+    titles = store.titles()
+    assert len(titles) == 3 and all(titles.values())
+    article = next(a for a, t in titles.items() if "Numbness" in t)
+    chunks = store.article_chunks({article})
+    assert {c.id for c in chunks} == ids_of(store, article)
+    assert {c.article_title for c in chunks} == {titles[article]}
+    assert store.article_chunks(set()) == []
