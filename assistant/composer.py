@@ -178,6 +178,22 @@ def dose_subjects(question: QuestionView) -> list[str]:
     return []
 
 
+# A circumstance a question adds after a preposition ("for numbness", "in renal failure", "with cirrhosis"), to
+# the end of its clause: what it names is what a dose is for, or whom, not what the dose is of.
+_CIRCUMSTANCE = re.compile(
+    r"(?i)\b(?:for|in|with|during|after|among|on|while|without|if|when)\b[^,;:?.!]*?(?=[,;:?.!]|\s[-–—]\s|$)"
+)
+
+
+def dose_of(question: QuestionView, subjects: Sequence[str]) -> list[str]:
+    """Of a dose question's ``subjects``, those it asks the dose of, outside the circumstances it adds:
+    "duloxetine" of "what's the dose of duloxetine for numbness?", not "numbness"; none of "what's the dose for
+    pregabalin?" (all then count)."""
+    texts = (" ".join([question.text, *question.required]), question.context)
+    outside = {w for text in texts for w in words(_CIRCUMSTANCE.sub(" ", text))}
+    return [w for w in subjects if w in outside]
+
+
 def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = None) -> tuple[np.ndarray, list[str]]:
     """For a question that asks for a dose: which statements give a dose of what was asked, and the asked
     words that no dose statement names.
@@ -189,6 +205,13 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
     survey finding.
     """
     subjects = dose_subjects(pool.question)
+    # When the question names what the dose is of apart from what it is for, a line must name that: a gabapentin line
+    # under the heading "Management for Numbness" does not give the dose of duloxetine asked "for numbness". Of
+    # the subjects a conversation's topic carries ("maximum dose? (duloxetine numbness)"), those that statements
+    # here open with, as a line opens with its drug ("Duloxetine for neuropathic pain ..."), are what it is of.
+    asked_of = dose_of(pool.question, subjects)
+    openers = set().union(*(_opening_subject(c.text) for c in pool.items)) if pool.items else set()
+    dose_of_set = {w for w in asked_of if stem(w) in openers} or set(asked_of)
     out = np.zeros(len(pool.items), dtype=bool)
     named_by = [
         frozenset(terms(f"{c.text} {c.heading} {c.passage.chunk.article_title}")) | around
@@ -215,7 +238,9 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
             continue
         named = {w for w in subjects if names_word(w, around, variant)}
         undosed -= named
-        out[i] = not subjects or (bool(named) and speaks_of_all[c.passage.chunk.article_id])
+        out[i] = not subjects or (
+            bool(named & dose_of_set if dose_of_set else named) and speaks_of_all[c.passage.chunk.article_id]
+        )
         spoken[i] = pool.question.spoken_in(c.passage.chunk.article_id, c.heading)
     if not out.any() and subjects and all(pool.question.carried(w) for w in subjects) and spoken.any():
         # "Starting dose?" after an answer about spasms: no dose is given for the symptom the conversation was

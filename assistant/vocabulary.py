@@ -102,7 +102,7 @@ _DOSE_QUESTION = re.compile(
     rf"|\bhow many (?:mg|milligrams|units|tablets|pills)\b|\bmg\b"
     rf"|\b(?:what|which|usual|starting|start|initial|maximum|typical|recommended|right|correct|safe|daily"
     rf"|loading|maintenance|target|best)\s+(?:\S+\s+){{0,3}}?{_DOSE_WORD}\b"
-    rf"|\b{_DOSE_WORD}\s+(?:of|for|in|range|schedule|regimen|adjust\w*)\b"
+    rf"|\b{_DOSE_WORD}\s+(?:of|for|in|with|during|on|range|schedule|regimen|adjust\w*)\b"
     rf"|(?:^|[,;:]\s)\W*(?:\S+\s+){{0,3}}?{_DOSE_WORD}\W*$"
     rf"|\b(?:how|when)\s+(?:do|should|would|to)\s+(?:i|we|you\s+)?\s*dose\b"
     rf"|\binfusion\s+rates?\b",
@@ -126,9 +126,15 @@ def asks_for_dose(question: str) -> bool:
 MIN_TRUNCATION = 3
 
 
+# What may come before the one word of a follow-up that names a dose's stage: "and the maximum?", "what's the
+# starting?" (not "Where do I start?", which asks where to begin).
+_STAGE_OPENER = re.compile(r"^\W*(?:(?:and|so|what about|how about|what's|what is)\s+)?(?:the\s+)?", re.IGNORECASE)
+
+
 def _stage_asked(question: str) -> str | None:
-    """The dose stage a question of one word asks for: the word names it, whole or shortened, or None."""
-    said = words(question)
+    """The dose stage a question of one word asks for ("Highest?", "and the starting?"): the word names it, whole
+    or shortened, or None."""
+    said = words(_STAGE_OPENER.sub("", question, count=1))
     if len(said) != 1 or len(said[0]) < MIN_TRUNCATION:
         return None
     found = [stage for stage, names in _DOSE_STAGES.items() if any(name.startswith(said[0]) for name in names)]

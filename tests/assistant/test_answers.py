@@ -270,6 +270,28 @@ def test_a_dose_question_is_never_answered_with_another_drugs_dose(assistant) ->
     assert midodrine.citations == []
 
 
+def test_the_dose_of_a_drug_asked_for_a_condition_is_that_drugs_not_the_conditions(assistant) -> None:
+    from assistant.composer import dose_of
+    from assistant.question import QuestionView
+
+    # The numbness article names duloxetine but gives no dose for it; the gabapentin and pregabalin lines under
+    # its heading "Management for Numbness" give theirs. Asked for duloxetine "for numbness", none of them is it.
+    conversation = Conversation()
+    duloxetine = assistant.ask("what's the dose of duloxetine for numbness?", conversation)
+    assert duloxetine.abstained and "'duloxetine'" in duloxetine.reason
+    # Nor is the top of the range the last question asked for another drug's.
+    most = assistant.ask("and the maximum?", conversation)
+    assert most.abstained and "'duloxetine'" in most.reason
+    # The drug of the question is what the dose is of; what it is for is a circumstance.
+    view = QuestionView.of("what's the dose of duloxetine for numbness?")
+    assert dose_of(view, ["duloxetine", "numbness"]) == ["duloxetine"]
+    assert dose_of(QuestionView.of("what's the dose for pregabalin?"), ["pregabalin"]) == []
+    # Asked for the condition, the same lines answer it.
+    gabapentin = assistant.ask("gabapentin dose for numbness?")
+    assert not gabapentin.abstained and "100-300 mg nightly" in gabapentin.statements[0].text
+    check_honest(gabapentin, assistant.store)
+
+
 def test_a_dose_asked_after_an_answer_about_a_symptom_is_a_dose_of_what_that_answer_quoted(assistant) -> None:
     from assistant.vocabulary import gives_dose
 
@@ -325,6 +347,9 @@ def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) 
     from assistant.vocabulary import asks_for_dose, dose_stage, naming_the_dose
 
     assert asks_for_dose("Max?") and asks_for_dose("starting?") and not asks_for_dose("max benefit of stretching?")
+    assert asks_for_dose("and the maximum?") and asks_for_dose("what's the starting?")
+    assert not asks_for_dose("Where do I start?")
+    assert asks_for_dose("gabapentin dose with renal insufficiency?")
     conversation = Conversation()
     assistant.ask("baclofen for MS cramps?", conversation)
     most = assistant.ask("max?", conversation)
