@@ -155,9 +155,11 @@ NAME_MIN_LENGTH = 5
 # A word heads the names of conditions in a corpus when at least this share of its titles end in it, and at
 # least HEAD_MIN_TITLES of them: in the MedQuAD articles "syndrome" (20%), "disease", "type", "deficiency",
 # "cancer", "disorders" and "dysplasia" (1.5%); next come "dystrophy" and "diseases" (0.9% and 0.7%). A corpus
-# of a few articles has none.
+# of a few articles has none of its own, and has the two nouns English names conditions after people, places
+# and initials by ("Nelson syndrome", "Lyme disease", "CODAS syndrome").
 HEAD_SHARE = 0.01
 HEAD_MIN_TITLES = 5
+NAMING_HEADS = frozenset({"syndrome", "disease"})
 # An answer comes from the sources that name it, when their best statement is at least this share as probable
 # as the best statement of all; below it they name it in passing, and the question is declined.
 RENAMED_SHARE = 0.5
@@ -262,13 +264,13 @@ class Assistant:
         return self.lexicon
 
     def condition_heads(self) -> frozenset[str]:
-        """The words that end the titles of many indexed articles ("syndrome", "disease", "deficiency"): the head
-        nouns of conditions' names in this corpus (``question.condition_names``). Read with the vocabulary; the
-        excluded articles' titles do not count."""
+        """The words that end the titles of many indexed articles ("syndrome", "disease", "deficiency"), and
+        NAMING_HEADS: the head nouns of conditions' names in this corpus (``question.condition_names``). Read
+        with the vocabulary; the excluded articles' titles do not count."""
         index = getattr(self.lexical, "index", self.lexical)
         if self._heads is None or self._heads_source is not index:
             titles = [t for a, t in self.store.titles().items() if a not in self.exclude]
-            self._heads = title_heads(titles, HEAD_SHARE, HEAD_MIN_TITLES)
+            self._heads = title_heads(titles, HEAD_SHARE, HEAD_MIN_TITLES) | NAMING_HEADS
             self._heads_source = index
         return self._heads
 

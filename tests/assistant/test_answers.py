@@ -270,6 +270,21 @@ def test_a_dose_question_is_never_answered_with_another_drugs_dose(assistant) ->
     assert midodrine.citations == []
 
 
+def test_a_syndrome_the_bundled_articles_never_name_is_declined(assistant) -> None:
+    # Two articles have no head noun of their own; "syndrome" and "disease" still end conditions' names. Before,
+    # the first was answered with the numbness article's nerve-compression checks.
+    for question, name in [
+        ("What are the symptoms of Nelson syndrome?", "Nelson syndrome"),
+        ("pt with Lyme disease and numb feet - workup?", "Lyme disease"),
+    ]:
+        answer = assistant.ask(question)
+        assert answer.abstained and f"'{name}'" in answer.reason, (question, answer.reason)
+    # One they name is answered.
+    named = assistant.ask("numbness in Carpal Tunnel Syndrome - what to do?")
+    assert not named.abstained and any("carpal tunnel" in s.text for s in named.statements)
+    check_honest(named, assistant.store)
+
+
 def test_the_dose_of_a_drug_asked_for_a_condition_is_that_drugs_not_the_conditions(assistant) -> None:
     from assistant.composer import dose_of
     from assistant.question import QuestionView

@@ -4,6 +4,8 @@ symptom list names von Willebrand factor)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import assistant_over_medquad
@@ -22,7 +24,8 @@ def neighbours(tmp_path_factory: pytest.TempPathFactory, embeddings):
 def test_a_condition_named_only_in_passing_is_not_answered_from_a_neighbour(neighbours, question: str) -> None:
     # Only a symptom list of another syndrome names it; the statements that would answer are von Hippel-Lindau's.
     answer = neighbours.ask(question)
-    assert answer.abstained and "'willebrand'" in answer.reason
+    # The reason names what the sources lack: the word, or the condition's name with it.
+    assert answer.abstained and re.search(r"'(?:von )?willebrand(?: disease)?'", answer.reason, re.IGNORECASE)
     assert answer.statements == [] and answer.citations == []
 
 
