@@ -63,10 +63,10 @@ class ConditionName:
 
 def condition_names(text: str, heads: set[str] | frozenset[str]) -> list[ConditionName]:
     """The conditions ``text`` names by a proper name: a word written with a capital ("Nelson", "Good", "CODAS")
-    right before one of ``heads`` (the words that the titles of the sources at hand end in: "syndrome",
-    "disease"). A capital at the start of a sentence marks no name ("Kidney disease in ..."), unless the word is
-    all capitals; nor does a head followed by a subtype's number or letter ("Diabetes type 2": a subtype, not a
-    head noun)."""
+    right before one of ``heads`` (the head nouns of conditions' names, ``Assistant.condition_heads``:
+    "syndrome", "disease"). A capital at the start of a sentence marks no name ("Kidney disease in ..."),
+    unless the word is all capitals; nor does a head followed by a subtype's number or letter ("Diabetes type
+    2": a subtype, not a head noun)."""
     stems = {stem(h) for h in heads}
     tokens = list(_NAME_TOKEN.finditer(text))
     out: list[ConditionName] = []

@@ -56,7 +56,7 @@ def test_a_named_condition_is_answered_from_the_source_that_names_it(kidneys) ->
 
 
 # Six real articles on syndromes of proper names (Beare-Stevenson cutis gyrata, Summitt, Treacher Collins,
-# Mowat-Wilson, Emanuel, BOD): "syndrome" ends every title, so it heads the names of conditions here.
+# Mowat-Wilson, Emanuel, BOD): "syndrome" ends every title.
 SYNDROMES = ("gard-0000666", "gard-0005933", "ghr-0000989", "ghr-0000670", "gard-0002073", "gard-0000767")
 
 

@@ -295,6 +295,15 @@ def test_a_source_names_a_condition_as_the_question_does(text: str, question: st
     assert names_as_asked(text, question, word) is named
 
 
+def test_another_head_noun_names_the_same_condition() -> None:
+    # With the corpus's head nouns, "Leigh's disease" names what "Leigh syndrome" does; without, it does not.
+    text, question = "The most common treatment for Leigh's disease is thiamine.", "Infant with Leigh syndrome?"
+    assert names_as_asked(text, question, "leigh", HEADS)
+    assert not names_as_asked(text, question, "leigh")
+    # A head noun does not stand for a word that is none: "Wilson factor" is not named by "Wilson disease".
+    assert not names_as_asked("Wilson disease", "Wilson factor levels?", "wilson", HEADS)
+
+
 def test_the_head_nouns_of_conditions_are_what_many_titles_end_in() -> None:
     titles = [f"{n} syndrome" for n in "ABCDEFG"] + ["Wilson Disease", "Graves' Disease", "Muscle Cramps"]
     assert title_heads(titles, 0.01, 5) == {"syndrome"}
