@@ -66,7 +66,8 @@ def condition_names(text: str, heads: set[str] | frozenset[str]) -> list[Conditi
     right before one of ``heads`` (the head nouns of conditions' names, ``Assistant.condition_heads``:
     "syndrome", "disease"). A capital at the start of a sentence marks no name ("Kidney disease in ..."),
     unless the word is all capitals; nor does a head followed by a subtype's number or letter ("Diabetes type
-    2": a subtype, not a head noun)."""
+    2": a subtype, not a head noun), or joined to the next word or followed by an -ing participle: "MS
+    disease-modifying drugs" and "MS disease modifying drugs" speak of drugs for MS."""
     stems = {stem(h) for h in heads}
     tokens = list(_NAME_TOKEN.finditer(text))
     out: list[ConditionName] = []
@@ -83,6 +84,8 @@ def condition_names(text: str, heads: set[str] | frozenset[str]) -> list[Conditi
         before = text[tokens[i - 1].end() : name.start()] if i else text[: name.start()]
         starts = i == 0 or bool(_SENTENCE_BREAK.search(before))
         if starts and not word.isupper():
+            continue
+        if re.match(r"-[A-Za-z]|\s+[A-Za-z]+ing\b", text[head.end() :]):
             continue
         after = tokens[i + 2].group(1) if i + 2 < len(tokens) else ""
         if after and _AFTER_HEAD_DESIGNATOR.fullmatch(after) and not text[head.end() : tokens[i + 2].start()].strip():

@@ -279,6 +279,9 @@ def test_a_syndrome_the_bundled_articles_never_name_is_declined(assistant) -> No
     ]:
         answer = assistant.ask(question)
         assert answer.abstained and f"'{name}'" in answer.reason, (question, answer.reason)
+    # "disease" joined to a participle is no condition's name: these ask about drugs for MS.
+    assert not assistant.ask("MS disease-modifying therapy and cramps?").abstained
+    assert not assistant.ask("on MS disease modifying drugs, cramps?").abstained
     # One they name is answered.
     named = assistant.ask("numbness in Carpal Tunnel Syndrome - what to do?")
     assert not named.abstained and any("carpal tunnel" in s.text for s in named.statements)

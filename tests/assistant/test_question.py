@@ -272,8 +272,10 @@ HEADS = frozenset({"syndrome", "disease", "type"})
         ("Kidney disease in the elderly?", []),
         ("what causes restless legs syndrome", []),
         ("Diabetes Type 2 in teens: first-line?", []),
-        # A word of the kind that is not a head noun here.
+        # A word of the kind that is not a head noun here, and a head joined to the next word.
         ("Is Huntington chorea inherited?", []),
+        ("Cramps on an MS disease-modifying drug?", []),
+        ("on MS disease modifying drugs, cramps?", []),
     ],
 )
 def test_a_condition_named_by_a_proper_name_is_that_name(question: str, names: list[str]) -> None:
