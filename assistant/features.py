@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.question import QuestionView, age_group
+from assistant.question import SUBTYPE_DESIGNATOR, QuestionView, age_group
 from assistant.salience import Lexicon, shared_prefix
 from assistant.types import Passage
 from assistant.vocabulary import DOSE
@@ -385,8 +385,6 @@ def turn_features(
     return TurnEvidence(values, names, absent, rule_words)
 
 
-# A subtype's designator: a number, a Roman numeral or a letter, or a number with a letter ("1a").
-_DESIGNATOR = re.compile(r"(?:\d+[a-z]?|[ivx]+|[a-z])")
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
 
 
@@ -402,7 +400,7 @@ def _runs(text: str) -> tuple[tuple[str, ...], ...]:
         for token in _TOKEN.findall(segment):
             low = token.lower()
             # A function word ends a phrase, unless it is a subtype's capital ("type I", "type A").
-            if low in STOPWORDS and not (run and token.isupper() and _DESIGNATOR.fullmatch(low)):
+            if low in STOPWORDS and not (run and token.isupper() and SUBTYPE_DESIGNATOR.fullmatch(low)):
                 if run:
                     out.append(tuple(run))
                 run = []
@@ -444,11 +442,13 @@ def _qualifiers(text: str, title: str) -> tuple[tuple[str, str, float, bool], ..
         for i, w in enumerate(low):
             if stem(w) in title_words or w in initials:
                 continue
-            if _DESIGNATOR.fullmatch(w):
+            if SUBTYPE_DESIGNATOR.fullmatch(w):
                 # "type 2" where the title has "type 1A": another subtype of the same name.
                 before = low[i - 1] if i > 0 else ""
                 at = [k for k, t in enumerate(title_tokens) if t == before]
-                if before and any(k + 1 < len(title_tokens) and _DESIGNATOR.fullmatch(title_tokens[k + 1]) for k in at):
+                if before and any(
+                    k + 1 < len(title_tokens) and SUBTYPE_DESIGNATOR.fullmatch(title_tokens[k + 1]) for k in at
+                ):
                     out.append((w, run[i], 1.0, True))
             elif len(w) >= 4 and not run[i].isupper():
                 value = Lexicon.specificity(w)

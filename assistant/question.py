@@ -49,8 +49,9 @@ def designator_pattern(designator: str) -> re.Pattern[str]:
 _NAME_TOKEN = re.compile(r"([A-Za-z0-9]+)(?:'s|s'|')?")
 # What ends a sentence between two words: the word after it is a sentence's first.
 _SENTENCE_BREAK = re.compile(r"[.?!:;]")
-# A subtype written after a name ("type 2", "X-linked ... 2"): the word before it is no condition's head noun.
-_AFTER_HEAD_DESIGNATOR = re.compile(r"\d+[a-z]?|[ivx]+|[a-z]", re.IGNORECASE)
+# A subtype's designator, written in lower case: a number, a Roman numeral or a letter, or a number with a letter
+# ("1a"). After a name ("type 2", "X-linked ... 2"), the word before it is no condition's head noun.
+SUBTYPE_DESIGNATOR = re.compile(r"(?:\d+[a-z]?|[ivx]+|[a-z])")
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,11 @@ def condition_names(text: str, heads: set[str] | frozenset[str]) -> list[Conditi
         if re.match(r"-[A-Za-z]|\s+[A-Za-z]+ing\b", text[head.end() :]):
             continue
         after = tokens[i + 2].group(1) if i + 2 < len(tokens) else ""
-        if after and _AFTER_HEAD_DESIGNATOR.fullmatch(after) and not text[head.end() : tokens[i + 2].start()].strip():
+        if (
+            after
+            and SUBTYPE_DESIGNATOR.fullmatch(after.lower())
+            and not text[head.end() : tokens[i + 2].start()].strip()
+        ):
             continue
         first = i
         # The name's words before it, joined by hyphens or written with capitals too ("Ellis Yale Winter").
