@@ -304,6 +304,9 @@ def test_the_dose_of_a_drug_asked_for_a_condition_is_that_drugs_not_the_conditio
     view = QuestionView.of("what's the dose of duloxetine for numbness?")
     assert dose_of(view, ["duloxetine", "numbness"]) == ["duloxetine"]
     assert dose_of(QuestionView.of("what's the dose for pregabalin?"), ["pregabalin"]) == []
+    # "w/" is "with": a dose asked for a patient group, which no source gives (it was answered with the usual dose).
+    renal = assistant.ask("pregabalin dose w/ renal failure?")
+    assert renal.abstained and "none written for kidney impairment" in renal.reason
     # Asked for the condition, the same lines answer it.
     gabapentin = assistant.ask("gabapentin dose for numbness?")
     assert not gabapentin.abstained and "100-300 mg nightly" in gabapentin.statements[0].text
@@ -368,6 +371,7 @@ def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) 
     assert asks_for_dose("and the maximum?") and asks_for_dose("what's the starting?")
     assert not asks_for_dose("Where do I start?")
     assert asks_for_dose("gabapentin dose with renal insufficiency?")
+    assert asks_for_dose("pregabalin dose w/ renal failure?")
     conversation = Conversation()
     assistant.ask("baclofen for MS cramps?", conversation)
     most = assistant.ask("max?", conversation)
