@@ -28,7 +28,7 @@ from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.vocabulary import ACTION_TERMS, DOSE, dose_owners, dose_stage, gives_frequency
-from corpus.text import stem, terms, words
+from corpus.text import STOPWORDS, stem, terms, words
 from corpus.types import Block, Reference, article_reference
 
 BRIEF = 6
@@ -157,24 +157,40 @@ DOSE_SUBJECT_SPECIFICITY = 0.75
 DOSE_SUBJECT_FALLBACK = 0.25
 
 
-def dose_subjects(question: QuestionView) -> list[str]:
+def dose_subjects(question: QuestionView, variant: Callable[[str], str | None] | None = None) -> list[str]:
     """The words a dose question names its subject by: the specific words of the question and of what its
     "it" stood for, not shorthand written in capitals ("ESRD", which describes the patient); when they name
-    none ("dose?" after an answer about a recommendation), those of the conversation's topic."""
-    from assistant.salience import Lexicon
+    none ("dose?" after an answer about a recommendation), those of the conversation's topic.
+
+    With ``variant`` (the corpus word a word is a form of, or None), a short word typed in lower case that
+    English rarely writes and the sources do not use in any form ("mtx", "hctz") is what the dose is asked of
+    when nothing else outside the question's circumstances is: no line the sources give is its dose, and the
+    baclofen or albumin line that scored closest must not stand in for it."""
+    from assistant.salience import PREFIX_ZIPF, Lexicon, zipf
     from assistant.vocabulary import ACTION_TERMS
 
-    for text in (" ".join([question.text, *question.required]), question.context):
+    for at, text in enumerate((" ".join([question.text, *question.required]), question.context)):
         capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+s?\b", text)}
         content = [
             w
             for w in dict.fromkeys(words(text))
             if len(w) >= 5 and w.isalpha() and w not in capitals and stem(w) not in ACTION_TERMS
         ]
+        found: list[str] = []
         for floor in (DOSE_SUBJECT_SPECIFICITY, DOSE_SUBJECT_FALLBACK):
             found = [w for w in content if Lexicon.specificity(w) >= floor]
             if found:
-                return found
+                break
+        if at == 0 and variant is not None:
+            outside = _CIRCUMSTANCE.sub(" ", question.text)
+            if not set(found) & set(words(outside)):
+                found += [
+                    w
+                    for w in dict.fromkeys(re.findall(r"\b[a-z]{3,4}\b", outside))
+                    if w not in STOPWORDS and zipf(w) < PREFIX_ZIPF and variant(w) is None
+                ]
+        if found:
+            return found
     return []
 
 
@@ -204,7 +220,7 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
     spasticity). An opioid's dose does not answer "gabapentin dose for neuropathy?", nor does a percentage in a
     survey finding.
     """
-    subjects = dose_subjects(pool.question)
+    subjects = dose_subjects(pool.question, variant)
     # When the question names what the dose is of apart from what it is for, a line must name that: a gabapentin line
     # under the heading "Management for Numbness" does not give the dose of duloxetine asked "for numbness". Of
     # the subjects a conversation's topic carries ("maximum dose? (duloxetine numbness)"), those that statements

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -69,7 +70,7 @@ from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
 from assistant.question import AGE, QuestionView, age_group, ages_in_years, condition_names, for_meaning
 from assistant.retriever import HybridRetriever, is_recommendation
-from assistant.salience import Lexicon, respelled, zipf
+from assistant.salience import Lexicon, respelled, unclipped, zipf
 from assistant.scope import Scopes
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
@@ -160,6 +161,8 @@ NAME_MIN_LENGTH = 5
 HEAD_SHARE = 0.01
 HEAD_MIN_TITLES = 5
 NAMING_HEADS = frozenset({"syndrome", "disease"})
+# The form the sources write a word in is read from this many of the chunks that use it most.
+WRITTEN_FORM_CHUNKS = 3
 # An answer comes from the sources that name it, when their best statement is at least this share as probable
 # as the best statement of all; below it they name it in passing, and the question is declined.
 RENAMED_SHARE = 0.5
@@ -262,6 +265,15 @@ class Assistant:
             self.lexicon = Lexicon(df, documents)
             self._lexicon_source = index
         return self.lexicon
+
+    def written_form(self, key: str) -> str | None:
+        """The word the indexed sources write for the corpus word ``key`` (a stem: "tizanidine" for
+        "tizanidin"), as they most often write it in the chunks that use it most, or None."""
+        hits = self.lexical.search(key, WRITTEN_FORM_CHUNKS, self.exclude) if self.lexical is not None else []
+        seen: Counter[str] = Counter()
+        for chunk in self.store.get([i for i, _ in hits]):
+            seen.update(w for w in words(f"{chunk.article_title} {chunk.section} {chunk.text}") if stem(w) == key)
+        return seen.most_common(1)[0][0] if seen else None
 
     def condition_heads(self) -> frozenset[str]:
         """The words that end the titles of many indexed articles ("syndrome", "disease", "deficiency"), and
@@ -445,7 +457,7 @@ class Assistant:
         pool = scored.pool
         lexicon = self.vocabulary()
         variant = lexicon.variant if lexicon is not None else None
-        subjects = dose_subjects(scored.question)
+        subjects = dose_subjects(scored.question, variant)
         naming = np.array(
             [
                 not gives_dose(c.text)
@@ -480,7 +492,7 @@ class Assistant:
             return out, []
         lexicon = self.vocabulary()
         variant = lexicon.variant if lexicon is not None else None
-        subjects = dose_subjects(scored.question)
+        subjects = dose_subjects(scored.question, variant)
         articles = {pool.items[i].passage.chunk.article_id for i in np.flatnonzero(rest)}
         same = np.array([c.passage.chunk.article_id in articles for c in pool.items], dtype=bool)
         linked: set[tuple[str, str]] = set()
@@ -711,6 +723,9 @@ class Assistant:
         lexicon = self.vocabulary()
         salience = lexicon.salience if lexicon is not None else None
         text, fixes = respelled(text, lexicon.known) if lexicon is not None else (text, [])
+        if lexicon is not None:
+            text, clips = unclipped(text, lexicon, self.written_form)
+            fixes += clips
         turn = rewrite(text, conversation, salience)
         last = conversation.last
         notices = [notice] if notice else []

@@ -73,6 +73,30 @@ def respelled(text: str, known: Callable[[str], bool]) -> tuple[str, list[tuple[
     return text, fixes
 
 
+def unclipped(text: str, lexicon: Lexicon, written: Callable[[str], str | None]) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with each short clip of a corpus word ("tiz") written as that word ("tizanidine"), and the
+    replacements made. ``written`` gives the form the sources write a corpus word (a stem) in.
+
+    A clip of five letters or more is matched where words are compared (``Lexicon.variant``). A shorter one is
+    read as a word only here, where the reader is told, and only when typed in lower case (in capitals it is an
+    initialism: "ESRD"), unknown to the sources, rare in English, and the start of nearly only one corpus word.
+    A question that names a drug by its first syllable ("how much tiz to start?") is about that drug: left as it
+    is, nothing in it says whose dose is asked, and other drugs' dose lines would answer it.
+    """
+    fixes: list[tuple[str, str]] = []
+    for word in dict.fromkeys(re.findall(r"\b[A-Za-z]+\b", text)):
+        if word[1:] != word[1:].lower() or word.lower() in STOPWORDS:
+            continue
+        key = lexicon.short_clip(word.lower())
+        form = written(key) if key is not None else None
+        if form is None:
+            continue
+        form = form.capitalize() if word[0].isupper() else form
+        fixes.append((word, form))
+        text = re.sub(rf"\b{re.escape(word)}\b", form, text)
+    return text, fixes
+
+
 # Two words that share a prefix are forms of one word when what follows it is an ending: at most this long in
 # either word ("neuropath-ic" and "neuropath-y", "numb" and "numb-ness", "cirrho-tic" and "cirrho-si")...
 MAX_ENDING = 5
@@ -105,6 +129,8 @@ def shared_prefix(a: str, b: str) -> int:
 
 # A clipped word keeps at least this many letters of the word it shortens, which has this many more ...
 MIN_CLIPPED = 5
+# ... or, typed in lower case, at least this many (``unclipped``: "tiz" for tizanidine) ...
+MIN_SHORT_CLIP = 3
 MIN_CLIPPED_REST = 3
 # ... and it names the corpus word whose forms hold this share of the document frequency of its completions.
 CLIPPED_SHARE = 0.9
@@ -168,15 +194,15 @@ class Lexicon:
                 return found
         return self._near(word, self._sorted) or self._clipped(word)
 
-    def _clipped(self, word: str) -> str | None:
+    def _clipped(self, word: str, least: int = MIN_CLIPPED) -> str | None:
         """The corpus word that ``word`` is the clipped form of, as clinicians shorten a long word to its first
         syllables ("benzos" for benzodiazepines, "anticoag" for anticoagulation), or None. Only a word English
-        rarely writes (Zipf below PREFIX_ZIPF), of at least MIN_CLIPPED letters, whose completions in the corpus
+        rarely writes (Zipf below PREFIX_ZIPF), of at least ``least`` letters, whose completions in the corpus
         are nearly all one word (CLIPPED_SHARE of their document frequency, each at least MIN_CLIPPED_REST
         letters longer): "labs" is no clip, being common English, and a clip that begins several corpus words
         stands for none of them."""
         base = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-        if len(base) < MIN_CLIPPED or zipf(word) >= PREFIX_ZIPF:
+        if len(base) < least or zipf(word) >= PREFIX_ZIPF:
             return None
         at = bisect.bisect_left(self._sorted, base)
         found: list[str] = []
@@ -187,9 +213,24 @@ class Lexicon:
         if not found:
             return None
         best = sorted(found, key=lambda w: -self.df[w])[0]
-        share = sum(self.df[w] for w in found if shared_prefix(w, best) < len(best) - MAX_ENDING)
+
+        def other(w: str) -> bool:
+            shared = shared_prefix(w, best)
+            # A short clip's completions are one word only in endings ("pregabalin" is no form of "pregnancy").
+            return shared < len(best) - MAX_ENDING or (
+                least < MIN_CLIPPED and not _endings_only(len(w) - shared, len(best) - shared)
+            )
+
+        share = sum(self.df[w] for w in found if other(w))
         total = sum(self.df[w] for w in found)
         return best if total and 1 - share / total >= CLIPPED_SHARE else None
+
+    def short_clip(self, word: str) -> str | None:
+        """The corpus word (as its stem) that ``word``, shorter than a clip ``variant`` matches, is the clipped
+        form of ("tizanidin" for "tiz"), or None; see ``unclipped``."""
+        if not MIN_SHORT_CLIP <= len(word) < MIN_CLIPPED or not _LETTERS.match(word) or self.known(word):
+            return None
+        return self._clipped(word, MIN_SHORT_CLIP)
 
     def _prefix_match(self, word: str, whole: bool = False) -> str | None:
         """The corpus word that ``word`` is another form of (``_endings_only``); with ``whole``, for what is

@@ -116,10 +116,23 @@ def names_a_dose(text: str) -> bool:
     return bool(_DOSE_QUESTION.search(text))
 
 
+# A terse question that names a drug's dose and says a little more after it: "gabapentin dose qhs?",
+# "baclofen dose elderly?". The word before the dose word is what it is of ...
+_NAMED_DOSE = re.compile(rf"^\W*(?:\S+\s+){{0,2}}?([^\W\d_][\w-]*)\s+{_DOSE_WORD}(?:\s+\S+){{1,3}}\W*$", re.IGNORECASE)
+# ... when it is at least this specific in English (a drug's name, not "missed" or "the": "missed dose what
+# to do?" asks no amount).
+NAMED_DOSE_SPECIFICITY = 0.5
+
+
 def asks_for_dose(question: str) -> bool:
     """True for a question that asks how much of something to give; also one that is nothing but a dose's
     stage ("Max?", "Starting?"), a follow-up asking for that dose."""
-    return _only_a_stage(question) or bool(_DOSE_QUESTION.search(question))
+    if _only_a_stage(question) or _DOSE_QUESTION.search(question):
+        return True
+    from assistant.salience import Lexicon
+
+    named = _NAMED_DOSE.match(question)
+    return named is not None and Lexicon.specificity(named.group(1).lower()) >= NAMED_DOSE_SPECIFICITY
 
 
 # A word shortened to its first letters ("init" for "initial") is still that word, when enough is left of it.

@@ -313,6 +313,41 @@ def test_the_dose_of_a_drug_asked_for_a_condition_is_that_drugs_not_the_conditio
     check_honest(gabapentin, assistant.store)
 
 
+def test_a_drug_named_by_its_first_syllable_is_that_drug(assistant) -> None:
+    # "tiz" begins one word of the bundled articles: the question is about tizanidine, and says it read it so.
+    answer = assistant.ask("how much tiz do I start with?")
+    assert not answer.abstained
+    assert answer.statements[0].text.startswith("Start at 2 mg daily")
+    assert "Read 'tiz' as 'tizanidine'." in answer.notice
+    assert not any("Pregabalin" in s.text or "Gabapentin" in s.text for s in answer.statements)
+    check_honest(answer, assistant.store)
+
+
+def test_a_dose_asked_of_a_short_name_the_sources_lack_is_declined(assistant) -> None:
+    # No bundled article writes "mtx" or "hctz" in any form: whatever dose line scores closest (baclofen's, the
+    # albumin line under cramps) is not theirs.
+    for question in ("mtx starting dose?", "hctz dose for cramps?"):
+        answer = assistant.ask(question)
+        name = question.split()[0]
+        assert answer.abstained and f"'{name}'" in answer.reason, question
+    # Beside a drug the question names, such a word is no drug of its own, in capitals or not.
+    for question in ("baclofen dose, pt has pvd?", "PVD patient, baclofen dose?"):
+        named = assistant.ask(question)
+        assert not named.abstained and "80 mg/day" in named.statements[0].text, question
+
+
+def test_a_terse_dose_question_with_words_after_the_dose_is_a_dose_question(assistant) -> None:
+    from assistant.vocabulary import asks_for_dose
+
+    assert asks_for_dose("gabapentin dose qhs?") and asks_for_dose("baclofen dose liver pt?")
+    assert not asks_for_dose("missed dose what to do?") and not asks_for_dose("Is the dose too high?")
+    # Asked so, the gabapentin dose leads, not pregabalin's line beside it under "Gabapentin/Pregabalin".
+    answer = assistant.ask("gabapentin dose qhs?")
+    assert not answer.abstained and answer.statements[0].text.startswith("Gabapentin: Start 300 mg daily")
+    assert not any(s.text.startswith("Pregabalin:") for s in answer.statements)
+    check_honest(answer, assistant.store)
+
+
 def test_a_dose_asked_after_an_answer_about_a_symptom_is_a_dose_of_what_that_answer_quoted(assistant) -> None:
     from assistant.vocabulary import gives_dose
 

@@ -36,6 +36,22 @@ def test_a_long_word_clipped_to_its_first_syllables_is_that_word() -> None:
     assert two.variant("benzos") is None
 
 
+def test_a_short_clip_typed_in_lower_case_is_read_as_the_one_word_it_begins() -> None:
+    from assistant.salience import unclipped
+
+    corpus = Lexicon({"tizanidin": 3, "baclofen": 6, "utiliz": 9, "pregabalin": 2, "pregnanc": 8, "opioid": 20}, 40)
+    assert corpus.short_clip("tiz") == "tizanidin"
+    # Not common English ("uti" is too common, "pre" more so), nor the start of two corpus words ("preg").
+    assert corpus.short_clip("uti") is None and corpus.short_clip("preg") is None
+    # Nor a word the corpus uses, nor one of five letters or more (``variant`` matches those).
+    assert corpus.short_clip("opioid") is None and corpus.short_clip("tizan") is None
+    written = {"tizanidin": "tizanidine"}.get
+    assert unclipped("how much tiz a day?", corpus, written) == ("how much tizanidine a day?", [("tiz", "tizanidine")])
+    assert unclipped("Tiz for cramps?", corpus, written)[0] == "Tizanidine for cramps?"
+    # In capitals it is an initialism, not a clip.
+    assert unclipped("TIZ dose?", corpus, written) == ("TIZ dose?", [])
+
+
 @pytest.mark.parametrize(
     ("word", "other"),
     [
