@@ -27,7 +27,7 @@ from assistant.features import Candidate, Pool, names_word
 from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
-from assistant.vocabulary import ACTION_TERMS, DOSE, dose_owners, dose_stage, gives_frequency
+from assistant.vocabulary import ACTION_TERMS, DOSE, dose_owners, dose_stage, gives_frequency, may_name_a_stage
 from corpus.text import STOPWORDS, stem, terms, words
 from corpus.types import Block, Reference, article_reference
 
@@ -572,6 +572,24 @@ def select(
         # A dose asked for at a stage ("initial dose?") is led by the most probable line of that stage.
         staged = [i for i in chosen if dose_stage(pool.items[i].text) == stage and DOSE.search(pool.items[i].text)]
         lead = staged[0] if staged else lead
+    elif (
+        pool.question.dose_wanted
+        and not recommendations
+        and not may_name_a_stage(pool.question.ask or pool.question.text)
+        and DOSE.search(pool.items[lead].text)
+    ):
+        # A dose asked at no stage ("baclofen dose?"; not one shortened, "init dose?") is led by where the
+        # source's regimen starts ("Start at 10 mg/day"), when the lead's own section gives it, not by the step
+        # or the ceiling that scored closer.
+        here = (pool.items[lead].passage.chunk.id, pool.items[lead].heading)
+        starts = [
+            i
+            for i in chosen
+            if (pool.items[i].passage.chunk.id, pool.items[i].heading) == here
+            and dose_stage(pool.items[i].text) == "start"
+            and DOSE.search(pool.items[i].text)
+        ]
+        lead = starts[0] if starts else lead
     rest = [i for i in chosen if i != lead]
     rest.sort(key=lambda i: (pool.items[i].passage.rank, pool.items[i].block_index, pool.items[i].order))
     return [(pool.items[i], float(probabilities[i])) for i in [lead, *rest]]

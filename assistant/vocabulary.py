@@ -154,6 +154,14 @@ def _stage_asked(question: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def may_name_a_stage(text: str) -> bool:
+    """True when a word of ``text`` names a dose's stage, whole or shortened to its first letters ("init")."""
+    return any(
+        len(w) >= MIN_TRUNCATION and any(name.startswith(w) for names in _DOSE_STAGES.values() for name in names)
+        for w in words(text)
+    )
+
+
 def _only_a_stage(question: str) -> bool:
     return _stage_asked(question) is not None
 

@@ -333,7 +333,8 @@ def test_a_dose_asked_of_a_short_name_the_sources_lack_is_declined(assistant) ->
     # Beside a drug the question names, such a word is no drug of its own, in capitals or not.
     for question in ("baclofen dose, pt has pvd?", "PVD patient, baclofen dose?"):
         named = assistant.ask(question)
-        assert not named.abstained and "80 mg/day" in named.statements[0].text, question
+        assert not named.abstained and "Baclofen" in named.statements[0].heading, question
+        assert "mg/day" in named.statements[0].text, question
 
 
 def test_a_terse_dose_question_with_words_after_the_dose_is_a_dose_question(assistant) -> None:
@@ -346,6 +347,17 @@ def test_a_terse_dose_question_with_words_after_the_dose_is_a_dose_question(assi
     assert not answer.abstained and answer.statements[0].text.startswith("Gabapentin: Start 300 mg daily")
     assert not any(s.text.startswith("Pregabalin:") for s in answer.statements)
     check_honest(answer, assistant.store)
+
+
+def test_a_dose_asked_at_no_stage_is_led_by_where_the_regimen_starts(assistant) -> None:
+    # The dosing protocol starts, steps up, and has a ceiling: asked for the dosage alone, its start leads (the
+    # ceiling or the weekly step, which scored closer, led before); the rest of the protocol follows.
+    answer = assistant.ask("baclofen dosage please?")
+    assert answer.statements[0].text == "Start at 10 mg/day"
+    assert any("80 mg/day" in s.text for s in answer.statements)
+    check_honest(answer, assistant.store)
+    # A stage asked for still leads.
+    assert "80 mg/day" in assistant.ask("Highest baclofen dosage?").statements[0].text
 
 
 def test_a_dose_asked_after_an_answer_about_a_symptom_is_a_dose_of_what_that_answer_quoted(assistant) -> None:
