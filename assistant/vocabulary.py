@@ -126,7 +126,7 @@ NAMED_DOSE_SPECIFICITY = 0.5
 
 def asks_for_dose(question: str) -> bool:
     """True for a question that asks how much of something to give; also one that is nothing but a dose's
-    stage ("Max?", "Starting?"), a follow-up asking for that dose."""
+    stage ("Highest?", "Starting?"), a follow-up asking for that dose."""
     if _only_a_stage(question) or _DOSE_QUESTION.search(question):
         return True
     from assistant.salience import Lexicon
