@@ -12,10 +12,11 @@ fitted on and when. The report part of each set is never read here; `clinqa eval
    outvote another and long passages do not outvote short ones.
 2. The selection rule: the share of the lead's probability, and the floor, above which a statement joins
    the answer, chosen on a grid to maximise key-fact recall less a small cost per statement.
-3. The answerable model: logistic regression of "the turn is answerable" on the turn features (the best
-   statement's probability recomputed with the model of step 1). Each gold set's answerable and
-   unanswerable turns weigh the same in total. Its threshold is the one with the least cost on the fit
-   part, an out-of-corpus question answered costing ``OOC_COST`` declined answerable ones.
+3. The declines: a decision list, one threshold per turn feature (``assistant/model.py``), searched over the
+   values the fit part shows for the fewest out-of-corpus turns answered (each gold set's weighing the same),
+   with at most MAX_FALSE_DECLINES of any set's answerable turns declined. Each threshold is then put in the
+   middle of the range of thresholds that decide the fit part alike: as far from the answerable turns that
+   must stay answered as from the out-of-corpus turns it must decline.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import json
 import math
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +198,34 @@ def _fires(columns: dict[str, np.ndarray], thresholds: dict[str, float]) -> np.n
     return fired
 
 
+def _widest_margin(
+    feature: str,
+    thresholds: dict[str, float],
+    candidates: Sequence[float],
+    cost: Callable[[dict[str, float]], float],
+    best: float,
+) -> float:
+    """The threshold of ``feature`` in the middle of the widest range whose thresholds all cost ``best`` (the
+    others held): between the last value that must not fire and the first that must, among the turns' own values
+    (``candidates``; the search's values are rounded, and a rounded value may lie on either side of a turn's).
+    The search ends at the range's edge next to an answerable turn; the middle leaves the turns a little beyond
+    the fit part's on each side to be decided as their neighbours were. A rule that never fires stays so."""
+    chosen = thresholds[feature]
+    values = sorted({*candidates, chosen})
+    same = [abs(cost({**thresholds, feature: v}) - best) <= 1e-12 for v in values]
+    at = values.index(chosen)
+    if not same[at]:
+        return chosen
+    low, high = at, at
+    while low > 0 and same[low - 1]:
+        low -= 1
+    while high + 1 < len(values) and same[high + 1]:
+        high += 1
+    if low == 0 or high == len(values) - 1:
+        return chosen  # open on one side: the rule never fires, or fires on every value seen, over that range
+    return (values[low - 1] + values[high]) / 2
+
+
 def fit_answerable(
     records: Sequence[dict[str, Any]], held: dict[str, float] | None = None, only: Sequence[str] = ()
 ) -> tuple[DeclineRules, dict[str, Any]]:
@@ -254,6 +283,8 @@ def fit_answerable(
         if cost(trial) >= best - 1e-12:
             break
         best, thresholds = cost(trial), trial
+    for feature in names:
+        thresholds[feature] = _widest_margin(feature, thresholds, columns[feature].tolist(), cost, best)
     declined = _fires(columns, thresholds)
     stats = {
         "turns": len(kept),

@@ -117,6 +117,17 @@ def test_statements_only_keeps_the_declines(records: list[dict]) -> None:
         fit(records, keep=kept, keep_declines=kept)
 
 
+def test_a_threshold_lies_midway_between_the_turns_it_must_answer_and_those_it_must_decline(
+    records: list[dict],
+) -> None:
+    model, _ = fit(records)
+    # The answerable turns reach 0.1; the out-of-corpus ones start at 0.5: any threshold between decides the fit
+    # part alike, and the middle keeps the widest margin on both sides.
+    assert model.answerable.thresholds["name_absent"] == pytest.approx(0.3)
+    # An answerable turn a little above the fit part's highest is still answered.
+    assert model.answerable.fired({**records[0]["turn_features"], "name_absent": 0.2}) is None
+
+
 def test_one_rule_is_fitted_alone_and_the_others_are_kept(records: list[dict]) -> None:
     from dataclasses import replace
 
