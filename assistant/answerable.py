@@ -11,8 +11,9 @@ Checks that need no fitting, because a fact decides them:
   spoke of it must come back.
 
 Then the fitted decision list (``assistant/model.py``) reads the turn features (``assistant/features.py``):
-the question names something no source mentions (a name the corpus lacks, a special population, a specific
-word the corpus has only in passages that do not come up), or nothing retrieved comes close in meaning. The
+the question names something no source mentions (a name the corpus lacks, a special population, a word the
+corpus has in no form that carries what is asked, a specific word the corpus has only in passages that do not
+come up), or nothing retrieved comes close in meaning. The
 answer then declines, naming the words the sources lack.
 """
 
@@ -125,6 +126,8 @@ def decide(evidence: TurnEvidence, model: AnswerModel) -> Decision:
         return Decision(True, evidence.values.get("best_context_sem", 0.0))
     if rule == "name_absent" and evidence.absent_names:
         reason = f"The indexed sources do not mention {_quoted(evidence.absent_names[:1])}."
+    elif rule == "topic_absent" and evidence.rule_words.get(rule):
+        reason = f"The indexed sources do not mention {_quoted([evidence.rule_words[rule]])}, in any form."
     elif rule in ("population_absent", "rare_absent") and evidence.rule_words.get(rule):
         word = evidence.rule_words[rule]
         where = "this patient group" if rule == "population_absent" else "it"

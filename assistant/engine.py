@@ -54,6 +54,7 @@ from assistant.features import (
     passage_words,
     qualifier_absent,
     turn_features,
+    unknown_words,
 )
 from assistant.followup import (
     Conversation,
@@ -376,14 +377,28 @@ class Assistant:
             and (spoken_of is None or spoken_of[int(np.argmax(row))] < GROUP_SPOKEN_OF)
         }
         absent = list(close)
-        if absent:
+        # The words the corpus has in no form, and how far the question's meaning moves without each (``topic_absent``).
+        unknown = unknown_words(question, lexicon)
+        topical: dict[str, float] = {}
+        if absent or unknown:
             # A follow-up's own words count too: in "Would you use it in a child?" the child is the point, however
             # little it moves the meaning of the whole conversation's question.
             said = asked_in_own_words(question)
-            own = [said, *(without_word(said, w) for w in absent)] if question.text != question.context else []
-            matrix = embed_matrix(self.embeddings, [*(without_word(question.context, w) for w in absent), *own])
-            n = len(absent)
+            follow_up = bool(absent) and question.text != question.context
+            own = [said, *(without_word(said, w) for w in absent)] if follow_up else []
+            matrix = embed_matrix(
+                self.embeddings, [*(without_word(question.context, w) for w in [*absent, *unknown]), *own]
+            )
+            n = len(absent) + len(unknown)
             assert question.context_vector is not None  # set_vectors ran before scoring
+            best = float(pool.context_sem.max()) if len(pool.items) else 0.0
+            for i, word in enumerate(unknown):
+                row = matrix[len(absent) + i]
+                topical[word] = 1.0 - float(np.dot(row, question.context_vector))
+                if len(pool.items):
+                    # Less what the word adds to the best statement's closeness: one the sources say in other words
+                    # ("charley horse" for a cramp) brings the question nearer to what they say.
+                    topical[word] += min(0.0, float((pool.vectors @ row).max()) - best)
             for i, word in enumerate(absent):
                 shift = 1.0 - float(np.dot(matrix[i], question.context_vector))
                 if own:
@@ -394,7 +409,9 @@ class Assistant:
         lead = pool.items[int(np.argmax(np.where(ok, probabilities, -1.0)))] if ok.any() else None
         brief = select(pool, probabilities, self.model, BRIEF)
         at = {id(c): i for i, c in enumerate(pool.items)}
-        evidence = turn_features(question, pool, passages, lexicon, population, lead, [at[id(c)] for c, _ in brief])
+        evidence = turn_features(
+            question, pool, passages, lexicon, population, lead, [at[id(c)] for c, _ in brief], topical
+        )
         timings["score"] = (time.perf_counter() - t1) * 1000
         return Scored(question, passages, pool, probabilities, evidence, timings, brief=brief, off_condition=off)
 

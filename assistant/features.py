@@ -23,11 +23,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.question import SUBTYPE_DESIGNATOR, QuestionView, age_group
-from assistant.salience import Lexicon, shared_prefix
+from assistant.question import AGE, SUBTYPE_DESIGNATOR, QuestionView, age_group
+from assistant.salience import Lexicon, shared_prefix, zipf
 from assistant.types import Passage
-from assistant.vocabulary import DOSE
-from corpus.text import stem, terms, words
+from assistant.vocabulary import ACTION_TERMS, DOSE, quantity_word
+from corpus.text import STOPWORDS, stem, terms, words
 from corpus.types import Block
 
 # A sentence that speaks to a language model or to "the assistant" is not clinical content; an article that
@@ -90,6 +90,11 @@ TURN_FEATURES = (
     "qualifier_absent",  # how specific a word of the question's own is that qualifies a name the lead's source is
     # titled by, when no quoted statement names it: "oculopharyngeal muscular dystrophy" answered from
     # "facioscapulohumeral muscular dystrophy" (1 for a subtype other than the title's: "type 2" from "type 1A")
+    "topic_absent",  # of the turn's own words that the corpus has in no form, how far the question's meaning moves
+    # without the one that moves it most, less how much nearer that word brings the question to the best statement
+    # retrieved: "insomnia" in "Insomnia in a patient with MS - what should I prescribe?" carries what is asked;
+    # "teacher" in "Retired teacher, 70, gets calf cramps" hardly moves it; "charley" in "acute charley horse -
+    # massage or heat?" moves it, but towards the lines on cramps, which say it in other words
 )
 
 
@@ -313,12 +318,14 @@ def turn_features(
     population: dict[str, float] | None = None,
     lead: Candidate | None = None,
     quoted: Sequence[int] = (),
+    topical: dict[str, float] | None = None,
 ) -> TurnEvidence:
     """The turn features (TURN_FEATURES) of a question over its retrieved passages and candidates.
 
     ``population`` gives, for each word no passage has, how much it names a special population that matters
     to the question (computed by the engine, which holds the model); ``lead`` is the statement the answer
-    would lead with; ``quoted`` the indices (in ``pool``) of the statements it would quote.
+    would lead with; ``quoted`` the indices (in ``pool``) of the statements it would quote; ``topical`` gives, for
+    each of ``unknown_words``, how far the question's meaning moves without it (computed by the engine too).
     """
     values = dict.fromkeys(TURN_FEATURES, 0.0)
     if len(pool.items):
@@ -353,6 +360,10 @@ def turn_features(
         word = max(population, key=lambda w: population[w])
         values["population_absent"] = population[word]
         rule_words["population_absent"] = word
+    if topical:
+        word = max(topical, key=lambda w: topical[w])
+        values["topic_absent"] = topical[word]
+        rule_words["topic_absent"] = word
     if lead is not None:
         article = lead.passage.chunk.article_id
         own = set().union(*(passage_words(p) for p in passages if p.chunk.article_id == article))
@@ -509,3 +520,25 @@ def absent_candidates(question: QuestionView, passages: Sequence[Passage], lexic
         name = lexicon.nameness(w) if lexicon is not None else 0.0
         out.append((name, len(w), w))
     return [w for _, _, w in sorted(out, reverse=True)[:MAX_ABSENT_WORDS]]
+
+
+MAX_UNKNOWN_WORDS = 4
+
+
+def unknown_words(question: QuestionView, lexicon: Lexicon | None) -> list[str]:
+    """The turn's own words that the corpus has in no form (not the word, a form of it, nor a longer word it
+    clips): what the sources can say nothing about, under any spelling. Ages and the words that frame a question
+    are left out ("dose", "treat", and the "schedule" or "target" it asks for: whether the sources give one is a
+    fact checked apart). At most MAX_UNKNOWN_WORDS of them, the rarest in English first (a condition's name
+    before "night" or "quickly"). Names the way ``name_absent`` reads them count too: how much a word matters is
+    measured (``topic_absent``), not guessed from its kind."""
+    if lexicon is None:
+        return []
+    frame = quantity_word(question.text)
+    out = []
+    for w in dict.fromkeys(words(AGE.sub(" ", question.text))):
+        if len(w) < 3 or w in STOPWORDS or not w.isalpha() or stem(w) in ACTION_TERMS or w == frame:
+            continue
+        if lexicon.variant(w) is None:
+            out.append((zipf(w), w))
+    return [w for _, w in sorted(out)[:MAX_UNKNOWN_WORDS]]

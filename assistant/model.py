@@ -74,6 +74,7 @@ class LinearModel:
 DECLINE_RULES: tuple[tuple[str, str], ...] = (
     ("name_absent", "above"),
     ("population_absent", "above"),
+    ("topic_absent", "above"),
     ("rare_absent", "above"),
     ("lead_absent", "above"),
     ("answer_absent", "above"),

@@ -235,6 +235,16 @@ def quantity_asked(question: str) -> str | None:
     return None
 
 
+def quantity_word(question: str) -> str | None:
+    """The word that names the kind of figure ``question`` asks for ("schedule", "target", "temperature", "days"):
+    part of its frame, as "dose" is, not of its topic. None when it asks for none."""
+    for asked, _ in _QUANTITIES.values():
+        found = asked.search(question)
+        if found:
+            return words(found.group())[-1]
+    return None
+
+
 def gives_quantity(text: str, kind: str) -> bool:
     """``text`` gives a figure of ``kind``."""
     return bool(_QUANTITIES[kind][1].search(text))

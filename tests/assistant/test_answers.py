@@ -729,11 +729,19 @@ def test_remembered_groups_stay_right_when_the_memory_is_emptied(embeddings, mon
     assert rows[0].max() > 0.5 > rows[1].max()  # what decides whether a word can name a group at all
 
 
-@pytest.mark.xfail(strict=True, reason="known: a condition no source names, asked with the articles' own words")
 def test_a_condition_no_source_names_is_declined(assistant) -> None:
-    # The articles never speak of migraine; the drug-prevention lines for cramps answer it only in form.
-    answer = assistant.ask("Which drugs prevent migraine?")
-    assert answer.abstained and "migraine" in answer.reason
+    # The articles never speak of migraine, gout or hiccups, in any form: their lines on drugs for cramps would
+    # answer these only in form. The word carries what is asked, and the decline names it.
+    for question, word in (
+        ("Which drugs prevent migraine?", "migraine"),
+        ("What helps a gout flare?", "gout"),
+        ("Hiccups that won't stop in an MS patient - options?", "hiccups"),
+    ):
+        answer = assistant.ask(question)
+        assert answer.abstained and f"'{word}'" in answer.reason and answer.citations == []
+    # A word the sources lack that only sets the scene is no reason to decline.
+    scene = assistant.ask("A bus driver with MS has cramps in his calves at night - first drug?")
+    assert not scene.abstained and any("baclofen" in s.text.lower() for s in scene.statements)
 
 
 def test_a_family_member_written_short_must_be_named_by_the_sources(assistant) -> None:

@@ -126,3 +126,21 @@ def test_a_query_for_word_matching_carries_the_corpus_forms_of_its_words() -> No
     # A word of the question's frame is no form of anything, whatever the corpus holds ("shoulder").
     frame = Lexicon({"shoulder": 3, "dialysis": 2}, 20)
     assert frame.in_corpus_words("What should I do?") == "What should I do?"
+
+
+def test_the_words_the_corpus_has_in_no_form_are_found_rarest_first() -> None:
+    from assistant.features import unknown_words
+    from assistant.question import QuestionView
+
+    corpus = Lexicon({"cramp": 9, "dialysis": 3, "baclofen": 6, "night": 2}, 40)
+    view = QuestionView.of("Gout and insomnia in a 70 year old on haemodialysis: dose of baclofen at night?")
+    unknown = unknown_words(view, corpus)
+    # The corpus has forms of "haemodialysis" and "night"; "dose" frames the question; the age is a group.
+    assert set(unknown) == {"gout", "insomnia"}
+    # The rarer in English first, and no more than four: a condition's name before an everyday word.
+    found = unknown_words(QuestionView.of("Gout in the shoulder, insomnia every single morning?"), corpus)
+    assert found == sorted(["gout", "shoulder", "insomnia", "single", "morning"], key=zipf)[:4]
+    assert found[:2] == ["gout", "insomnia"] and "single" not in found
+    # The kind of figure a question asks for frames it ("schedule"); the sources' giving one is checked apart.
+    assert unknown_words(QuestionView.of("What is the gout schedule?"), corpus) == ["gout"]
+    assert unknown_words(view, None) == []

@@ -21,7 +21,7 @@ FLOORS = {
     "citation_precision": 1.0,
     "citation_recall": 1.0,
     "correct_source_rate": 0.85,
-    "decline_recall": 0.65,
+    "decline_recall": 0.94,
 }
 CEILINGS = {"unsupported_numbers": 0, "false_decline_rate": 0.03}
 
@@ -46,7 +46,7 @@ def test_no_number_is_unsupported(seed_run) -> None:
     assert unsupported == []
 
 
-@pytest.mark.xfail(strict=True, reason="the target: every out-of-corpus turn declined (34 of 39 are now)")
+@pytest.mark.xfail(strict=True, reason="the target: every out-of-corpus turn declined (38 of 39 are now)")
 def test_every_out_of_corpus_turn_is_declined(seed_run) -> None:
     turns, _ = seed_run
     answered_ooc = [f"{t.case_id} turn {t.turn}: {t.question}" for t in turns if not t.answerable and not t.abstained]
