@@ -744,6 +744,14 @@ def test_a_condition_no_source_names_is_declined(assistant) -> None:
     assert not scene.abstained and any("baclofen" in s.text.lower() for s in scene.statements)
 
 
+@pytest.mark.xfail(strict=True, reason="known: a short question whose reason is a lay word the sources lack")
+def test_a_side_effect_told_in_a_lay_word_does_not_decline_a_question_on_alternatives(assistant) -> None:
+    # "sleepy" moves this short question's meaning as far as "insomnia" moves a question about insomnia; the
+    # sources speak of sedation, and the answer is the second-line options.
+    answer = assistant.ask("baclofen making him sleepy, what else?")
+    assert not answer.abstained and any("tizanidine" in s.text.lower() for s in answer.statements)
+
+
 def test_a_family_member_written_short_must_be_named_by_the_sources(assistant) -> None:
     # The articles speak of "vitamin deficiencies", never of vitamin E.
     short = assistant.ask("Does vit E help night cramps?")
