@@ -27,7 +27,15 @@ from assistant.features import Candidate, Pool, names_word
 from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
-from assistant.vocabulary import ACTION_TERMS, DOSE, dose_owners, dose_stage, gives_frequency, may_name_a_stage
+from assistant.vocabulary import (
+    ACTION_TERMS,
+    DOSE,
+    dose_owners,
+    dose_stage,
+    gives_duration,
+    gives_frequency,
+    may_name_a_stage,
+)
 from corpus.text import STOPWORDS, stem, terms, words
 from corpus.types import Block, Reference, article_reference
 
@@ -498,6 +506,29 @@ def figure_leads(
             and subject
             and subject <= terms(f"{c.heading} {c.text}")
         ]
+    if not found:
+        return chosen
+    first = max(found, key=lambda x: x[1])
+    return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
+
+
+def duration_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    """For a question of how long, the statement of the lead's own section that gives a number of time units
+    leads ("If inadequate response after 4 weeks at maximum tolerated dose, proceed to next step" before "Start
+    baclofen 10 mg/day, increase weekly ..." for how long to keep at it), the most probable such. When that
+    section gives none, or the lead gives one, the answer stays as chosen: words answer it too."""
+    if not chosen or gives_duration(chosen[0][0].text):
+        return chosen
+    lead = chosen[0][0]
+    where = (lead.passage.chunk.id, lead.heading)
+    ok = eligible(pool) & adds_something(pool)
+    found = [
+        (c, float(p))
+        for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
+        if fine and p > 0 and (c.passage.chunk.id, c.heading) == where and gives_duration(c.text)
+    ]
     if not found:
         return chosen
     first = max(found, key=lambda x: x[1])

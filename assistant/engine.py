@@ -35,6 +35,7 @@ from assistant.composer import (
     compose,
     dose_subjects,
     doses_for_subject,
+    duration_leads,
     eligible,
     figure_leads,
     recommendation_id,
@@ -75,7 +76,14 @@ from assistant.salience import Lexicon, respelled, unclipped, zipf
 from assistant.scope import Scopes
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
-from assistant.vocabulary import AGE_GROUP_WORDS, asks_for_dose, asks_how_common, gives_dose, gives_quantity
+from assistant.vocabulary import (
+    AGE_GROUP_WORDS,
+    asks_for_dose,
+    asks_how_common,
+    asks_how_long,
+    gives_dose,
+    gives_quantity,
+)
 from corpus.text import stem, terms, words
 from index.builder import embeddings_for, open_store
 from index.embeddings import embed_matrix
@@ -698,6 +706,8 @@ class Assistant:
             chosen = [chosen[first], *chosen[:first], *chosen[first + 1 :]]
         if asks_how_common(view.ask) and not view.dose_wanted:
             chosen = figure_leads(scored.pool, scored.probabilities, chosen)
+        elif asks_how_long(view.ask) and not view.dose_wanted:
+            chosen = duration_leads(scored.pool, scored.probabilities, chosen)
         kind = view.quantity_wanted
         if kind and not view.dose_wanted and not any(gives_quantity(c.text, kind) for c, _ in chosen):
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:

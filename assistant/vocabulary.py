@@ -273,6 +273,23 @@ _FREQUENCY = re.compile(
 )
 
 
+# A question about how long something lasts or is kept up ("How long before I call it a failure?", "For how
+# long?"), and a figure that answers one: a number of time units ("after 4 weeks", "3 days or less"). Words answer
+# it too ("short-term use only"), so such a figure leads when the lead's own section gives one, never required.
+_HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
+_DURATION = re.compile(_TIME_FIGURE, re.IGNORECASE)
+
+
+def asks_how_long(question: str) -> bool:
+    """``question`` asks how long something lasts, takes or is kept up."""
+    return bool(_HOW_LONG.search(question))
+
+
+def gives_duration(text: str) -> bool:
+    """``text`` gives a number of time units ("4 weeks", "two to three days")."""
+    return bool(_DURATION.search(text))
+
+
 def asks_how_common(question: str) -> bool:
     """``question`` asks how common something is or how likely."""
     return bool(_HOW_COMMON.search(question))

@@ -908,3 +908,13 @@ def test_a_sentence_that_points_back_is_quoted_after_the_sentence_it_points_to(t
         frequency,
     ]
     assert [c for c, _ in with_antecedents(pool, [(frequency, 0.9)])] == [frequency]
+
+
+def test_how_long_is_led_by_the_duration_its_section_gives(assistant) -> None:
+    # The lead's own section says how long to keep at it ("after 4 weeks"); the start line scored closer.
+    answer = assistant.ask("How long do I stay on baclofen before switching to another drug?")
+    assert not answer.abstained and "4 weeks" in answer.statements[0].text
+    check_honest(answer, assistant.store)
+    # A section that gives no figure leaves the answer as it was: words answer how long too.
+    diazepam = assistant.ask("How long should I keep a patient on diazepam for cramps?")
+    assert not diazepam.abstained and "Short-term use only" in diazepam.statements[0].text
