@@ -343,6 +343,8 @@ def fit(
         kept["declines_fitted_at"] = keep_declines.provenance.get(
             "declines_fitted_at", keep_declines.provenance.get("fitted_at")
         )
+        if "rules_fitted_at" in keep_declines.provenance:
+            kept["rules_fitted_at"] = keep_declines.provenance["rules_fitted_at"]
     sets = Counter(r["set"] or "unnamed" for r in records)
     files = sorted({r.get("file", "") for r in records} - {""})
     provenance = {

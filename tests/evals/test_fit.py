@@ -107,9 +107,20 @@ def test_statements_only_keeps_the_declines(records: list[dict]) -> None:
     full, _ = fit(records)
     # Declines the records would never give: kept as they are, while the statement model is fitted anew.
     odd = type(full.answerable)({"best_context_sem": 0.123})
-    kept = replace(full, answerable=odd, keep_share=0.9, provenance={**full.provenance, "fitted_at": "2020-01-01"})
+    kept = replace(
+        full,
+        answerable=odd,
+        keep_share=0.9,
+        provenance={
+            **full.provenance,
+            "fitted_at": "2020-01-01",
+            "rules_fitted_at": {"best_context_sem": "2020-01-02"},
+        },
+    )
     refit, report = fit(records, keep_declines=kept)
     assert refit.answerable == odd
+    # The dates of the rules fitted alone stay with them.
+    assert refit.provenance["rules_fitted_at"] == {"best_context_sem": "2020-01-02"}
     assert refit.statement == full.statement and refit.keep_share == full.keep_share
     assert refit.provenance["declines_fitted_at"] == "2020-01-01"
     assert any("kept, fitted 2020-01-01" in line for line in report)
