@@ -80,6 +80,26 @@ def eligible(pool: Pool) -> np.ndarray:
     )
 
 
+def section_terms(pool: Pool) -> list[frozenset[str]]:
+    """For each candidate, what its section says it is for: the words of the statements of its passage under
+    its own headings and under the heading just above them ("Start at 10 mg/day" under "Baclofen > Dosing
+    protocol", beside "... for relief of flexor spasms" under "Baclofen"), less the words that statements open
+    with as their subject ("Duloxetine for neuropathic pain ..."): a section that names another drug does not
+    make its doses that drug's. The article's opening text, under no heading, is no one statement's section."""
+    groups: dict[tuple[str, str], set[str]] = {}
+    for c, around in zip(pool.items, pool.around_terms, strict=True):
+        groups.setdefault((c.passage.chunk.id, c.heading), set()).update(around)
+    subjects = set().union(*(_opening_subject(c.text) for c in pool.items)) if pool.items else set()
+    out = []
+    for c in pool.items:
+        have = set(groups[(c.passage.chunk.id, c.heading)])
+        parent = c.heading.rpartition(" > ")[0]
+        if parent:
+            have |= groups.get((c.passage.chunk.id, parent), set())
+        out.append(frozenset(have - subjects))
+    return out
+
+
 def _names_something(word: str) -> bool:
     """``word`` is specific enough to say whose dose an amount is ("opioid", not "daily" or "increasing")."""
     from assistant.salience import Lexicon
@@ -146,7 +166,12 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
     groups: dict[tuple[str, str], set[str]] = {}
     for c, around in zip(pool.items, pool.around_terms, strict=True):
         groups.setdefault((c.passage.chunk.id, c.heading), set()).update(around)
-    dose_words = set().union(*(groups[(pool.items[i].passage.chunk.id, pool.items[i].heading)] for i in doses))
+    # What the sections the doses stand in say they are for counts too ("starting dose for spasms?": the
+    # baclofen section speaks of spasms).
+    sections = section_terms(pool)
+    dose_words = set().union(
+        *(groups[(pool.items[i].passage.chunk.id, pool.items[i].heading)] | sections[i] for i in doses)
+    )
     used = {w: sum(1 for around in pool.around_terms if w in around) for w in asked & _specific(question.text)}
     rare_elsewhere = [w for w, n in used.items() if n > 0 and w not in dose_words]
     if rare_elsewhere:
@@ -237,9 +262,11 @@ def doses_for_subject(pool: Pool, variant: Callable[[str], str | None] | None = 
     openers = set().union(*(_opening_subject(c.text) for c in pool.items)) if pool.items else set()
     dose_of_set = {w for w in asked_of if stem(w) in openers} or set(asked_of)
     out = np.zeros(len(pool.items), dtype=bool)
+    # What a line names: its words, its headings', its article title's, and its section's (a dose in baclofen's
+    # dosing list is one for the spasms its section says baclofen relieves).
     named_by = [
-        frozenset(terms(f"{c.text} {c.heading} {c.passage.chunk.article_title}")) | around
-        for c, around in zip(pool.items, pool.around_terms, strict=True)
+        frozenset(terms(f"{c.text} {c.heading} {c.passage.chunk.article_title}")) | around | section
+        for c, around, section in zip(pool.items, pool.around_terms, section_terms(pool), strict=True)
     ]
     articles: dict[str, set[str]] = {}
     for c, around in zip(pool.items, named_by, strict=True):

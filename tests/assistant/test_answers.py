@@ -313,6 +313,21 @@ def test_the_dose_of_a_drug_asked_for_a_condition_is_that_drugs_not_the_conditio
     check_honest(gabapentin, assistant.store)
 
 
+def test_a_dose_asked_for_a_condition_is_that_of_the_drug_whose_section_names_it(assistant) -> None:
+    # No drug named: the dose asked "for spasms" is baclofen's, whose section says it relieves flexor spasms;
+    # its dosing list never says the word itself. It was declined as a dose "for 'spasms'" no source gives.
+    answer = assistant.ask("starting dose for spasms in MS?")
+    assert not answer.abstained, answer.reason
+    assert answer.statements[0].text == "Start at 10 mg/day"
+    assert "Baclofen" in answer.statements[0].heading
+    check_honest(answer, assistant.store)
+    # A drug named for it keeps its own dose, and one no source doses is still declined.
+    tizanidine = assistant.ask("tizanidine dose for spasms?")
+    assert tizanidine.statements[0].text.startswith("Start at 2 mg daily")
+    midodrine = assistant.ask("what dose of midodrine for spasms?")
+    assert midodrine.abstained and "'midodrine'" in midodrine.reason
+
+
 def test_a_drug_named_by_its_first_syllable_is_that_drug(assistant) -> None:
     # "tiz" begins one word of the bundled articles: the question is about tizanidine, and says it read it so.
     answer = assistant.ask("how much tiz do I start with?")
