@@ -562,6 +562,24 @@ def duration_leads(
     return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
 
 
+def _led_by_what_was_asked(pool: Pool, chosen: list[int], lead: int) -> int:
+    """A lead under a heading that names two subjects, one the question names and one it does not, and that
+    opens with the other ("Pregabalin: Start 75 mg twice daily" under "Gabapentin/Pregabalin", asked about
+    gabapentin) gives way to the most probable chosen line that opens with one the question names ("Gabapentin:
+    Start 300 mg daily ..."): read first, the other drug's line would pass for the answer on the one asked
+    about."""
+    from assistant.vocabulary import ACTION_TERMS
+
+    question = pool.question
+    asked = (set(question.terms) | {t for group in question.required_groups for t in group}) - ACTION_TERMS
+    opening = _opening_subject(pool.items[lead].text)
+    heading = terms(pool.items[lead].heading)
+    if not opening or opening & asked or not opening <= heading or not asked & heading:
+        return lead
+    named = [i for i in chosen if _opening_subject(pool.items[i].text) & asked]
+    return named[0] if named else lead
+
+
 def select(
     pool: Pool, probabilities: np.ndarray, model: AnswerModel, limit: int = BRIEF
 ) -> list[tuple[Candidate, float]]:
@@ -625,6 +643,7 @@ def select(
         article = pool.items[lead].passage.chunk.article_id
         content = [i for i in chosen if not links[i] and pool.items[i].passage.chunk.article_id == article]
         lead = content[0] if content else lead
+    lead = _led_by_what_was_asked(pool, chosen, lead)
     stage = dose_stage(pool.question.ask or pool.question.text) if pool.question.dose_wanted else None
     if stage and not recommendations and dose_stage(pool.items[lead].text) != stage:
         # A dose asked for at a stage ("initial dose?") is led by the most probable line of that stage.

@@ -328,6 +328,18 @@ def test_a_dose_asked_for_a_condition_is_that_of_the_drug_whose_section_names_it
     assert midodrine.abstained and "'midodrine'" in midodrine.reason
 
 
+def test_a_question_on_one_of_two_drugs_under_one_heading_is_led_by_that_drugs_line(assistant) -> None:
+    # "Gabapentin/Pregabalin" heads lines on each: the pregabalin line scored closest to questions on gabapentin,
+    # and led them, its 75 mg twice daily read first as if it were gabapentin's.
+    for question in ("what about gabapentin?", "gabapentin for ms cramps?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained, answer.reason
+        assert answer.statements[0].text.startswith("Gabapentin"), answer.statements[0].text
+        check_honest(answer, assistant.store)
+    pregabalin = assistant.ask("pregabalin dose?")
+    assert pregabalin.statements[0].text.startswith("Pregabalin: Start 75 mg")
+
+
 def test_a_drug_named_by_its_first_syllable_is_that_drug(assistant) -> None:
     # "tiz" begins one word of the bundled articles: the question is about tizanidine, and says it read it so.
     answer = assistant.ask("how much tiz do I start with?")
