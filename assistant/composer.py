@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from assistant.features import Candidate, Pool, names_word
+from assistant.features import CANDIDATE_FEATURES, Candidate, Pool, names_word
 from assistant.model import AnswerModel
 from assistant.question import QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
@@ -55,8 +55,6 @@ def statement_probabilities(pool: Pool, model: AnswerModel) -> np.ndarray:
     """The statement model's probability for each candidate of ``pool``."""
     if not pool.items:
         return np.zeros(0)
-    from assistant.features import CANDIDATE_FEATURES
-
     columns = model.statement.columns(CANDIDATE_FEATURES)
     return model.statement.probability(pool.matrix[:, columns])
 
@@ -560,6 +558,48 @@ def duration_leads(
         return chosen
     first = max(found, key=lambda x: x[1])
     return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
+
+
+def line_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]], line: int
+) -> list[tuple[Candidate, float]]:
+    """For a question asking for a line of treatment ("first-line for cramps in MS?"), a statement that its source
+    puts on that line, in its text or its headings, leads ("Baclofen is the first-line treatment ..." over the
+    assessment step that scored closer): of those whose text, headings and article title name most of what the
+    question names (the article on cramps in MS, not the one on cramps at large), the most probable, unless the
+    lead is such a statement already. The statements its article puts on that line follow it, before the others
+    chosen. When no retrieved statement is on that line, the answer stays as chosen."""
+    from assistant.vocabulary import treatment_lines
+
+    def on_the_line(c: Candidate) -> bool:
+        return line in treatment_lines(f"{c.heading}\n{c.text}")
+
+    if not chosen:
+        return chosen
+    ok = eligible(pool) & adds_something(pool)
+    named = np.round(pool.matrix[:, CANDIDATE_FEATURES.index("lex_title")], 6)
+    found = [
+        (i, c, float(p))
+        for i, (c, p, fine) in enumerate(zip(pool.items, probabilities, ok, strict=True))
+        if fine and on_the_line(c)
+    ]
+    if not found:
+        return chosen
+    at, lead, p = max(found, key=lambda x: (named[x[0]], x[2]))
+    first = next((i for i, c in enumerate(pool.items) if c is chosen[0][0]), None)
+    if first is not None and on_the_line(chosen[0][0]) and named[first] >= named[at]:
+        lead, p = chosen[0]
+    # The rest of the answer is what the lead's article puts on that line too ("Consider tizanidine as an
+    # alternative" beside the tizanidine section, for the second-line options), then what was chosen besides.
+    article = lead.passage.chunk.article_id
+    beside = sorted(
+        ((c, q) for _, c, q in found if c is not lead and c.passage.chunk.article_id == article),
+        key=lambda x: -x[1],
+    )
+    rest = [*beside, *((c, q) for c, q in chosen if c is not lead and not any(c is b for b, _ in beside))]
+    rest = rest[: max(len(chosen) - 1, 0)]
+    rest.sort(key=lambda x: (x[0].passage.rank, x[0].block_index, x[0].order))
+    return [(lead, p), *rest]
 
 
 def _led_by_what_was_asked(pool: Pool, chosen: list[int], lead: int) -> int:

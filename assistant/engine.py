@@ -38,6 +38,7 @@ from assistant.composer import (
     duration_leads,
     eligible,
     figure_leads,
+    line_leads,
     recommendation_id,
     select,
     source_reference,
@@ -83,6 +84,7 @@ from assistant.vocabulary import (
     asks_how_long,
     gives_dose,
     gives_quantity,
+    treatment_lines,
 )
 from corpus.text import stem, terms, words
 from index.builder import embeddings_for, open_store
@@ -708,6 +710,9 @@ class Assistant:
             chosen = figure_leads(scored.pool, scored.probabilities, chosen)
         elif asks_how_long(view.ask) and not view.dose_wanted:
             chosen = duration_leads(scored.pool, scored.probabilities, chosen)
+        lines = treatment_lines(view.ask)
+        if len(lines) == 1 and not view.dose_wanted and not found:
+            chosen = line_leads(scored.pool, scored.probabilities, chosen, min(lines))
         kind = view.quantity_wanted
         if kind and not view.dose_wanted and not any(gives_quantity(c.text, kind) for c, _ in chosen):
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:

@@ -280,6 +280,18 @@ _HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 _DURATION = re.compile(_TIME_FIGURE, re.IGNORECASE)
 
 
+# The lines of treatment that guidelines rank their options by ("first-line", "2nd line", "third-line agent"): a
+# question that asks for one is answered by what its sources put on that line, in their text or their headings.
+_LINE_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
+_TREATMENT_LINE = re.compile(r"\b(first|1st|second|2nd|third|3rd)[\s-]*line\b", re.IGNORECASE)
+
+
+def treatment_lines(text: str) -> set[int]:
+    """The lines of treatment ``text`` names: {1} for "first-line" or "1st line", {1, 2} for "first-line, then
+    second-line"."""
+    return {_LINE_ORDINALS[m.group(1).lower()] for m in _TREATMENT_LINE.finditer(text)}
+
+
 def asks_how_long(question: str) -> bool:
     """``question`` asks how long something lasts, takes or is kept up."""
     return bool(_HOW_LONG.search(question))

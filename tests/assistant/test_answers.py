@@ -340,6 +340,29 @@ def test_a_question_on_one_of_two_drugs_under_one_heading_is_led_by_that_drugs_l
     assert pregabalin.statements[0].text.startswith("Pregabalin: Start 75 mg")
 
 
+def test_a_line_of_treatment_asked_for_is_led_by_what_the_sources_put_on_it(assistant) -> None:
+    # The assessment step and the first-line measures for cramps at large scored closer than the sentence that
+    # names baclofen the first-line treatment in MS; the article on MS names what the question names.
+    for question in ("what's first-line for cramps in multiple sclerosis", "first line for ms cramps?"):
+        answer = assistant.ask(question)
+        assert answer.statements[0].text.startswith("Baclofen is the first-line treatment"), question
+        check_honest(answer, assistant.store)
+    # Where only the article on cramps at large speaks to it, its first-line measures lead.
+    nocturnal = assistant.ask("1st line for nocturnal leg cramps?")
+    assert "(first-line)" in nocturnal.statements[0].heading
+    # The next line, asked as a follow-up, is led by a line its source puts second.
+    conversation = Conversation()
+    assistant.ask("what's first-line for cramps in multiple sclerosis", conversation)
+    second = assistant.ask("and second line?", conversation)
+    assert "Second-Line" in second.statements[0].heading
+    check_honest(second, assistant.store)
+    # The options its article puts on that line follow the lead, before what else scored well.
+    options = assistant.ask("second line options in MS cramps?")
+    texts = [s.text for s in options.statements]
+    assert {"Add or switch to gabapentin/pregabalin", "Consider tizanidine as an alternative"} <= set(texts)
+    assert sum("Second-Line" in s.heading for s in options.statements) >= 4
+
+
 def test_a_drug_named_by_its_first_syllable_is_that_drug(assistant) -> None:
     # "tiz" begins one word of the bundled articles: the question is about tizanidine, and says it read it so.
     answer = assistant.ask("how much tiz do I start with?")
