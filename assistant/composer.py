@@ -602,6 +602,78 @@ def line_leads(
     return [(lead, p), *rest]
 
 
+# How specific in English a section's first word is when it names the treatment the section is about: a drug's
+# name ("Tizanidine" 1.0, "Diazepam" 0.95), not a kind of section ("Dosing" 0.76, "Cautions" 0.77).
+NAMED_SECTION = 0.9
+
+
+def _heading_subjects(heading: str, floor: float = 0.0) -> set[str]:
+    """The subjects a statement's headings are sections of: the specific first word of each ("Baclofen", in
+    "First-Line Pharmacological Options > Baclofen > Dosing protocol"; nothing of "3. Second-Line Options (if
+    baclofen inadequate or not tolerated)"), at least ``floor`` specific in English."""
+    from assistant.salience import Lexicon
+
+    out = set()
+    for part in heading.split(" > "):
+        first = words(part)[:1]
+        out |= {stem(w) for w in first if _names_something(w) and Lexicon.specificity(w) >= floor}
+    return out
+
+
+def other_treatment_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    """For a question asking what to use instead of a treatment it names, or after it fails ("what can I use
+    instead of baclofen?"), a lead about that treatment ("Start baclofen 10 mg/day ...": in its words or under
+    its own section) gives way to the most probable statement that is not ("Consider tizanidine as an
+    alternative", or "Baclofen + gabapentin/pregabalin", which names another). The treatment is a specific word
+    of the question that statements open with or that heads a section; when the question names none, or nothing
+    else was retrieved, the answer stays as chosen."""
+    from assistant.salience import Lexicon
+    from assistant.vocabulary import ACTION_TERMS, treatment_lines
+
+    if not chosen:
+        return chosen
+    question = pool.question
+
+    # The names the question gives, as rare in English as a drug's (of all of it: "ms cramps, baclofen not
+    # enough. next?" asks "next?"), and what its "it" stood for.
+    named = {stem(w) for w in words(question.text) if Lexicon.specificity(w) >= NAMED_SECTION}
+    asked = (named | {t for group in question.required_groups for t in group}) - ACTION_TERMS
+    # What statements here are about: the words they open with ("Pregabalin: ...") and the names their sections
+    # are headed by, as rare in English as a drug's ("Tizanidine"; not "Dosing" nor "Cautions").
+    treatments = set().union(
+        *(_opening_subject(c.text) | _heading_subjects(c.heading, NAMED_SECTION) for c in pool.items)
+    )
+    subjects = asked & treatments
+    if not subjects:
+        return chosen
+
+    def about(c: Candidate) -> bool:
+        # About the treatment asked, and no other ("Baclofen + gabapentin/pregabalin" is a next step).
+        own = terms(c.text)
+        return bool(own & subjects or _heading_subjects(c.heading) & subjects) and not own & (treatments - subjects)
+
+    if not about(chosen[0][0]):
+        return chosen
+    ok = eligible(pool) & adds_something(pool)
+    others = [
+        (c, float(p))
+        for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
+        if fine and p > 0 and not about(c)
+    ]
+    if not others:
+        return chosen
+    # Where the sources rank their options in lines of treatment, what comes after the line the treatment asked
+    # about is on ("Second-Line Options (if baclofen inadequate ...)" after "First-Line Treatment"), before the
+    # assessment steps that scored closer.
+    on = [treatment_lines(f"{c.heading}\n{c.text}") for c, _ in others]
+    its = set().union(*(treatment_lines(f"{c.heading}\n{c.text}") for c in pool.items if about(c)))
+    later = [x for x, lines in zip(others, on, strict=True) if its and lines and min(lines) > min(its)]
+    first = max(later or others, key=lambda x: x[1])
+    return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
+
+
 def _led_by_what_was_asked(pool: Pool, chosen: list[int], lead: int) -> int:
     """A lead under a heading that names two subjects, one the question names and one it does not, and that
     opens with the other ("Pregabalin: Start 75 mg twice daily" under "Gabapentin/Pregabalin", asked about

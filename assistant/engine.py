@@ -39,6 +39,7 @@ from assistant.composer import (
     eligible,
     figure_leads,
     line_leads,
+    other_treatment_leads,
     recommendation_id,
     select,
     source_reference,
@@ -79,6 +80,7 @@ from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
 from assistant.vocabulary import (
     AGE_GROUP_WORDS,
+    asks_for_another,
     asks_for_dose,
     asks_how_common,
     asks_how_long,
@@ -713,6 +715,8 @@ class Assistant:
         lines = treatment_lines(view.ask)
         if len(lines) == 1 and not view.dose_wanted and not found:
             chosen = line_leads(scored.pool, scored.probabilities, chosen, min(lines))
+        elif asks_for_another(view.ask) and not view.dose_wanted and not found:
+            chosen = other_treatment_leads(scored.pool, scored.probabilities, chosen)
         kind = view.quantity_wanted
         if kind and not view.dose_wanted and not any(gives_quantity(c.text, kind) for c, _ in chosen):
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:

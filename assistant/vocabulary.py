@@ -292,6 +292,28 @@ def treatment_lines(text: str) -> set[int]:
     return {_LINE_ORDINALS[m.group(1).lower()] for m in _TREATMENT_LINE.finditer(text)}
 
 
+# A question that asks for something other than what it names: instead of it, after it fails or is not borne
+# ("what can I use instead of baclofen?", "baclofen not helping, next drug?", "if it fails, what next?"). Not
+# "is tizanidine an alternative?", which asks about what it names, nor "when do I decide it isn't working?",
+# which asks how to tell.
+_ANOTHER = re.compile(
+    r"\binstead\b|\balternatives? (?:to|for)\b|\bother than\b|\bwhat else\b|\bwhat next\b|\bnext\s*\?"
+    r"|\bnext (?:drug|step|option|agent|med|medication|choice|line)s?\b"
+    r"|\b(?:fails?|failed|failing|doesn'?t work|does not work|isn'?t working|not working|not helping|not helped"
+    r"|stopped working|not responding|no response|unresponsive|refractory|inadequate|can'?t tolerate"
+    r"|cannot tolerate|not tolerated|intolerant)\b",
+    re.IGNORECASE,
+)
+_HOW_TO_TELL = re.compile(
+    r"^\W*(?:and\s+)?(?:when|how long|how (?:do|will|can|would) (?:i|we|you) (?:know|tell))\b", re.IGNORECASE
+)
+
+
+def asks_for_another(question: str) -> bool:
+    """``question`` asks for something other than the treatment it names: instead of it, or after it fails."""
+    return bool(_ANOTHER.search(question)) and not _HOW_TO_TELL.search(question)
+
+
 def asks_how_long(question: str) -> bool:
     """``question`` asks how long something lasts, takes or is kept up."""
     return bool(_HOW_LONG.search(question))

@@ -363,6 +363,34 @@ def test_a_line_of_treatment_asked_for_is_led_by_what_the_sources_put_on_it(assi
     assert sum("Second-Line" in s.heading for s in options.statements) >= 4
 
 
+def test_what_to_use_instead_of_a_drug_is_not_led_by_that_drug(assistant) -> None:
+    # "Start baclofen 10 mg/day ..." scored closest to questions on what to use when baclofen is not enough, and
+    # led their answers; now a statement that is not about baclofen leads.
+    for question in (
+        "what can I use instead of baclofen?",
+        "baclofen not helping in MS, next drug?",
+        "ms cramps, baclofen not enough. next?",
+    ):
+        answer = assistant.ask(question)
+        assert not answer.abstained, answer.reason
+        lead = answer.statements[0]
+        assert "baclofen" not in lead.text.lower() and "Baclofen" not in lead.heading.split(" > ")[-1], lead
+        assert any(name in lead.text.lower() for name in ("tizanidine", "gabapentin", "pregabalin")), lead
+        check_honest(answer, assistant.store)
+    # As a follow-up on the drug the conversation is about.
+    conversation = Conversation()
+    assistant.ask("baclofen for ms cramps?", conversation)
+    after = assistant.ask("and if it doesn't work?", conversation)
+    assert "baclofen" not in after.statements[0].text.lower()
+    # A question on whether a drug is an alternative is still about that drug; one on how to tell that a drug
+    # is failing is not a question on what comes next.
+    tizanidine = assistant.ask("is tizanidine an alternative?")
+    assert "tizanidine" in tizanidine.statements[0].text.lower()
+    from assistant.vocabulary import asks_for_another
+
+    assert asks_for_another("if it fails, what next?") and not asks_for_another("when do I decide it is failing?")
+
+
 def test_a_drug_named_by_its_first_syllable_is_that_drug(assistant) -> None:
     # "tiz" begins one word of the bundled articles: the question is about tizanidine, and says it read it so.
     answer = assistant.ask("how much tiz do I start with?")
