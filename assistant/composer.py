@@ -198,7 +198,7 @@ def dose_subjects(question: QuestionView, variant: Callable[[str], str | None] |
     when nothing else outside the question's circumstances is: no line the sources give is its dose, and the
     baclofen or albumin line that scored closest must not stand in for it."""
     from assistant.salience import PREFIX_ZIPF, Lexicon, zipf
-    from assistant.vocabulary import ACTION_TERMS
+    from assistant.vocabulary import ACTION_TERMS, DOSING_ABBREVIATIONS
 
     for at, text in enumerate((" ".join([question.text, *question.required]), question.context)):
         capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+s?\b", text)}
@@ -218,7 +218,10 @@ def dose_subjects(question: QuestionView, variant: Callable[[str], str | None] |
                 found += [
                     w
                     for w in dict.fromkeys(re.findall(r"\b[a-z]{3,4}\b", outside))
-                    if w not in STOPWORDS and zipf(w) < PREFIX_ZIPF and variant(w) is None
+                    if w not in STOPWORDS
+                    and w not in DOSING_ABBREVIATIONS
+                    and zipf(w) < PREFIX_ZIPF
+                    and variant(w) is None
                 ]
         if found:
             return found

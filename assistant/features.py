@@ -26,7 +26,7 @@ import numpy as np
 from assistant.question import AGE, SUBTYPE_DESIGNATOR, QuestionView, age_group
 from assistant.salience import Lexicon, shared_prefix, zipf
 from assistant.types import Passage
-from assistant.vocabulary import ACTION_TERMS, DOSE, quantity_word
+from assistant.vocabulary import ACTION_TERMS, DOSE, DOSING_ABBREVIATIONS, quantity_word
 from corpus.text import STOPWORDS, stem, terms, words
 from corpus.types import Block
 
@@ -528,8 +528,8 @@ MAX_UNKNOWN_WORDS = 4
 def unknown_words(question: QuestionView, lexicon: Lexicon | None) -> list[str]:
     """The turn's own words that the corpus has in no form (not the word, a form of it, nor a longer word it
     clips): what the sources can say nothing about, under any spelling. Ages and the words that frame a question
-    are left out ("dose", "treat", and the "schedule" or "target" it asks for: whether the sources give one is a
-    fact checked apart). At most MAX_UNKNOWN_WORDS of them, the rarest in English first (a condition's name
+    are left out ("dose", "treat", "bid", and the "schedule" or "target" it asks for: whether the sources give one
+    is a fact checked apart). At most MAX_UNKNOWN_WORDS of them, the rarest in English first (a condition's name
     before "night" or "quickly"). Names the way ``name_absent`` reads them count too: how much a word matters is
     measured (``topic_absent``), not guessed from its kind."""
     if lexicon is None:
@@ -538,6 +538,8 @@ def unknown_words(question: QuestionView, lexicon: Lexicon | None) -> list[str]:
     out = []
     for w in dict.fromkeys(words(AGE.sub(" ", question.text))):
         if len(w) < 3 or w in STOPWORDS or not w.isalpha() or stem(w) in ACTION_TERMS or w == frame:
+            continue
+        if w in DOSING_ABBREVIATIONS:  # "pregabalin bid ok?": how it is taken, written out by the sources
             continue
         if lexicon.variant(w) is None:
             out.append((zipf(w), w))

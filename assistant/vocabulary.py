@@ -110,6 +110,15 @@ _DOSE_QUESTION = re.compile(
 )
 
 
+# The prescription abbreviations of when and how a dose is taken ("bid" twice a day, "qhs" at bedtime, "prn" as
+# needed, "po" by mouth): a closed set, part of how a dose question is framed, never its topic nor what the dose
+# is of. Sources write them out ("twice daily", "nightly"), so no source has them in any form. ("od" and "im"
+# are left out: "OD" is also an overdose, "im" a hurried "I'm".)
+DOSING_ABBREVIATIONS = frozenset(
+    {"qd", "bid", "tid", "qid", "qhs", "hs", "qam", "qpm", "qod", "prn", "po", "sl", "iv", "sc", "subq"}
+)
+
+
 def names_a_dose(text: str) -> bool:
     """True for ``text`` that asks for a dose in words ("gabapentin dose", "what dose"), not by a lone word of a
     dose's stage ("initial", which in brackets names what a follow-up's pointer stood for)."""

@@ -391,6 +391,22 @@ def test_what_to_use_instead_of_a_drug_is_not_led_by_that_drug(assistant) -> Non
     assert asks_for_another("if it fails, what next?") and not asks_for_another("when do I decide it is failing?")
 
 
+def test_a_prescription_abbreviation_frames_a_dose_question_and_is_no_drug(assistant) -> None:
+    # "qhs" (at bedtime) and "bid" (twice daily) are how a dose is taken; the sources write them out. "qhs dose?"
+    # was declined as a dose of 'qhs'; "bid" as a word the sources have in no form.
+    conversation = Conversation()
+    assistant.ask("gabapentin for numb feet?", conversation)
+    bedtime = assistant.ask("qhs dose?", conversation)
+    assert not bedtime.abstained, bedtime.reason
+    assert bedtime.statements[0].text.startswith("Gabapentin")
+    check_honest(bedtime, assistant.store)
+    twice = assistant.ask("pregabalin dose bid?")
+    assert not twice.abstained, twice.reason
+    assert twice.statements[0].text.startswith("Pregabalin")
+    # A short name no source has in any form is still what a dose is asked of.
+    assert assistant.ask("mtx dose bid?").abstained
+
+
 def test_a_drug_named_by_its_first_syllable_is_that_drug(assistant) -> None:
     # "tiz" begins one word of the bundled articles: the question is about tizanidine, and says it read it so.
     answer = assistant.ask("how much tiz do I start with?")
