@@ -303,7 +303,7 @@ def treatment_lines(text: str) -> set[int]:
 
 # A question that asks for something other than what it names: instead of it, after it fails or is not borne
 # ("what can I use instead of baclofen?", "baclofen not helping, next drug?", "if it fails, what next?"). Not
-# "is tizanidine an alternative?", which asks about what it names, nor "when do I decide it isn't working?",
+# "is tizanidine an alternative?", which asks about what it names, nor "how will I know it has failed?",
 # which asks how to tell.
 _ANOTHER = re.compile(
     r"\binstead\b|\balternatives? (?:to|for)\b|\bother than\b|\bwhat else\b|\bwhat next\b|\bnext\s*\?"
