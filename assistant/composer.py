@@ -59,6 +59,14 @@ def statement_probabilities(pool: Pool, model: AnswerModel) -> np.ndarray:
     return model.statement.probability(pool.matrix[:, columns])
 
 
+def heading_groups(pool: Pool) -> dict[tuple[str, str], set[str]]:
+    """The words of the statements under each (passage, headings) of ``pool``: their text, headings and title."""
+    groups: dict[tuple[str, str], set[str]] = {}
+    for c, around in zip(pool.items, pool.around_terms, strict=True):
+        groups.setdefault((c.passage.chunk.id, c.heading), set()).update(around)
+    return groups
+
+
 def eligible(pool: Pool) -> np.ndarray:
     """Candidates that speak of everything the question requires (what its "it" stood for): in their text,
     headings or article title, or in the statements beside them under the same headings ("If inadequate
@@ -66,9 +74,7 @@ def eligible(pool: Pool) -> np.ndarray:
     question = pool.question
     if not question.required_groups:
         return np.ones(len(pool.items), dtype=bool)
-    groups: dict[tuple[str, str], set[str]] = {}
-    for c, around in zip(pool.items, pool.around_terms, strict=True):
-        groups.setdefault((c.passage.chunk.id, c.heading), set()).update(around)
+    groups = heading_groups(pool)
     return np.array(
         [
             question.names_required(groups[(c.passage.chunk.id, c.heading)])
@@ -84,9 +90,7 @@ def section_terms(pool: Pool) -> list[frozenset[str]]:
     protocol", beside "... for relief of flexor spasms" under "Baclofen"), less the words that statements open
     with as their subject ("Duloxetine for neuropathic pain ..."): a section that names another drug does not
     make its doses that drug's. The article's opening text, under no heading, is no one statement's section."""
-    groups: dict[tuple[str, str], set[str]] = {}
-    for c, around in zip(pool.items, pool.around_terms, strict=True):
-        groups.setdefault((c.passage.chunk.id, c.heading), set()).update(around)
+    groups = heading_groups(pool)
     subjects = set().union(*(_opening_subject(c.text) for c in pool.items)) if pool.items else set()
     out = []
     for c in pool.items:
@@ -161,9 +165,7 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
                 if opening and not opening & asked and not _specific(pool.items[i].text) & opened_by:
                     ok[i] = False
         return ok
-    groups: dict[tuple[str, str], set[str]] = {}
-    for c, around in zip(pool.items, pool.around_terms, strict=True):
-        groups.setdefault((c.passage.chunk.id, c.heading), set()).update(around)
+    groups = heading_groups(pool)
     # What the sections the doses stand in say they are for counts too ("starting dose for spasms?": the
     # baclofen section speaks of spasms).
     sections = section_terms(pool)
