@@ -117,6 +117,46 @@ def _endings_only(a: int, b: int, whole: bool = False) -> bool:
     return max(a, b) <= longest and min(a, b) <= shorter
 
 
+def _english_reads_otherwise(clip: str, word: str) -> bool:
+    """English commonly writes (Zipf COMMON_ZIPF or more) a word beginning with ``clip`` that is no form of the
+    corpus word ``word``: "preg" begins "pregnant" and "pregnancy" as well as "pregabalin", and "carb" begins
+    "carbon" and "carbs"; such a clip stands for no one word."""
+    english = _common_english()
+    at = bisect.bisect_left(english, clip)
+    while at < len(english) and english[at].startswith(clip):
+        if zipf(english[at]) >= COMMON_ZIPF and not _same_word(english[at], word):
+            return True
+        at += 1
+    return False
+
+
+def _same_word(a: str, b: str) -> bool:
+    """``a`` and ``b`` are forms of one word: what follows their shared prefix are endings."""
+    shared = shared_prefix(a, b)
+    return _endings_only(len(a) - shared, len(b) - shared)
+
+
+@lru_cache(maxsize=4096)
+def english_reading(word: str) -> str | None:
+    """The common English word that ``word``, rare in English itself, is the clipped form of ("preg" of
+    "pregnant"), or None: only when every common English word (Zipf COMMON_ZIPF or more, MIN_CLIPPED_REST
+    letters longer) it begins is a form of that one ("pred" begins "predict" and "predator", and stands for
+    neither)."""
+    if len(word) < MIN_SHORT_CLIP or not _LETTERS.match(word) or zipf(word) >= PREFIX_ZIPF:
+        return None
+    english = _common_english()
+    at = bisect.bisect_left(english, word)
+    found = []
+    while at < len(english) and english[at].startswith(word):
+        if len(english[at]) >= len(word) + MIN_CLIPPED_REST and zipf(english[at]) >= COMMON_ZIPF:
+            found.append(english[at])
+        at += 1
+    if not found:
+        return None
+    best = max(found, key=zipf)
+    return best if all(_same_word(w, best) for w in found) else None
+
+
 def shared_prefix(a: str, b: str) -> int:
     """How many leading letters ``a`` and ``b`` share."""
     n = 0
@@ -199,8 +239,8 @@ class Lexicon:
         syllables ("benzos" for benzodiazepines, "anticoag" for anticoagulation), or None. Only a word English
         rarely writes (Zipf below PREFIX_ZIPF), of at least ``least`` letters, whose completions in the corpus
         are nearly all one word (CLIPPED_SHARE of their document frequency, each at least MIN_CLIPPED_REST
-        letters longer): "labs" is no clip, being common English, and a clip that begins several corpus words
-        stands for none of them."""
+        letters longer): "labs" is no clip, being common English, a clip that begins several corpus words
+        stands for none of them, and nor does one that begins a common English word the corpus lacks."""
         base = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
         if len(base) < least or zipf(word) >= PREFIX_ZIPF:
             return None
@@ -223,7 +263,9 @@ class Lexicon:
 
         share = sum(self.df[w] for w in found if other(w))
         total = sum(self.df[w] for w in found)
-        return best if total and 1 - share / total >= CLIPPED_SHARE else None
+        if not total or 1 - share / total < CLIPPED_SHARE:
+            return None
+        return None if _english_reads_otherwise(base, best) else best
 
     def short_clip(self, word: str) -> str | None:
         """The corpus word (as its stem) that ``word``, shorter than a clip ``variant`` matches, is the clipped

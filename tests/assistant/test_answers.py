@@ -81,6 +81,11 @@ def test_out_of_corpus_questions_are_declined(assistant) -> None:
     # A patient group named in other words than the sources would use is still that group.
     kids = assistant.ask("Can I use it in kids?", conversation)
     assert kids.abstained and "'kids'" in kids.reason and kids.statements == []
+    # Clipped too: "preg" begins the sources' "pregabalin", but English writes it for "pregnant", and read as
+    # the drug it had a question on pregnancy answered with dose lines.
+    for question in ("baclofen in preg?", "pregabalin safe in preg?"):
+        clipped = assistant.ask(question)
+        assert clipped.abstained and "'preg'" in clipped.reason and clipped.statements == []
     # In a follow-up the group is the point, however little it moves the meaning of the whole conversation's
     # question; a group the sources speak of in other words ("elderly" for "older") is covered.
     conversation = Conversation()
@@ -830,6 +835,9 @@ def test_a_condition_no_source_names_is_declined(assistant) -> None:
         ("Which drugs prevent migraine?", "migraine"),
         ("What helps a gout flare?", "gout"),
         ("Hiccups that won't stop in an MS patient - options?", "hiccups"),
+        # In shorthand: what is left without the condition ("ppx options?") is near no statement, so its name
+        # brings every statement nearer alike, which is no sign that the sources say it in other words.
+        ("migraine ppx options?", "migraine"),
     ):
         answer = assistant.ask(question)
         assert answer.abstained and f"'{word}'" in answer.reason and answer.citations == []

@@ -52,6 +52,19 @@ def test_a_short_clip_typed_in_lower_case_is_read_as_the_one_word_it_begins() ->
     assert unclipped("TIZ dose?", corpus, written) == ("TIZ dose?", [])
 
 
+def test_a_clip_english_writes_for_a_common_word_is_no_clip_of_a_corpus_word() -> None:
+    # Of the corpus words only "pregabalin" begins with "preg", but English writes "preg" for "pregnant" and
+    # "pregnancy", and "carb" for "carbon" or "carbs": read as the drug, a question asked about pregnancy
+    # would be answered about the drug.
+    corpus = Lexicon({"pregabalin": 2, "carbamazepin": 2, "tizanidin": 3, "baclofen": 6}, 40)
+    assert corpus.short_clip("preg") is None and corpus.short_clip("carb") is None
+    assert corpus.short_clip("tiz") == "tizanidin"  # no common English word begins so
+    assert corpus.variant("pregab") == "pregabalin"
+    # A common English word that is a form of the corpus word is no other reading of it.
+    mothers = Lexicon({"pregnanc": 4, "baclofen": 6}, 40)
+    assert mothers.short_clip("preg") == "pregnanc"
+
+
 @pytest.mark.parametrize(
     ("word", "other"),
     [
