@@ -35,6 +35,7 @@ from assistant.vocabulary import (
     gives_duration,
     gives_frequency,
     may_name_a_stage,
+    states_failure_criterion,
 )
 from corpus.text import STOPWORDS, stem, terms, words
 from corpus.types import Block, Reference, article_reference
@@ -562,6 +563,30 @@ def duration_leads(
     if not found:
         return chosen
     first = max(found, key=lambda x: x[1])
+    return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
+
+
+def failure_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    """For a question of how to tell that a treatment has failed, a statement that states the criterion in its
+    own text leads: "If inadequate response after 4 weeks at maximum tolerated dose, proceed to next step" before
+    "Increase weekly by 10 mg/day". The most probable such of the lead's article, else of another article the
+    answer quotes. A heading that names failure ("Second-Line Options (if baclofen inadequate ...)") is where the
+    next treatment is, not the criterion. When the answer's articles give none, or the lead is one, the answer
+    stays as chosen."""
+    if not chosen or states_failure_criterion(chosen[0][0].text):
+        return chosen
+    articles = list(dict.fromkeys(c.passage.chunk.article_id for c, _ in chosen))
+    ok = eligible(pool) & adds_something(pool)
+    found = [
+        (c, float(p))
+        for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
+        if fine and p > 0 and c.passage.chunk.article_id in articles and states_failure_criterion(c.text)
+    ]
+    if not found:
+        return chosen
+    first = min(found, key=lambda x: (articles.index(x[0].passage.chunk.article_id), -x[1]))
     return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
 
 

@@ -37,6 +37,7 @@ from assistant.composer import (
     doses_for_subject,
     duration_leads,
     eligible,
+    failure_leads,
     figure_leads,
     line_leads,
     other_treatment_leads,
@@ -84,6 +85,7 @@ from assistant.vocabulary import (
     asks_for_dose,
     asks_how_common,
     asks_how_long,
+    asks_when_failed,
     gives_dose,
     gives_quantity,
     treatment_lines,
@@ -728,7 +730,9 @@ class Assistant:
             # closer; a guideline's graded recommendation on it still leads.
             first = next((i for i, (c, _) in enumerate(chosen) if answers_dose[at[id(c)]]), 0)
             chosen = [chosen[first], *chosen[:first], *chosen[first + 1 :]]
-        if asks_how_common(view.ask) and not view.dose_wanted:
+        if asks_when_failed(view.ask) and not view.dose_wanted:
+            chosen = failure_leads(scored.pool, scored.probabilities, chosen)
+        elif asks_how_common(view.ask) and not view.dose_wanted:
             chosen = figure_leads(scored.pool, scored.probabilities, chosen)
         elif asks_how_long(view.ask) and not view.dose_wanted:
             chosen = duration_leads(scored.pool, scored.probabilities, chosen)

@@ -305,14 +305,17 @@ def treatment_lines(text: str) -> set[int]:
 # ("what can I use instead of baclofen?", "baclofen not helping, next drug?", "if it fails, what next?"). Not
 # "is tizanidine an alternative?", which asks about what it names, nor "how will I know it has failed?",
 # which asks how to tell.
+_FAILURE = (
+    r"\b(?:fails?|failed|failing|doesn'?t work|does not work|isn'?t working|not working|not helping|not helped"
+    r"|stopped working|not responding|no response|unresponsive|refractory|inadequate|can'?t tolerate"
+    r"|cannot tolerate|not tolerated|intolerant)\b"
+)
 _ANOTHER = re.compile(
     r"\binstead\b|\balternatives? (?:to|for)\b|\bother than\b|\bwhat else\b|\bwhat next\b|\bnext\s*\?"
-    r"|\bnext (?:drug|step|option|agent|med|medication|choice|line)s?\b"
-    r"|\b(?:fails?|failed|failing|doesn'?t work|does not work|isn'?t working|not working|not helping|not helped"
-    r"|stopped working|not responding|no response|unresponsive|refractory|inadequate|can'?t tolerate"
-    r"|cannot tolerate|not tolerated|intolerant)\b",
+    r"|\bnext (?:drug|step|option|agent|med|medication|choice|line)s?\b|" + _FAILURE,
     re.IGNORECASE,
 )
+_FAILED = re.compile(_FAILURE, re.IGNORECASE)
 _HOW_TO_TELL = re.compile(
     r"^\W*(?:and\s+)?(?:when|how long|how (?:do|will|can|would) (?:i|we|you) (?:know|tell))\b", re.IGNORECASE
 )
@@ -321,6 +324,22 @@ _HOW_TO_TELL = re.compile(
 def asks_for_another(question: str) -> bool:
     """``question`` asks for something other than the treatment it names: instead of it, or after it fails."""
     return bool(_ANOTHER.search(question)) and not _HOW_TO_TELL.search(question)
+
+
+def asks_when_failed(question: str) -> bool:
+    """``question`` asks how to tell, or when to decide, that a treatment has failed ("how will I know it has
+    failed?", "when do we call it not working?"): the sources' criterion for failure answers it."""
+    return bool(_FAILED.search(question)) and bool(_HOW_TO_TELL.search(question))
+
+
+# A criterion is stated as a condition: "If inadequate response after 4 weeks ...", not "... for refractory cases".
+_CONDITION = re.compile(r"\b(?:if|when|after|unless|until|despite)\b", re.IGNORECASE)
+
+
+def states_failure_criterion(text: str) -> bool:
+    """``text`` states when a treatment counts as failed or not borne: a condition that speaks of failure ("If
+    inadequate response after 4 weeks at maximum tolerated dose, proceed to next step")."""
+    return bool(_FAILED.search(text)) and bool(_CONDITION.search(text))
 
 
 def asks_how_long(question: str) -> bool:

@@ -396,6 +396,26 @@ def test_what_to_use_instead_of_a_drug_is_not_led_by_that_drug(assistant) -> Non
     assert asks_for_another("if it fails, what next?") and not asks_for_another("how will I know it has failed?")
 
 
+def test_how_to_tell_that_a_drug_has_failed_is_answered_by_the_criterion_the_sources_give(assistant) -> None:
+    # The dose lines name baclofen and scored closest; the criterion ("If inadequate response after 4 weeks at
+    # maximum tolerated dose, proceed to next step") names no drug, and was not in the answer at all.
+    for question in ("how will I know baclofen has failed?", "when can I say baclofen is not working for ms cramps?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained, answer.reason
+        assert "4 weeks" in answer.statements[0].text, answer.statements[0]
+        check_honest(answer, assistant.store)
+    # As a follow-up, from the article the conversation's answers quote, not from another the lead came from.
+    conversation = Conversation()
+    assistant.ask("ms cramps, starting dose of baclofen?", conversation)
+    later = assistant.ask("and when do we say it has failed?", conversation)
+    assert "4 weeks" in later.statements[0].text, later.statements[0]
+    # A statement that speaks of failure without stating when ("... for refractory cases") is no criterion.
+    from assistant.vocabulary import asks_when_failed, states_failure_criterion
+
+    assert not states_failure_criterion("Human albumin may be considered for refractory cases")
+    assert asks_when_failed("how long before we call it not working?") and not asks_when_failed("what if it fails?")
+
+
 def test_a_prescription_abbreviation_frames_a_dose_question_and_is_no_drug(assistant) -> None:
     # "qhs" (at bedtime) and "bid" (twice daily) are how a dose is taken; the sources write them out. "qhs dose?"
     # was declined as a dose of 'qhs'; "bid" as a word the sources have in no form.
