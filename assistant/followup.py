@@ -190,6 +190,21 @@ def speaks_of_the_patient(text: str) -> bool:
     return bool(_PATIENT_POINTERS.search(text))
 
 
+# Where a question's circumstance begins ("safe with liver disease?", "ok w/ ...").
+_CIRCUMSTANCE = re.compile(r"(?:\b(?:in|for|with|during|after|among|on)\b|\bw/)", re.IGNORECASE)
+
+
+def _subjectless(question: str) -> bool:
+    """``question`` says something of no subject before its circumstance, and asks nothing itself there: "safe
+    w/ liver disease?", "still ok in pregnancy?" (not "what helps with cramps?", nor "stretching at night?")."""
+    match = _CIRCUMSTANCE.search(question)
+    if match is None:
+        return False
+    before = question[: match.start()]
+    said = words(before)
+    return bool(said) and not _ASKING & set(said) and not topic_words(before)
+
+
 def is_followup(question: str, conversation: Conversation | None = None) -> bool:
     """True when the question leans on the conversation (see the module docstring)."""
     own = topic_words(question)
@@ -205,6 +220,8 @@ def is_followup(question: str, conversation: Conversation | None = None) -> bool
         return True  # a fragment: "In older pts?", "For CKD patients?"
     if conversation is not None and conversation.last is not None and qualifier_of(question):
         return True  # a circumstance with no ask of its own: "in someone with liver problems?"
+    if conversation is not None and conversation.last is not None and _subjectless(question):
+        return True  # asked of what the conversation is about: "safe w/ liver disease?"
     if conversation is None or conversation.last is None:
         return not own
     if len(own) <= 1:

@@ -156,6 +156,22 @@ def test_elliptical_follow_ups_continue_the_topic_and_own_pointers_stay_put() ->
     assert patient.rewritten and patient.key_question.startswith("Her hands have gone numb")
 
 
+def test_a_question_with_no_subject_before_its_circumstance_is_asked_of_the_conversation(assistant) -> None:
+    # "safe w/ liver dz?" after a tizanidine answer names no drug: it was searched as it stood, and led by the
+    # liver section's line on baclofen.
+    from assistant.followup import _subjectless
+
+    conversation = Conversation()
+    assistant.ask("tizanidine for ms spasticity?", conversation)
+    liver = assistant.ask("safe w/ liver dz?", conversation)
+    assert "tizanidine" in liver.standalone_query.lower()
+    assert "tizanidine" in liver.statements[0].text.lower(), liver.statements[0]
+    # A subject, or a question word, before the circumstance makes a question of its own.
+    assert _subjectless("still ok in pregnancy?")
+    assert not _subjectless("what helps with cramps?") and not _subjectless("stretching at night?")
+    assert not _subjectless("baclofen w/ liver dz?")
+
+
 def test_a_slip_of_the_keyboard_is_read_as_meant_and_said_so(assistant) -> None:
     answer = assistant.ask("Baclofen in MS: what dose when startign?")
     assert answer.statements[0].text == "Start at 10 mg/day"
