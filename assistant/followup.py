@@ -4,10 +4,10 @@ Offline rules, no LLM:
 
 - A question is a follow-up when it points back ("it", "that drug", "they", or "she" and "him" for the
   patient), opens like a continuation ("And ...", "What about ...", "Any ..."), names at most one topic
-  word of its own ("Labs?", "Referral criteria?", "Gabapentin dosing?"), or names mostly words that the
-  conversation already used (its questions or the statements of its answers). A question that names a
-  topic of its own, half or more of it in words the conversation never used, is a new topic and inherits
-  nothing.
+  word of its own ("Labs?", "Referral criteria?", "Gabapentin dosing?"), names no subject before its
+  circumstance ("Safe w/ liver disease?"), or names mostly words that the conversation already used (its
+  questions or the statements of its answers). A question that names a topic of its own, half or more of it
+  in words the conversation never used, is a new topic and inherits nothing.
 - A follow-up's pointer ("it") is replaced by the focus of the last answer (the drug or thing its lead
   statement is about, e.g. "Baclofen"), and the topic of the conversation ("muscle cramps multiple
   sclerosis") is added when the question does not already name it.
