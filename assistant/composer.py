@@ -575,14 +575,28 @@ def failure_leads(
     answer quotes. A heading that names failure ("Second-Line Options (if baclofen inadequate ...)") is where the
     next treatment is, not the criterion. When the answer's articles give none, or the lead is one, the answer
     stays as chosen."""
+    from assistant.vocabulary import treatment_lines
+
     if not chosen or states_failure_criterion(chosen[0][0].text):
         return chosen
     articles = list(dict.fromkeys(c.passage.chunk.article_id for c, _ in chosen))
+    # Asked about a treatment, the criterion must be stated for the line of treatment it is on: the first-line
+    # step's "after 4 weeks" is not the criterion for a second-line drug, nor for one the sources put on no line.
+    about = _about_treatment_asked(pool)
+    its = set().union(*(treatment_lines(f"{c.heading}\n{c.text}") for c in pool.items if about(c))) if about else set()
+
+    def its_line(c: Candidate) -> bool:
+        return about is None or bool(treatment_lines(f"{c.heading}\n{c.text}") & its)
+
     ok = eligible(pool) & adds_something(pool)
     found = [
         (c, float(p))
         for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
-        if fine and p > 0 and c.passage.chunk.article_id in articles and states_failure_criterion(c.text)
+        if fine
+        and p > 0
+        and c.passage.chunk.article_id in articles
+        and states_failure_criterion(c.text)
+        and its_line(c)
     ]
     if not found:
         return chosen
@@ -650,6 +664,33 @@ def _heading_subjects(heading: str, floor: float = 0.0) -> set[str]:
     return out
 
 
+def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
+    """Whether a statement is about the treatment the question names and no other, or None when the question
+    names none. The treatment is a name of the question (of all of it: "ms cramps, baclofen not enough. next?"
+    asks "next?"), or what its "it" stood for, as rare in English as a drug's, that statements here open with
+    ("Pregabalin: ...") or that heads their sections ("Tizanidine"; not "Dosing" nor "Cautions"). A statement
+    is about it by its words or its section, and not when it names another ("Baclofen +
+    gabapentin/pregabalin" is a next step)."""
+    from assistant.salience import Lexicon
+    from assistant.vocabulary import ACTION_TERMS
+
+    question = pool.question
+    named = {stem(w) for w in words(question.text) if Lexicon.specificity(w) >= NAMED_SECTION}
+    asked = (named | {t for group in question.required_groups for t in group}) - ACTION_TERMS
+    treatments = set().union(
+        *(_opening_subject(c.text) | _heading_subjects(c.heading, NAMED_SECTION) for c in pool.items)
+    )
+    subjects = asked & treatments
+    if not subjects:
+        return None
+
+    def about(c: Candidate) -> bool:
+        own = terms(c.text)
+        return bool(own & subjects or _heading_subjects(c.heading) & subjects) and not own & (treatments - subjects)
+
+    return about
+
+
 def other_treatment_leads(
     pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
 ) -> list[tuple[Candidate, float]]:
@@ -659,32 +700,12 @@ def other_treatment_leads(
     alternative", or "Baclofen + gabapentin/pregabalin", which names another). The treatment is a specific word
     of the question that statements open with or that heads a section; when the question names none, or nothing
     else was retrieved, the answer stays as chosen."""
-    from assistant.salience import Lexicon
-    from assistant.vocabulary import ACTION_TERMS, treatment_lines
+    from assistant.vocabulary import treatment_lines
 
     if not chosen:
         return chosen
-    question = pool.question
-
-    # The names the question gives, as rare in English as a drug's (of all of it: "ms cramps, baclofen not
-    # enough. next?" asks "next?"), and what its "it" stood for.
-    named = {stem(w) for w in words(question.text) if Lexicon.specificity(w) >= NAMED_SECTION}
-    asked = (named | {t for group in question.required_groups for t in group}) - ACTION_TERMS
-    # What statements here are about: the words they open with ("Pregabalin: ...") and the names their sections
-    # are headed by, as rare in English as a drug's ("Tizanidine"; not "Dosing" nor "Cautions").
-    treatments = set().union(
-        *(_opening_subject(c.text) | _heading_subjects(c.heading, NAMED_SECTION) for c in pool.items)
-    )
-    subjects = asked & treatments
-    if not subjects:
-        return chosen
-
-    def about(c: Candidate) -> bool:
-        # About the treatment asked, and no other ("Baclofen + gabapentin/pregabalin" is a next step).
-        own = terms(c.text)
-        return bool(own & subjects or _heading_subjects(c.heading) & subjects) and not own & (treatments - subjects)
-
-    if not about(chosen[0][0]):
+    about = _about_treatment_asked(pool)
+    if about is None or not about(chosen[0][0]):
         return chosen
     ok = eligible(pool) & adds_something(pool)
     others = [

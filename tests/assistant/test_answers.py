@@ -425,6 +425,10 @@ def test_how_to_tell_that_a_drug_has_failed_is_answered_by_the_criterion_the_sou
     assistant.ask("ms cramps, starting dose of baclofen?", conversation)
     later = assistant.ask("and when do we say it has failed?", conversation)
     assert "4 weeks" in later.statements[0].text, later.statements[0]
+    # The first-line step's criterion is not one for a second-line drug, nor for one the sources put on no line.
+    for question in ("how long to wait before saying tizanidine is not working?", "how do I know gabapentin failed?"):
+        other = assistant.ask(question)
+        assert all("4 weeks" not in s.text for s in other.statements[:1]), other.statements[0]
     # A statement that speaks of failure without stating when ("... for refractory cases") is no criterion.
     from assistant.vocabulary import asks_when_failed, states_failure_criterion
 
