@@ -131,7 +131,8 @@ def decide(evidence: TurnEvidence, model: AnswerModel) -> Decision:
     elif rule in ("population_absent", "rare_absent") and evidence.rule_words.get(rule):
         word = evidence.rule_words[rule]
         where = "this patient group" if rule == "population_absent" else "it"
-        reason = f"No retrieved source mentions {_quoted([word])}; the indexed sources do not cover {where}."
+        read = f" (read as {_quoted([evidence.readings[word]])})" if word in evidence.readings else ""
+        reason = f"No retrieved source mentions {_quoted([word])}{read}; the indexed sources do not cover {where}."
     elif rule == "lead_absent" and evidence.rule_words.get(rule):
         reason = (
             f"The closest source is about something else: it does not mention {_quoted([evidence.rule_words[rule]])}."

@@ -446,6 +446,7 @@ class Assistant:
         evidence = turn_features(
             question, pool, passages, lexicon, population, lead, [at[id(c)] for c, _ in brief], topical
         )
+        evidence.readings = readings
         timings["score"] = (time.perf_counter() - t1) * 1000
         return Scored(question, passages, pool, probabilities, evidence, timings, brief=brief, off_condition=off)
 

@@ -308,6 +308,7 @@ class TurnEvidence:
     absent_names: list[str]
     absent_words: list[str]
     rule_words: dict[str, str] = field(default_factory=dict)  # feature -> the word that set its value
+    readings: dict[str, str] = field(default_factory=dict)  # a clip -> the common English word it was read as
 
 
 def turn_features(

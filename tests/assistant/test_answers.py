@@ -85,7 +85,7 @@ def test_out_of_corpus_questions_are_declined(assistant) -> None:
     # the drug it had a question on pregnancy answered with dose lines.
     for question in ("baclofen in preg?", "pregabalin safe in preg?"):
         clipped = assistant.ask(question)
-        assert clipped.abstained and "'preg'" in clipped.reason and clipped.statements == []
+        assert clipped.abstained and "'preg' (read as 'pregnant')" in clipped.reason and clipped.statements == []
     # In a follow-up the group is the point, however little it moves the meaning of the whole conversation's
     # question; a group the sources speak of in other words ("elderly" for "older") is covered.
     conversation = Conversation()
