@@ -4,10 +4,10 @@ Offline rules, no LLM:
 
 - A question is a follow-up when it points back ("it", "that drug", "they", or "she" and "him" for the
   patient), opens like a continuation ("And ...", "What about ...", "Any ..."), names at most one topic
-  word of its own ("Labs?", "Referral criteria?", "Gabapentin dosing?"), names no subject before its
-  circumstance ("Safe w/ liver disease?"), or names mostly words that the conversation already used (its
-  questions or the statements of its answers). A question that names a topic of its own, half or more of it
-  in words the conversation never used, is a new topic and inherits nothing.
+  word of its own ("Labs?", "Referral criteria?", "Gabapentin dosing?"), or names mostly words that the
+  conversation already used (its questions or the statements of its answers), or half when it names no
+  subject before its circumstance ("Safe w/ liver disease?"). A question that names a topic of its own, half
+  or more of it in words the conversation never used, is a new topic and inherits nothing.
 - A follow-up's pointer ("it") is replaced by the focus of the last answer (the drug or thing its lead
   statement is about, e.g. "Baclofen"), and the topic of the conversation ("muscle cramps multiple
   sclerosis") is added when the question does not already name it.
@@ -220,14 +220,15 @@ def is_followup(question: str, conversation: Conversation | None = None) -> bool
         return True  # a fragment: "In older pts?", "For CKD patients?"
     if conversation is not None and conversation.last is not None and qualifier_of(question):
         return True  # a circumstance with no ask of its own: "in someone with liver problems?"
-    if conversation is not None and conversation.last is not None and _subjectless(question):
-        return True  # asked of what the conversation is about: "safe w/ liver disease?"
     if conversation is None or conversation.last is None:
         return not own
     if len(own) <= 1:
         return True
     said = frozenset().union(*(t.said for t in conversation.turns[-2:]))
-    return sum(1 for w in own if stem(w) in said) * 2 > len(own)
+    used = sum(1 for w in own if stem(w) in said)
+    # Of a question with no subject before its circumstance ("safe w/ liver dz?", after an answer that spoke of
+    # the liver), half is enough: it says something of what the conversation is about.
+    return used * 2 > len(own) or (used * 2 == len(own) and _subjectless(question))
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,11 @@ def test_a_question_with_no_subject_before_its_circumstance_is_asked_of_the_conv
     assert _subjectless("still ok in pregnancy?")
     assert not _subjectless("what helps with cramps?") and not _subjectless("stretching at night?")
     assert not _subjectless("baclofen w/ liver dz?")
+    # Nor does a question on another topic inherit this one for naming no subject ("first line" for what?).
+    conversation = Conversation()
+    assistant.ask("numb feet in diabetics, workup?", conversation)
+    other = assistant.ask("first line for ms cramps?", conversation)
+    assert other.standalone_query == "first line for ms cramps?"
 
 
 def test_a_slip_of_the_keyboard_is_read_as_meant_and_said_so(assistant) -> None:
