@@ -200,6 +200,15 @@ def dose_subjects(question: QuestionView, variant: Callable[[str], str | None] |
     English rarely writes and the sources do not use in any form ("mtx", "hctz") is what the dose is asked of
     when nothing else outside the question's circumstances is: no line the sources give is its dose, and the
     baclofen or albumin line that scored closest must not stand in for it."""
+    # When the dose is taken ("at bedtime", "at night") is not what it is of, while anything else names it
+    # (after a gabapentin answer, "dose at bedtime?" asks gabapentin's); asked alone, it is all there is.
+    when = set().union(*(words(m.group(0)) for m in _WHEN_TAKEN.finditer(question.text)))
+    return _dose_subjects(question, variant, when) or (_dose_subjects(question, variant) if when else [])
+
+
+def _dose_subjects(
+    question: QuestionView, variant: Callable[[str], str | None] | None, when: set[str] | frozenset[str] = frozenset()
+) -> list[str]:
     from assistant.salience import PREFIX_ZIPF, Lexicon, zipf
     from assistant.vocabulary import ACTION_TERMS, DOSING_ABBREVIATIONS
 
@@ -208,7 +217,7 @@ def dose_subjects(question: QuestionView, variant: Callable[[str], str | None] |
         content = [
             w
             for w in dict.fromkeys(words(text))
-            if len(w) >= 5 and w.isalpha() and w not in capitals and stem(w) not in ACTION_TERMS
+            if len(w) >= 5 and w.isalpha() and w not in capitals | when and stem(w) not in ACTION_TERMS
         ]
         found: list[str] = []
         for floor in (DOSE_SUBJECT_SPECIFICITY, DOSE_SUBJECT_FALLBACK):
@@ -231,6 +240,9 @@ def dose_subjects(question: QuestionView, variant: Callable[[str], str | None] |
     return []
 
 
+# The time a dose is taken at, which a question adds after "at" ("dose at bedtime?", "at night"), to the end of
+# its clause.
+_WHEN_TAKEN = re.compile(r"(?i)\bat\b[^,;:?.!]*?(?=[,;:?.!]|\s[-–—]\s|$)")
 # A circumstance a question adds after a preposition ("for numbness", "in renal failure", "with cirrhosis"), to
 # the end of its clause: what it names is what a dose is for, or whom, not what the dose is of.
 _CIRCUMSTANCE = re.compile(

@@ -94,7 +94,8 @@ def dose_owners(text: str, specific: Callable[[str], bool]) -> list[tuple[str, s
 
 _DOSE_WORD = r"(?:doses?|dosages?|dosing)"
 # A question that asks for an amount: "how much" (not "how much more common"), "how many units", a dose word
-# as what is asked for ("what starting dose", "the gabapentin dose?", "dose of baclofen", "dose w/ ...",
+# as what is asked for ("what starting dose", "the gabapentin dose?", "dose of baclofen", "dose w/ ...", "dose at
+# bedtime?",
 # "dosing?"), "mg", or an infusion rate. Not a dose word that only names what is acted on ("What should I check
 # before increasing the dose?").
 _DOSE_QUESTION = re.compile(
@@ -102,7 +103,7 @@ _DOSE_QUESTION = re.compile(
     rf"|\bhow many (?:mg|milligrams|units|tablets|pills)\b|\bmg\b"
     rf"|\b(?:what|which|usual|starting|start|initial|maximum|typical|recommended|right|correct|safe|daily"
     rf"|loading|maintenance|target|best)\s+(?:\S+\s+){{0,3}}?{_DOSE_WORD}\b"
-    rf"|\b{_DOSE_WORD}\s+(?:(?:of|for|in|with|during|on|range|schedule|regimen|adjust\w*)\b|w/)"
+    rf"|\b{_DOSE_WORD}\s+(?:(?:of|for|in|with|during|on|at|range|schedule|regimen|adjust\w*)\b|w/)"
     rf"|(?:^|[,;:]\s)\W*(?:\S+\s+){{0,3}}?{_DOSE_WORD}\W*$"
     rf"|\b(?:how|when)\s+(?:do|should|would|to)\s+(?:i|we|you\s+)?\s*dose\b"
     rf"|\binfusion\s+rates?\b",

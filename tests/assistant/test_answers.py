@@ -455,6 +455,17 @@ def test_a_prescription_abbreviation_frames_a_dose_question_and_is_no_drug(assis
     assert twice.statements[0].text.startswith("Pregabalin")
     # A short name no source has in any form is still what a dose is asked of.
     assert assistant.ask("mtx dose bid?").abstained
+    # Written out: "dose at bedtime?" was no dose question, and was led by stretching before bedtime; the time
+    # is not what the dose is of, while the conversation names a drug.
+    conversation = Conversation()
+    assistant.ask("gabapentin for neuropathic pain?", conversation)
+    written = assistant.ask("dose at bedtime?", conversation)
+    assert not written.abstained, written.reason
+    assert written.statements[0].text.startswith("Gabapentin") and " mg " in written.statements[0].text
+    check_honest(written, assistant.store)
+    # Asked alone, nothing names a drug: no drug's dose answers it.
+    alone = assistant.ask("what dose at bedtime?")
+    assert alone.abstained and alone.statements == []
 
 
 def test_a_drug_named_by_its_first_syllable_is_that_drug(assistant) -> None:
