@@ -36,6 +36,7 @@ from assistant.vocabulary import (
     gives_frequency,
     may_name_a_stage,
     states_failure_criterion,
+    treatment_lines,
 )
 from corpus.text import STOPWORDS, stem, terms, words
 from corpus.types import Block, Reference, article_reference
@@ -578,6 +579,11 @@ def duration_leads(
     return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
 
 
+def _lines_of(c: Candidate) -> set[int]:
+    """The lines of treatment a statement's source puts it on, in its text or its headings."""
+    return treatment_lines(f"{c.heading}\n{c.text}")
+
+
 def failure_leads(
     pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
 ) -> list[tuple[Candidate, float]]:
@@ -587,18 +593,16 @@ def failure_leads(
     answer quotes. A heading that names failure ("Second-Line Options (if baclofen inadequate ...)") is where the
     next treatment is, not the criterion. When the answer's articles give none, or the lead is one, the answer
     stays as chosen."""
-    from assistant.vocabulary import treatment_lines
-
     if not chosen or states_failure_criterion(chosen[0][0].text):
         return chosen
     articles = list(dict.fromkeys(c.passage.chunk.article_id for c, _ in chosen))
     # Asked about a treatment, the criterion must be stated for the line of treatment it is on: the first-line
     # step's "after 4 weeks" is not the criterion for a second-line drug, nor for one the sources put on no line.
     about = _about_treatment_asked(pool)
-    its = set().union(*(treatment_lines(f"{c.heading}\n{c.text}") for c in pool.items if about(c))) if about else set()
+    its = set().union(*(_lines_of(c) for c in pool.items if about(c))) if about else set()
 
     def its_line(c: Candidate) -> bool:
-        return about is None or bool(treatment_lines(f"{c.heading}\n{c.text}") & its)
+        return about is None or bool(_lines_of(c) & its)
 
     ok = eligible(pool) & adds_something(pool)
     found = [
@@ -625,10 +629,9 @@ def line_leads(
     question names (the article on cramps in MS, not the one on cramps at large), the most probable, unless the
     lead is such a statement already. The statements its article puts on that line follow it, before the others
     chosen. When no retrieved statement is on that line, the answer stays as chosen."""
-    from assistant.vocabulary import treatment_lines
 
     def on_the_line(c: Candidate) -> bool:
-        return line in treatment_lines(f"{c.heading}\n{c.text}")
+        return line in _lines_of(c)
 
     if not chosen:
         return chosen
@@ -712,8 +715,6 @@ def other_treatment_leads(
     alternative", or "Baclofen + gabapentin/pregabalin", which names another). The treatment is a specific word
     of the question that statements open with or that heads a section; when the question names none, or nothing
     else was retrieved, the answer stays as chosen."""
-    from assistant.vocabulary import treatment_lines
-
     if not chosen:
         return chosen
     about = _about_treatment_asked(pool)
@@ -730,8 +731,8 @@ def other_treatment_leads(
     # Where the sources rank their options in lines of treatment, what comes after the line the treatment asked
     # about is on ("Second-Line Options (if baclofen inadequate ...)" after "First-Line Treatment"), before the
     # assessment steps that scored closer.
-    on = [treatment_lines(f"{c.heading}\n{c.text}") for c, _ in others]
-    its = set().union(*(treatment_lines(f"{c.heading}\n{c.text}") for c in pool.items if about(c)))
+    on = [_lines_of(c) for c, _ in others]
+    its = set().union(*(_lines_of(c) for c in pool.items if about(c)))
     later = [x for x, lines in zip(others, on, strict=True) if its and lines and min(lines) > min(its)]
     first = max(later or others, key=lambda x: x[1])
     return [first, *[(c, p) for c, p in chosen if c is not first[0]]]

@@ -117,17 +117,23 @@ def _endings_only(a: int, b: int, whole: bool = False) -> bool:
     return max(a, b) <= longest and min(a, b) <= shorter
 
 
-def _english_reads_otherwise(clip: str, word: str) -> bool:
-    """English commonly writes (Zipf COMMON_ZIPF or more) a word beginning with ``clip`` that is no form of the
-    corpus word ``word``: "preg" begins "pregnant" and "pregnancy" as well as "pregabalin", and "carb" begins
-    "carbon" and "carbs"; such a clip stands for no one word."""
+def _common_completions(prefix: str) -> list[str]:
+    """The common English words (Zipf COMMON_ZIPF or more) that begin with ``prefix``."""
     english = _common_english()
-    at = bisect.bisect_left(english, clip)
-    while at < len(english) and english[at].startswith(clip):
-        if zipf(english[at]) >= COMMON_ZIPF and not _same_word(english[at], word):
-            return True
+    at = bisect.bisect_left(english, prefix)
+    out = []
+    while at < len(english) and english[at].startswith(prefix):
+        if zipf(english[at]) >= COMMON_ZIPF:
+            out.append(english[at])
         at += 1
-    return False
+    return out
+
+
+def _english_reads_otherwise(clip: str, word: str) -> bool:
+    """English commonly writes a word beginning with ``clip`` that is no form of the corpus word ``word``:
+    "preg" begins "pregnant" and "pregnancy" as well as "pregabalin", and "carb" begins "carbon" and "carbs";
+    such a clip stands for no one word."""
+    return any(not _same_word(w, word) for w in _common_completions(clip))
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -144,13 +150,7 @@ def english_reading(word: str) -> str | None:
     neither)."""
     if len(word) < MIN_SHORT_CLIP or not _LETTERS.match(word) or zipf(word) >= PREFIX_ZIPF:
         return None
-    english = _common_english()
-    at = bisect.bisect_left(english, word)
-    found = []
-    while at < len(english) and english[at].startswith(word):
-        if len(english[at]) >= len(word) + MIN_CLIPPED_REST and zipf(english[at]) >= COMMON_ZIPF:
-            found.append(english[at])
-        at += 1
+    found = [w for w in _common_completions(word) if len(w) >= len(word) + MIN_CLIPPED_REST]
     if not found:
         return None
     best = max(found, key=zipf)
