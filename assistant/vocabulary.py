@@ -93,7 +93,7 @@ def dose_owners(text: str, specific: Callable[[str], bool]) -> list[tuple[str, s
 
 
 _DOSE_WORD = r"(?:doses?|dosages?|dosing)"
-# A question that asks for an amount: "how much" (not "how much more common"), "how many units", a dose word
+# A question that asks for an amount: "how much" (not "how much more", "how much longer"), "how many units", a dose word
 # as what is asked for ("what starting dose", "the gabapentin dose?", "dose of baclofen", "dose w/ ...", "dose at
 # bedtime?", "dosing?"), "mg", or an infusion rate. Not a dose word that only names what is acted on ("What
 # should I check before increasing the dose?").
