@@ -636,7 +636,18 @@ def line_leads(
     if not chosen:
         return chosen
     ok = eligible(pool) & adds_something(pool)
-    named = np.round(pool.matrix[:, CANDIDATE_FEATURES.index("lex_title")], 6)
+    # What the question names, then the article the conversation it continues draws the question nearest to (a
+    # follow-up asking "and the first-line drug?" after a question on cramps in MS: both articles are on cramps;
+    # with the conversation's topic, the question comes nearer to the passages on MS and moves off the others).
+    column = CANDIDATE_FEATURES.index
+    draw = pool.matrix[:, column("passage_context_sem")] - pool.matrix[:, column("passage_sem")]
+    drawn: dict[str, float] = {}
+    for c, d in zip(pool.items, draw, strict=True):
+        drawn[c.passage.chunk.article_id] = max(drawn.get(c.passage.chunk.article_id, -1.0), float(d))
+    named = [
+        (round(float(x), 6), round(drawn[c.passage.chunk.article_id], 6))
+        for x, c in zip(pool.matrix[:, column("lex_title")], pool.items, strict=True)
+    ]
     found = [
         (i, c, float(p))
         for i, (c, p, fine) in enumerate(zip(pool.items, probabilities, ok, strict=True))
@@ -647,7 +658,20 @@ def line_leads(
     at, lead, p = max(found, key=lambda x: (named[x[0]], x[2]))
     first = next((i for i, c in enumerate(pool.items) if c is chosen[0][0]), None)
     if first is not None and on_the_line(chosen[0][0]) and named[first] >= named[at]:
-        lead, p = chosen[0]
+        at, (lead, p) = first, chosen[0]
+    # Of what its article puts on that line and names as much, a statement that names a treatment the sources
+    # name ("Start baclofen 10 mg/day ...") says what is on it; the step's criterion beside it ("If inadequate
+    # response after 4 weeks ...") does not.
+    treatments = _treatments(pool)
+    if not terms(lead.text) & treatments:
+        peers = [
+            (c, q)
+            for i, c, q in found
+            if named[i] == named[at] and c.passage.chunk.article_id == lead.passage.chunk.article_id
+        ]
+        naming = [(c, q) for c, q in peers if _names_treatment(c, treatments)]
+        if naming:
+            lead, p = max(naming, key=lambda x: (bool(terms(x[0].text) & treatments), x[1]))
     # The rest of the answer is what the lead's article puts on that line too ("Consider tizanidine as an
     # alternative" beside the tizanidine section, for the second-line options), then what was chosen besides.
     article = lead.passage.chunk.article_id
@@ -679,6 +703,17 @@ def _heading_subjects(heading: str, floor: float = 0.0) -> set[str]:
     return out
 
 
+def _treatments(pool: Pool) -> set[str]:
+    """The treatments the pool's sources name: what statements open with ("Pregabalin: ...") or what heads their
+    sections ("Tizanidine"; not "Dosing" nor "Cautions")."""
+    return set().union(*(_opening_subject(c.text) | _heading_subjects(c.heading, NAMED_SECTION) for c in pool.items))
+
+
+def _names_treatment(c: Candidate, treatments: set[str]) -> bool:
+    """``c`` names one of ``treatments`` in its own words or its section's."""
+    return bool((terms(c.text) | _heading_subjects(c.heading)) & treatments)
+
+
 def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
     """Whether a statement is about the treatment the question names and no other, or None when the question
     names none. The treatment is a name of the question (of all of it: "ms cramps, baclofen not enough. next?"
@@ -692,9 +727,7 @@ def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
     question = pool.question
     named = {stem(w) for w in words(question.text) if Lexicon.specificity(w) >= NAMED_SECTION}
     asked = (named | {t for group in question.required_groups for t in group}) - ACTION_TERMS
-    treatments = set().union(
-        *(_opening_subject(c.text) | _heading_subjects(c.heading, NAMED_SECTION) for c in pool.items)
-    )
+    treatments = _treatments(pool)
     subjects = asked & treatments
     if not subjects:
         return None

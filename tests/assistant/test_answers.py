@@ -389,6 +389,29 @@ def test_a_line_of_treatment_asked_for_is_led_by_what_the_sources_put_on_it(assi
     assert sum("Second-Line" in s.heading for s in options.statements) >= 4
 
 
+def test_a_line_asked_in_a_follow_up_is_what_names_a_treatment_on_it(assistant) -> None:
+    # After an assessment on MS, "the first-line drug" was answered with the step's criterion ("If inadequate
+    # response after 4 weeks ..."), which is on the first line but names no drug; the line beside it that names
+    # the treatment the sources put there leads.
+    conversation = Conversation()
+    assistant.ask("which drugs can cause cramps?", conversation)
+    assistant.ask("what is the initial workup in a patient with MS?", conversation)
+    answer = assistant.ask("and the first-line drug for that?", conversation)
+    assert not answer.abstained, answer.reason
+    assert "baclofen" in answer.statements[0].text.lower(), answer.statements[0].text
+    assert "First-Line" in answer.statements[0].heading
+    check_honest(answer, assistant.store)
+    # Both articles are on cramps and put something on the first line; the conversation is on MS, and the
+    # physical measures for cramps at large (which scored closer) do not lead.
+    conversation = Conversation()
+    assistant.ask("leg cramps - first steps?", conversation)
+    assistant.ask("for an MS patient, how do I evaluate cramps?", conversation)
+    answer = assistant.ask("first-line drug in that case?", conversation)
+    assert not answer.abstained, answer.reason
+    assert "baclofen" in answer.statements[0].text.lower(), answer.statements[0].text
+    check_honest(answer, assistant.store)
+
+
 def test_what_to_use_instead_of_a_drug_is_not_led_by_that_drug(assistant) -> None:
     # "Start baclofen 10 mg/day ..." scored closest to questions on what to use when baclofen is not enough, and
     # led their answers; now a statement that is not about baclofen leads.
