@@ -789,6 +789,14 @@ def _led_by_what_was_asked(pool: Pool, chosen: list[int], lead: int) -> int:
     return named[0] if named else lead
 
 
+def keep_bar(model: AnswerModel, limit: int) -> tuple[float, float]:
+    """What a statement must score to be quoted beside the lead: a share of the best's probability and a floor,
+    loosened for a detailed answer."""
+    if limit > BRIEF:
+        return model.keep_share * DETAILED_LOOSENING, model.keep_min * DETAILED_LOOSENING
+    return model.keep_share, model.keep_min
+
+
 def select(
     pool: Pool, probabilities: np.ndarray, model: AnswerModel, limit: int = BRIEF
 ) -> list[tuple[Candidate, float]]:
@@ -800,9 +808,7 @@ def select(
         return []
     rest_of_it = ok & not_set_aside(pool)
     ok = rest_of_it if rest_of_it.any() else ok
-    share, floor = model.keep_share, model.keep_min
-    if limit > BRIEF:
-        share, floor = share * DETAILED_LOOSENING, floor * DETAILED_LOOSENING
+    share, floor = keep_bar(model, limit)
     order = sorted(
         (i for i in range(len(pool.items)) if ok[i]),
         key=lambda i: (-probabilities[i], pool.items[i].passage.rank, pool.items[i].block_index, pool.items[i].order),
@@ -879,6 +885,59 @@ def select(
     rest = [i for i in chosen if i != lead]
     rest.sort(key=lambda i: (pool.items[i].passage.rank, pool.items[i].block_index, pool.items[i].order))
     return [(pool.items[i], float(probabilities[i])) for i in [lead, *rest]]
+
+
+def with_its_list(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]], model: AnswerModel, limit: int
+) -> list[tuple[Candidate, float]]:
+    """The answer with the other items of the list its lead is an item of (the bullets under the lead's own
+    heading) that score as a chosen statement must, before what other articles' sections scored, within
+    ``limit``. The source's own list is the answer's shape: the rest of an assessment step after its first
+    check, not another article's lines that came closer on one word. A lead in prose keeps the answer as chosen,
+    and so do the chosen statements of the lead's own article."""
+    if not chosen or chosen[0][0].block.kind != "bullet" or not chosen[0][0].heading:
+        return chosen
+    lead, p = chosen[0]
+    share, floor = keep_bar(model, limit)
+    here = (lead.passage.chunk.id, lead.heading)
+    ok = eligible(pool) & same_subject_doses(pool) & adds_something(pool)
+    rest_of_it = ok & not_set_aside(pool)
+    ok = rest_of_it if rest_of_it.any() else ok
+    keep = max(share * float(probabilities[ok].max()), floor) if ok.any() else 1.0
+    # A short list, one whole with its lead in two thirds of the answer: a long one (a condition's forty signs)
+    # is quoted by what scored, and a lead taken from the wrong source would fill the answer with its list.
+    items = [c for c in pool.items if c.block.kind == "bullet" and (c.passage.chunk.id, c.heading) == here]
+    if len(items) > (2 * limit) // 3:
+        return chosen
+    taken = {id(c) for c, _ in chosen}
+    siblings = sorted(
+        (
+            (i, c, float(q))
+            for i, (c, q, fine) in enumerate(zip(pool.items, probabilities, ok, strict=True))
+            if fine
+            and id(c) not in taken
+            and c.block.kind == "bullet"
+            and (c.passage.chunk.id, c.heading) == here
+            and q >= keep
+        ),
+        key=lambda x: -x[2],
+    )
+    at = {id(c): i for i, c in enumerate(pool.items)}
+    rest = list(chosen[1:])
+    for i, c, q in siblings:
+        if any(
+            _near_duplicate(pool.own_terms[i], pool.own_terms[at[id(d)]], c.text, d.text) for d, _ in [chosen[0], *rest]
+        ):
+            continue
+        if len(rest) + 1 >= limit:
+            # Room is made by the least probable statement of another article.
+            others = [x for x in rest if x[0].passage.chunk.article_id != lead.passage.chunk.article_id]
+            if not others:
+                break
+            rest.remove(min(others, key=lambda x: x[1]))
+        rest.append((c, q))
+    rest.sort(key=lambda x: (x[0].passage.rank, x[0].block_index, x[0].order))
+    return [(lead, p), *rest]
 
 
 def source_reference(passage: Passage, marker: int | None) -> Reference | None:

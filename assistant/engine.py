@@ -46,6 +46,7 @@ from assistant.composer import (
     source_reference,
     statement_probabilities,
     with_antecedents,
+    with_its_list,
 )
 from assistant.features import (
     SPECIAL_POPULATIONS,
@@ -742,6 +743,7 @@ class Assistant:
             chosen = line_leads(scored.pool, scored.probabilities, chosen, min(lines))
         elif asks_for_another(view.ask) and not view.dose_wanted and not found:
             chosen = other_treatment_leads(scored.pool, scored.probabilities, chosen)
+        chosen = with_its_list(scored.pool, scored.probabilities, chosen, self.model, DETAILED if detailed else BRIEF)
         kind = view.quantity_wanted
         if kind and not view.dose_wanted and not any(gives_quantity(c.text, kind) for c, _ in chosen):
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:

@@ -1099,3 +1099,15 @@ def test_how_long_is_led_by_the_duration_its_section_gives(assistant) -> None:
     # A section that gives no figure leaves the answer as it was: words answer how long too.
     diazepam = assistant.ask("How long should I keep a patient on diazepam for cramps?")
     assert not diazepam.abstained and "Short-term use only" in diazepam.statements[0].text
+
+
+def test_a_lead_from_a_short_list_brings_the_rest_of_its_list(assistant) -> None:
+    # The first check of the MS article's initial assessment led, and the other article's lifestyle lines, which
+    # scored closer than the step's other two checks, filled the answer; the step is quoted whole now.
+    answer = assistant.ask("what do I look for first when an MS patient gets cramps?")
+    assert not answer.abstained, answer.reason
+    assert answer.statements[0].heading.endswith("Initial Assessment")
+    step = [s.text for s in answer.statements if s.heading == answer.statements[0].heading]
+    assert len(step) == 3, step
+    assert any("electrolyte" in t for t in step) and any("medication side effects" in t for t in step)
+    check_honest(answer, assistant.store)
