@@ -714,13 +714,11 @@ def _names_treatment(c: Candidate, treatments: set[str]) -> bool:
     return bool((terms(c.text) | _heading_subjects(c.heading)) & treatments)
 
 
-def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
-    """Whether a statement is about the treatment the question names and no other, or None when the question
-    names none. The treatment is a name of the question (of all of it: "ms cramps, baclofen not enough. next?"
-    asks "next?"), or what its "it" stood for, as rare in English as a drug's, that statements here open with
-    ("Pregabalin: ...") or that heads their sections ("Tizanidine"; not "Dosing" nor "Cautions"). A statement
-    is about it by its words or its section, and not when it names another ("Baclofen +
-    gabapentin/pregabalin" is a next step)."""
+def _asked_treatments(pool: Pool) -> tuple[set[str], set[str]]:
+    """(the treatments the question names, every treatment the pool's sources name). The treatment is a name of
+    the question (of all of it: "ms cramps, baclofen not enough. next?" asks "next?"), or what its "it" stood
+    for, as rare in English as a drug's, that statements here open with ("Pregabalin: ...") or that heads their
+    sections ("Tizanidine"; not "Dosing" nor "Cautions")."""
     from assistant.salience import Lexicon
     from assistant.vocabulary import ACTION_TERMS
 
@@ -728,7 +726,14 @@ def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
     named = {stem(w) for w in words(question.text) if Lexicon.specificity(w) >= NAMED_SECTION}
     asked = (named | {t for group in question.required_groups for t in group}) - ACTION_TERMS
     treatments = _treatments(pool)
-    subjects = asked & treatments
+    return asked & treatments, treatments
+
+
+def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
+    """Whether a statement is about the treatment the question names (``_asked_treatments``) and no other, or
+    None when the question names none. A statement is about it by its words or its section, and not when it
+    names another ("Baclofen + gabapentin/pregabalin" is a next step)."""
+    subjects, treatments = _asked_treatments(pool)
     if not subjects:
         return None
 
@@ -737,6 +742,17 @@ def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
         return bool(own & subjects or _heading_subjects(c.heading) & subjects) and not own & (treatments - subjects)
 
     return about
+
+
+def of_another_treatment(pool: Pool) -> np.ndarray:
+    """True for each statement whose own words name a treatment other than the one the question names, and not
+    that one ("Duloxetine for neuropathic pain ..." for a gabapentin dose); all False when the question names
+    none."""
+    subjects, treatments = _asked_treatments(pool)
+    if not subjects:
+        return np.zeros(len(pool.items), dtype=bool)
+    others = treatments - subjects
+    return np.array([bool(terms(c.text) & others) and not terms(c.text) & subjects for c in pool.items], dtype=bool)
 
 
 def other_treatment_leads(

@@ -40,6 +40,7 @@ from assistant.composer import (
     failure_leads,
     figure_leads,
     line_leads,
+    of_another_treatment,
     other_treatment_leads,
     recommendation_id,
     select,
@@ -732,6 +733,10 @@ class Assistant:
             # closer; a guideline's graded recommendation on it still leads.
             first = next((i for i, (c, _) in enumerate(chosen) if answers_dose[at[id(c)]]), 0)
             chosen = [chosen[first], *chosen[:first], *chosen[first + 1 :]]
+            # Nor does a line on another drug stand beside the dose of the one asked about ("Duloxetine for
+            # neuropathic pain ..." in an answer on the dose of gabapentin).
+            elsewhere_drug = of_another_treatment(scored.pool)
+            chosen = [(c, p) for c, p in chosen if answers_dose[at[id(c)]] or not elsewhere_drug[at[id(c)]]]
         if asks_when_failed(view.ask) and not view.dose_wanted:
             chosen = failure_leads(scored.pool, scored.probabilities, chosen)
         elif asks_how_common(view.ask) and not view.dose_wanted:
@@ -743,7 +748,11 @@ class Assistant:
             chosen = line_leads(scored.pool, scored.probabilities, chosen, min(lines))
         elif asks_for_another(view.ask) and not view.dose_wanted and not found:
             chosen = other_treatment_leads(scored.pool, scored.probabilities, chosen)
-        chosen = with_its_list(scored.pool, scored.probabilities, chosen, self.model, DETAILED if detailed else BRIEF)
+        if not view.dose_wanted:
+            # (A dose answer quotes the lines checked above, that give or frame the dose asked for.)
+            chosen = with_its_list(
+                scored.pool, scored.probabilities, chosen, self.model, DETAILED if detailed else BRIEF
+            )
         kind = view.quantity_wanted
         if kind and not view.dose_wanted and not any(gives_quantity(c.text, kind) for c, _ in chosen):
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:

@@ -189,7 +189,7 @@ def stem(word: str) -> str:
     """A light, predictable suffix stripper, so that word forms meet.
 
     'cramps' -> 'cramp', 'dosing' and 'dose' -> 'dos', 'titrate', 'titrating' and 'titration' -> 'titrat',
-    'monitoring' -> 'monitor', 'abruptly' -> 'abrupt'. Short words are left alone.
+    'monitoring' -> 'monitor', 'abruptly' -> 'abrupt', 'numbness' -> 'numb'. Short words are left alone.
     """
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
@@ -197,6 +197,10 @@ def stem(word: str) -> str:
         word = word[:-1]
     if len(word) > 5 and word.endswith("ly"):
         word = word[:-2]  # 'abruptly' -> 'abrupt', 'weekly' -> 'week'
+    if len(word) >= 7 and word.endswith("iness"):
+        word = word[:-5] + "y"  # 'drowsiness' -> 'drowsy', 'dizziness' -> 'dizzy'
+    elif len(word) >= 7 and word.endswith("ness"):
+        word = word[:-4]  # 'numbness' -> 'numb', 'weakness' -> 'weak'
     if len(word) >= 8 and word.endswith("ment"):
         word = word[:-4]  # 'treatment' -> 'treat', 'management' -> 'manage'
     for suffix in ("ing", "ion", "ed"):

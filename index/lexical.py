@@ -26,7 +26,7 @@ from corpus.text import STOPWORDS, stem, words
 from index.store import Store, chunk_article_id
 
 # Bump when tokenize() changes: a saved index built with other tokens must not be reused.
-TOKENIZER_VERSION = "4"
+TOKENIZER_VERSION = "5"
 
 
 def tokenize(text: str) -> list[str]:

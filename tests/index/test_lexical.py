@@ -15,6 +15,13 @@ def test_tokenize_keeps_doses_and_stems_words() -> None:
     assert tokenize("Titrating baclofen up to 30 mg/day") == ["titrat", "baclofen", "30", "mg", "day"]
 
 
+def test_a_state_and_its_noun_are_one_word() -> None:
+    # "numb feet" finds the sections headed "Numbness"; "drowsy" and "drowsiness" meet too.
+    assert tokenize("numb feet") == tokenize("numbness feet")
+    assert tokenize("drowsy") == tokenize("drowsiness")
+    assert tokenize("weakness") == ["weak"]
+
+
 def test_accented_words_are_the_words_typed_without_accents() -> None:
     # Printed accented, typed plain: one word either way, not "barr" + "e" or "na" + "ve".
     assert tokenize("Guillain-Barré syndrome") == tokenize("guillain-barre syndrome")
