@@ -39,7 +39,9 @@ from assistant.composer import (
     eligible,
     failure_leads,
     figure_leads,
+    keep_bar,
     line_leads,
+    not_set_aside,
     of_another_treatment,
     other_treatment_leads,
     recommendation_id,
@@ -82,6 +84,7 @@ from assistant.scope import Scopes
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
 from assistant.vocabulary import (
+    ACTION_TERMS,
     AGE_GROUP_WORDS,
     asks_for_another,
     asks_for_dose,
@@ -92,7 +95,7 @@ from assistant.vocabulary import (
     gives_quantity,
     treatment_lines,
 )
-from corpus.text import stem, terms, words
+from corpus.text import STOPWORDS, stem, terms, words
 from index.builder import embeddings_for, open_store
 from index.embeddings import embed_matrix
 from index.lexical import LiveLexical, article_tokens
@@ -525,6 +528,49 @@ class Assistant:
             return []
         return select(pool, np.where(speaking, scored.probabilities, 0.0), self.model, DETAILED if detailed else BRIEF)
 
+    def _group_leads(
+        self, scored: Scored, groups: frozenset[int], chosen: list[tuple[Candidate, float]], limit: int
+    ) -> list[tuple[Candidate, float]]:
+        """For a turn about a patient group (named in it, or the conversation's patient: "she" after "a
+        woman of 84"), a statement written for that group that names a word of the question leads ("Evaluate
+        fall risk with numbness in lower extremities", under "For Elderly Patients", when her feet are numb),
+        the most probable such that scores as a quoted statement must, before the description of numbness at
+        large that came closer. An article about the group itself (a kidney disease's, for a question naming
+        the kidney) has no section for it: its sections are the answer. When the lead is written for the group
+        already, or none is, the answer stays."""
+        assert self.model is not None
+        pool = scored.pool
+        if not groups or not chosen:
+            return chosen
+        written = self.scopes.written_for(pool)
+        at = {id(c): i for i, c in enumerate(pool.items)}
+        if written[at[id(chosen[0][0])]] & groups:
+            return chosen
+        ok = eligible(pool) & adds_something(pool)
+        rest_of_it = ok & not_set_aside(pool)
+        ok = rest_of_it if rest_of_it.any() else ok
+        share, floor = keep_bar(self.model, limit)
+        keep = max(share * float(scored.probabilities[ok].max()), floor) if ok.any() else 1.0
+        # A word of the question's own that is not the group's ("numb", not "liver" in "safe w/ liver dz?").
+        own = {stem(w) for w in words(scored.question.text) if w not in STOPWORDS and not self.scopes.asked(w) & groups}
+        own -= ACTION_TERMS
+        named = np.array([bool(terms(c.text) & own) for c in pool.items], dtype=bool)
+        found = [
+            i
+            for i in map(int, np.flatnonzero(ok & named))
+            if written[i] & groups
+            and scored.probabilities[i] >= keep
+            and not self.scopes.asked(pool.items[i].passage.chunk.article_title) & groups
+        ]
+        if not found:
+            return chosen
+        first = max(found, key=lambda i: float(scored.probabilities[i]))
+        lead = (pool.items[first], float(scored.probabilities[first]))
+        rest = [(c, p) for c, p in chosen if c is not lead[0]]
+        if len(rest) >= limit:
+            rest.remove(min(rest, key=lambda x: x[1]))
+        return [lead, *rest]
+
     def _doses_for_group(
         self, scored: Scored, groups: frozenset[int], doses: np.ndarray, written: list[frozenset[int]]
     ) -> tuple[np.ndarray, list[int]]:
@@ -748,6 +794,12 @@ class Assistant:
             chosen = line_leads(scored.pool, scored.probabilities, chosen, min(lines))
         elif asks_for_another(view.ask) and not view.dose_wanted and not found:
             chosen = other_treatment_leads(scored.pool, scored.probabilities, chosen)
+        elif (
+            not view.dose_wanted
+            and not found
+            and not (asks_when_failed(view.ask) or asks_how_common(view.ask) or asks_how_long(view.ask))
+        ):
+            chosen = self._group_leads(scored, self.patients_of(view), chosen, DETAILED if detailed else BRIEF)
         if not view.dose_wanted:
             # (A dose answer quotes the lines checked above, that give or frame the dose asked for.)
             chosen = with_its_list(

@@ -1111,3 +1111,20 @@ def test_a_lead_from_a_short_list_brings_the_rest_of_its_list(assistant) -> None
     assert len(step) == 3, step
     assert any("electrolyte" in t for t in step) and any("medication side effects" in t for t in step)
     check_honest(answer, assistant.store)
+
+
+def test_the_patients_group_section_leads_when_it_speaks_of_what_is_asked(assistant) -> None:
+    # The conversation's patient is an older adult; numb feet were answered with the description of cramps at
+    # large ("Often occur in lower extremities, particularly legs and feet"), though the section for elderly
+    # patients says what numbness changes for them.
+    for opening, then in (
+        ("my 80 year old patient keeps getting cramps at night", "her feet are numb too - does it matter?"),
+        ("79 yo man with calf cramps", "he mentions numb toes, anything to add?"),
+    ):
+        conversation = Conversation()
+        assistant.ask(opening, conversation)
+        answer = assistant.ask(then, conversation)
+        assert not answer.abstained, answer.reason
+        assert answer.statements[0].text.startswith("Evaluate fall risk with numbness"), answer.statements[0].text
+        assert answer.statements[0].heading.endswith("For Elderly Patients")
+        check_honest(answer, assistant.store)
