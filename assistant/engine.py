@@ -551,8 +551,11 @@ class Assistant:
         ok = rest_of_it if rest_of_it.any() else ok
         share, floor = keep_bar(self.model, limit)
         keep = max(share * float(scored.probabilities[ok].max()), floor) if ok.any() else 1.0
-        # A word of the question's own that is not the group's ("numb", not "liver" in "safe w/ liver dz?").
-        own = {stem(w) for w in words(scored.question.text) if w not in STOPWORDS and not self.scopes.asked(w) & groups}
+        # A word the turn itself says that is not the group's ("numb", not "liver" in "safe w/ liver dz?"), nor
+        # what a follow-up's pointer stood for: "what helps?" after a question on cramps in cirrhosis says none,
+        # and "Muscle cramps are common in cirrhosis" would only say back what was asked.
+        typed = re.sub(r"\([^()]*\)\s*$", "", scored.question.text)
+        own = {stem(w) for w in words(typed) if w not in STOPWORDS and not self.scopes.asked(w) & groups}
         own -= ACTION_TERMS
         named = np.array([bool(terms(c.text) & own) for c in pool.items], dtype=bool)
         found = [

@@ -1129,3 +1129,10 @@ def test_the_patients_group_section_leads_when_it_speaks_of_what_is_asked(assist
         assert answer.statements[0].text.startswith("Evaluate fall risk with numbness"), answer.statements[0].text
         assert answer.statements[0].heading.endswith("For Elderly Patients")
         check_honest(answer, assistant.store)
+    # A follow-up that says nothing of its own but what helps is not led by the group's line that names only the
+    # conversation's topic: that would say back what was asked.
+    conversation = Conversation()
+    assistant.ask("patient with cirrhosis and cramps", conversation)
+    helps = assistant.ask("what helps?", conversation)
+    assert not helps.abstained, helps.reason
+    assert helps.statements[0].text != "Muscle cramps are common in cirrhosis"
