@@ -813,6 +813,16 @@ def keep_bar(model: AnswerModel, limit: int) -> tuple[float, float]:
     return model.keep_share, model.keep_min
 
 
+def quotable(pool: Pool, probabilities: np.ndarray, model: AnswerModel, limit: int) -> tuple[np.ndarray, float]:
+    """Which candidates an answer may quote (``eligible``, no other drug's dose, adding something, not about what
+    the question sets aside where others are left) and the probability one must reach beside the lead."""
+    ok = eligible(pool) & same_subject_doses(pool) & adds_something(pool)
+    rest_of_it = ok & not_set_aside(pool)
+    ok = rest_of_it if rest_of_it.any() else ok
+    share, floor = keep_bar(model, limit)
+    return ok, (max(share * float(probabilities[ok].max()), floor) if ok.any() else 1.0)
+
+
 def select(
     pool: Pool, probabilities: np.ndarray, model: AnswerModel, limit: int = BRIEF
 ) -> list[tuple[Candidate, float]]:
@@ -914,12 +924,8 @@ def with_its_list(
     if not chosen or chosen[0][0].block.kind != "bullet" or not chosen[0][0].heading:
         return chosen
     lead, p = chosen[0]
-    share, floor = keep_bar(model, limit)
     here = (lead.passage.chunk.id, lead.heading)
-    ok = eligible(pool) & same_subject_doses(pool) & adds_something(pool)
-    rest_of_it = ok & not_set_aside(pool)
-    ok = rest_of_it if rest_of_it.any() else ok
-    keep = max(share * float(probabilities[ok].max()), floor) if ok.any() else 1.0
+    ok, keep = quotable(pool, probabilities, model, limit)
     # A short list, one whole with its lead in two thirds of the answer: a long one (a condition's forty signs)
     # is quoted by what scored, and a lead taken from the wrong source would fill the answer with its list.
     items = [c for c in pool.items if c.block.kind == "bullet" and (c.passage.chunk.id, c.heading) == here]

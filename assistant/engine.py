@@ -39,11 +39,10 @@ from assistant.composer import (
     eligible,
     failure_leads,
     figure_leads,
-    keep_bar,
     line_leads,
-    not_set_aside,
     of_another_treatment,
     other_treatment_leads,
+    quotable,
     recommendation_id,
     select,
     source_reference,
@@ -532,7 +531,7 @@ class Assistant:
         self, scored: Scored, groups: frozenset[int], chosen: list[tuple[Candidate, float]], limit: int
     ) -> list[tuple[Candidate, float]]:
         """For a turn about a patient group (named in it, or the conversation's patient: "she" after "a
-        woman of 84"), a statement written for that group that names a word of the question leads ("Evaluate
+        woman of 84"), a statement written for that group that names a word the turn says leads ("Evaluate
         fall risk with numbness in lower extremities", under "For Elderly Patients", when her feet are numb),
         the most probable such that scores as a quoted statement must, before the description of numbness at
         large that came closer. An article about the group itself (a kidney disease's, for a question naming
@@ -546,11 +545,7 @@ class Assistant:
         at = {id(c): i for i, c in enumerate(pool.items)}
         if written[at[id(chosen[0][0])]] & groups:
             return chosen
-        ok = eligible(pool) & adds_something(pool)
-        rest_of_it = ok & not_set_aside(pool)
-        ok = rest_of_it if rest_of_it.any() else ok
-        share, floor = keep_bar(self.model, limit)
-        keep = max(share * float(scored.probabilities[ok].max()), floor) if ok.any() else 1.0
+        ok, keep = quotable(pool, scored.probabilities, self.model, limit)
         # A word the turn itself says that is not the group's ("numb", not "liver" in "safe w/ liver dz?"), nor
         # what a follow-up's pointer stood for: "what helps?" after a question on cramps in cirrhosis says none,
         # and "Muscle cramps are common in cirrhosis" would only say back what was asked.
