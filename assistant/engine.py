@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -232,6 +232,26 @@ class Scored:
     # The only statements an answer may be written from, when a rule narrowed them (a patient group's doses):
     # a language model is given these, not every statement that scored well.
     narrowed: list[tuple[Candidate, float]] | None = None
+
+
+def _led_by(
+    scored: Scored,
+    leads: Sequence[int],
+    chosen: list[tuple[Candidate, float]],
+    limit: int,
+    keep: Callable[[str], bool] | None = None,
+) -> list[tuple[Candidate, float]]:
+    """``chosen`` led by the most probable of the candidates ``leads`` (indices in the pool), within ``limit``:
+    room is made by the least probable other line, sparing those of the lead's article whose text ``keep``
+    holds for, while another is left."""
+    first = max(leads, key=lambda i: float(scored.probabilities[i]))
+    lead = (scored.pool.items[first], float(scored.probabilities[first]))
+    rest = [(c, p) for c, p in chosen if c is not lead[0]]
+    if len(rest) >= limit:
+        article = lead[0].passage.chunk.article_id
+        spare = [x for x in rest if not (keep and keep(x[0].text) and x[0].passage.chunk.article_id == article)]
+        rest.remove(min(spare or rest, key=lambda x: x[1]))
+    return [lead, *rest]
 
 
 @dataclass
@@ -562,12 +582,29 @@ class Assistant:
         ]
         if not found:
             return chosen
-        first = max(found, key=lambda i: float(scored.probabilities[i]))
-        lead = (pool.items[first], float(scored.probabilities[first]))
-        rest = [(c, p) for c, p in chosen if c is not lead[0]]
-        if len(rest) >= limit:
-            rest.remove(min(rest, key=lambda x: x[1]))
-        return [lead, *rest]
+        return _led_by(scored, found, chosen, limit)
+
+    def _with_group_dosing_advice(
+        self, scored: Scored, groups: frozenset[int], chosen: list[tuple[Candidate, float]], limit: int
+    ) -> list[tuple[Candidate, float]]:
+        """An answer that quotes doses to a turn about a patient group, though it did not ask for one ("gabapentin
+        for her?" after an 85-year-old), is led by the dosing advice the doses' sources give that group ("Start
+        medications at lower doses and titrate slowly", under "For Elderly Patients"), as a dose answer is: the
+        usual adult dose alone may be wrong for the patient. Without such advice the answer stays."""
+        if not groups or not chosen:
+            return chosen
+        pool = scored.pool
+        at = {id(c): i for i, c in enumerate(pool.items)}
+        doses = np.zeros(len(pool.items), dtype=bool)
+        for c, _ in chosen:
+            doses[at[id(c)]] = gives_dose(c.text)
+        if not doses.any():
+            return chosen
+        _, advice = self._doses_for_group(scored, groups, doses, self.scopes.written_for(pool))
+        if not advice:
+            return chosen
+        # Room is made by a line that is not a dose the advice goes with (one of its own article).
+        return _led_by(scored, advice, chosen, limit, keep=gives_dose)
 
     def _doses_for_group(
         self, scored: Scored, groups: frozenset[int], doses: np.ndarray, written: list[frozenset[int]]
@@ -799,6 +836,9 @@ class Assistant:
         ):
             chosen = self._group_leads(scored, self.patients_of(view), chosen, DETAILED if detailed else BRIEF)
         if not view.dose_wanted:
+            chosen = self._with_group_dosing_advice(
+                scored, self.patients_of(view), chosen, DETAILED if detailed else BRIEF
+            )
             # (A dose answer quotes the lines checked above, that give or frame the dose asked for.)
             chosen = with_its_list(
                 scored.pool, scored.probabilities, chosen, self.model, DETAILED if detailed else BRIEF

@@ -1136,3 +1136,18 @@ def test_the_patients_group_section_leads_when_it_speaks_of_what_is_asked(assist
     helps = assistant.ask("what helps?", conversation)
     assert not helps.abstained, helps.reason
     assert helps.statements[0].text != "Muscle cramps are common in cirrhosis"
+
+
+def test_doses_quoted_for_a_patient_in_a_group_come_with_the_groups_dosing_advice(assistant) -> None:
+    # Asked about a drug for an 85-year-old without asking for a dose, the answer quoted the usual doses alone;
+    # the advice the same source gives elderly patients on dosing now leads them.
+    conversation = Conversation()
+    assistant.ask("old lady 85, leg cramps + numb toes, what matters?", conversation)
+    answer = assistant.ask("gabapentin for her?", conversation)
+    assert not answer.abstained, answer.reason
+    assert answer.statements[0].text == "Start medications at lower doses and titrate slowly"
+    assert any(s.text.startswith("Gabapentin: Starting dose 100-300 mg") for s in answer.statements)
+    check_honest(answer, assistant.store)
+    # With no patient group the doses stand as they were.
+    alone = assistant.ask("gabapentin for numb feet?")
+    assert alone.statements[0].text.startswith("Gabapentin")
