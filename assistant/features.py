@@ -39,6 +39,34 @@ ADDRESSED_TO_A_MODEL = re.compile(
     re.IGNORECASE,
 )
 
+# A paragraph of one short line with no sentence punctuation ("Outlook", "Therapeutic Phlebotomy", "Key Points")
+# is a heading its source did not mark up: it says nothing by itself, and is never quoted as a statement.
+MAX_UNMARKED_HEADING_WORDS = 5
+_SENTENCE_MARK = re.compile(r"[.!?;:,\d%]")
+
+
+def unmarked_heading(block: Block) -> bool:
+    """``block`` is a paragraph that is only a heading (see MAX_UNMARKED_HEADING_WORDS)."""
+    text = block.text.strip()
+    return (
+        block.kind == "paragraph"
+        and 0 < len(text.split()) <= MAX_UNMARKED_HEADING_WORDS
+        and "\n" not in text
+        and text[:1].isupper()
+        and not _SENTENCE_MARK.search(text)
+    )
+
+
+# A sentence that only sends the reader elsewhere ("For more information, go to ...", "Click here to view this
+# resource.") names where to read, not what to do: never quoted as a statement.
+POINTS_ELSEWHERE = re.compile(
+    r"^\W*(?:for (?:more|further|additional) (?:information|details)\b.{0,120}?"
+    r"\b(?:go to|see|visit|click|read|call|contact|refer to)\b"
+    r"|(?:please )?click (?:here|on|the link)\b)",
+    re.IGNORECASE,
+)
+
+
 # The patient groups for whom sources give their own doses and cautions, each named once: a question about one
 # of them ("... in pregnancy?", "ok for kids?", "for a 12-year-old?") is not answered by a source that never
 # mentions it. A word's closeness to the nearest group tells how much it names one ("kids" is close to
@@ -120,13 +148,19 @@ class Candidate:
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """Every quotable unit of the passages, in passage then reading order.
 
-    Units addressed to a language model (ADDRESSED_TO_A_MODEL) are never quotable.
+    Units addressed to a language model (ADDRESSED_TO_A_MODEL), that only send the reader elsewhere
+    (POINTS_ELSEWHERE), and headings written as paragraphs (``unmarked_heading``) are never quotable.
     """
     out: list[Candidate] = []
     for passage in passages:
         vectors = passage.chunk.unit_vectors
+        blocks = passage.chunk.blocks
         for order, unit in enumerate(passage.chunk.units):
-            if ADDRESSED_TO_A_MODEL.search(unit.text):
+            if (
+                ADDRESSED_TO_A_MODEL.search(unit.text)
+                or POINTS_ELSEWHERE.search(unit.text)
+                or unmarked_heading(blocks[unit.block_index])
+            ):
                 continue
             vector = vectors[order] if vectors is not None and order < len(vectors) else None
             out.append(

@@ -46,3 +46,48 @@ def test_what_reads_as_a_title() -> None:
     assert not _title_like("In dialysis patients: Consider sodium profiling")
     assert not _title_like("Severe short stature")
     assert not _title_like("Recommendation 5")
+
+
+# NHLBI's article on hemochromatosis heads its parts with lines of their own, unmarked ("Overview", "Outlook",
+# "Therapeutic Phlebotomy"), and sends the reader on ("For more information, go to ...").
+HEMOCHROMATOSIS = ("nhlbi-0000067",)
+
+
+@pytest.fixture(scope="module")
+def hemochromatosis(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, HEMOCHROMATOSIS)
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("What is hemochromatosis?",),
+        ("How is hemochromatosis treated?",),
+        ("What is hemochromatosis?", "What should be considered with it?"),
+    ],
+)
+def test_an_answer_quotes_no_heading_and_no_pointer_elsewhere(hemochromatosis, turns: tuple[str, ...]) -> None:
+    from assistant.followup import Conversation
+
+    conversation = Conversation()
+    for question in turns:
+        answer = hemochromatosis.ask(question, conversation)
+    assert not answer.abstained
+    quoted = [s.text for s in answer.statements]
+    assert quoted
+    assert not {"Overview", "Outlook", "Therapeutic Phlebotomy"} & set(quoted)
+    assert not any(text.startswith("For more information") for text in quoted)
+
+
+def test_what_is_a_heading_written_as_a_paragraph() -> None:
+    from assistant.features import POINTS_ELSEWHERE, unmarked_heading
+    from corpus.types import Block
+
+    assert unmarked_heading(Block("Key Points"))
+    assert unmarked_heading(Block("Therapeutic Phlebotomy"))
+    assert not unmarked_heading(Block("Proper hydration", kind="bullet"))
+    assert not unmarked_heading(Block("Iron builds up slowly."))
+    assert not unmarked_heading(Block("Recommendation category: A"))
+    assert POINTS_ELSEWHERE.search('For more information, go to "How Is Hemochromatosis Treated?"')
+    assert POINTS_ELSEWHERE.search("Click here to view this resource.")
+    assert not POINTS_ELSEWHERE.search("For severe symptoms, see a neurologist.")
