@@ -57,6 +57,25 @@ def unmarked_heading(block: Block) -> bool:
     )
 
 
+# The words a sentence that introduces a list may stop at, besides a function word ("Symptoms include", "Common
+# causes are", "GERD may cause symptoms such as").
+_LIST_LEAD_ENDS = frozenset({"include", "includes", "including", "following", "follows"})
+
+
+def introduces_a_list(block: Block, text: str) -> bool:
+    """``text``, the end of paragraph ``block``, is the unfinished sentence that introduces a list after it
+    ("Common causes are", "Symptoms include"): said by the list's items, which keep it among their headings, and
+    nothing by itself. The list may begin in the next chunk, so the sentence's own unfinished end decides."""
+    end = block.text.rstrip()
+    last = words(end[-40:])[-1:] if end[-1:].isalnum() else []
+    return (
+        block.kind == "paragraph"
+        and bool(last)
+        and (last[0] in STOPWORDS or last[0] in _LIST_LEAD_ENDS)
+        and end.endswith(text.strip())
+    )
+
+
 # A sentence that only sends the reader elsewhere ("For more information, go to ...", "Click here to view this
 # resource.") names where to read, not what to do: never quoted as a statement.
 POINTS_ELSEWHERE = re.compile(
@@ -149,7 +168,8 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """Every quotable unit of the passages, in passage then reading order.
 
     Units addressed to a language model (ADDRESSED_TO_A_MODEL), that only send the reader elsewhere
-    (POINTS_ELSEWHERE), and headings written as paragraphs (``unmarked_heading``) are never quotable.
+    (POINTS_ELSEWHERE), headings written as paragraphs (``unmarked_heading``) and the unfinished sentences that
+    introduce lists (``introduces_a_list``) are never quotable.
     """
     out: list[Candidate] = []
     for passage in passages:
@@ -160,6 +180,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
                 ADDRESSED_TO_A_MODEL.search(unit.text)
                 or POINTS_ELSEWHERE.search(unit.text)
                 or unmarked_heading(blocks[unit.block_index])
+                or introduces_a_list(blocks[unit.block_index], unit.text)
             ):
                 continue
             vector = vectors[order] if vectors is not None and order < len(vectors) else None

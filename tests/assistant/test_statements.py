@@ -79,9 +79,32 @@ def test_an_answer_quotes_no_heading_and_no_pointer_elsewhere(hemochromatosis, t
     assert not any(text.startswith("For more information") for text in quoted)
 
 
+# NIDDK's article on hematuria introduces its lists with unfinished sentences ("... causes of hematuria include").
+HEMATURIA = ("niddk-0000201",)
+
+
+@pytest.fixture(scope="module")
+def hematuria(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, HEMATURIA)
+
+
+@pytest.mark.parametrize("question", ["What causes hematuria?", "Who is at risk for hematuria?"])
+def test_an_answer_quotes_no_unfinished_sentence_that_introduces_a_list(hematuria, question: str) -> None:
+    answer = hematuria.ask(question)
+    assert not answer.abstained
+    quoted = [s.text for s in answer.statements]
+    assert quoted
+    assert not any(text.rstrip().endswith("include") for text in quoted)
+
+
 def test_what_is_a_heading_written_as_a_paragraph() -> None:
-    from assistant.features import POINTS_ELSEWHERE, unmarked_heading
+    from assistant.features import POINTS_ELSEWHERE, introduces_a_list, unmarked_heading
     from corpus.types import Block
+
+    intro = Block("Hematuria has many causes. More serious causes include")
+    assert introduces_a_list(intro, "More serious causes include")
+    assert not introduces_a_list(intro, "Hematuria has many causes.")
+    assert not introduces_a_list(Block("Iron builds up slowly."), "Iron builds up slowly.")
 
     assert unmarked_heading(Block("Key Points"))
     assert unmarked_heading(Block("Therapeutic Phlebotomy"))
