@@ -442,18 +442,23 @@ _NEGATED = re.compile(r"\bnon-?\w+", re.IGNORECASE)
 
 def not_set_aside(pool: Pool) -> np.ndarray:
     """False for a statement about what the question sets aside: for "treatments other than medications?", one
-    whose own words name it ("Review medications, especially diuretics ..."), or, for "cannot tolerate
+    whose own words name it ("Review medications, especially diuretics ...", or, for "besides drugs?", a word
+    of the same meaning: ``QuestionView.aside_alike``), or, for "cannot tolerate
     tizanidine", one under a heading that is it ("Start at 2 mg daily ..." under "Tizanidine"), unless the
     statement looks past it too. The question asked about the rest."""
     aside = pool.question.aside
     if not aside:
         return np.ones(len(pool.items), dtype=bool)
+    alike = pool.question.aside_alike
     out = []
     for c, own in zip(pool.items, pool.own_terms, strict=True):
         # A heading that is the thing itself ("Tizanidine"), not one that speaks of it among other words
         # ("Second-Line Options (if baclofen inadequate or not tolerated)").
-        under_it = any((t := terms(_NEGATED.sub(" ", h))) and t <= aside for h in c.heading.split(" > "))
-        out.append(not ((aside <= own or under_it) and not _LOOKS_PAST.search(c.text)))
+        under_it = any(
+            (t := terms(_NEGATED.sub(" ", h))) and (t <= aside or t <= alike) for h in c.heading.split(" > ")
+        )
+        named = aside <= own or bool(own & alike)
+        out.append(not ((named or under_it) and not _LOOKS_PAST.search(c.text)))
     return np.array(out, dtype=bool)
 
 

@@ -40,6 +40,7 @@ from assistant.composer import (
     failure_leads,
     figure_leads,
     line_leads,
+    not_set_aside,
     of_another_treatment,
     other_treatment_leads,
     quotable,
@@ -76,7 +77,15 @@ from assistant.followup import (
 )
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
-from assistant.question import AGE, QuestionView, age_group, ages_in_years, condition_names, for_meaning
+from assistant.question import (
+    AGE,
+    QuestionView,
+    age_group,
+    ages_in_years,
+    condition_names,
+    for_meaning,
+    set_aside,
+)
 from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import Lexicon, english_reading, respelled, unclipped, zipf
 from assistant.scope import Scopes
@@ -102,6 +111,15 @@ from index.settings import Settings
 from index.store import Store
 
 MAX_QUESTION_CHARS = 2000
+# A word of the sources means the one word a question sets aside when their closeness in meaning is at least
+# this. Measured with all-MiniLM-L6-v2: "drugs" to "medications" 0.76, to "medicines" 0.74; "medication" to
+# "drug" 0.84, to "pills" 0.71; not "medication" to "treatment" 0.66, to "therapy" 0.53, to "NSAIDs" 0.52, nor
+# "drugs" to "pills" 0.67: other words than the one set aside stay.
+ALIKE_TO_ASIDE = 0.7
+# Words shorter than this are not compared ("use", "pain").
+MIN_ALIKE_LETTERS = 4
+# How many words' vectors an assistant remembers.
+WORDS_REMEMBERED = 50_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -276,6 +294,7 @@ class Assistant:
         self._scopes: Scopes | None = None
         self._heads: frozenset[str] | None = None
         self._heads_source: Any = None
+        self._word_vectors: dict[str, np.ndarray] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -392,6 +411,7 @@ class Assistant:
         )
         timings["embed"] = timings.get("embed", 0.0) + embed_ms
         t1 = time.perf_counter()
+        question.aside_alike = self.alike_to_aside(question, passages)
         pool = candidate_pool(question, passages)
         probabilities = statement_probabilities(pool, self.model)
         found = absent_candidates(question, passages, lexicon)
@@ -473,6 +493,38 @@ class Assistant:
         evidence.readings = readings
         timings["score"] = (time.perf_counter() - t1) * 1000
         return Scored(question, passages, pool, probabilities, evidence, timings, brief=brief, off_condition=off)
+
+    def alike_to_aside(self, question: QuestionView, passages: Sequence[Passage]) -> frozenset[str]:
+        """The stems of the words of ``passages`` that mean the one word the question sets aside (see
+        ALIKE_TO_ASIDE): "medications" and "medicines" for "besides drugs?". Empty when it sets aside nothing, or
+        more than one word ("besides cramp frequency", whose words alone mean something else)."""
+        found = set_aside(question.text)
+        things = {m.group(1).lower() for m in found}
+        if len(things) != 1 or len(words(next(iter(things)))) != 1:
+            return frozenset()
+        thing = next(iter(things))
+        said = sorted(
+            {
+                w
+                for p in passages
+                for w in words(p.chunk.text)
+                if len(w) >= MIN_ALIKE_LETTERS and w.isalpha() and w not in STOPWORDS and stem(w) != stem(thing)
+            }
+        )
+        if not said:
+            return frozenset()
+        closeness = self.word_vectors(said) @ self.word_vectors([thing])[0]
+        return frozenset(stem(w) for w, c in zip(said, closeness, strict=True) if c >= ALIKE_TO_ASIDE)
+
+    def word_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """The vectors of single words, remembered (a conversation's passages share most of their words)."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._word_vectors]
+        if missing:
+            if len(self._word_vectors) + len(missing) > WORDS_REMEMBERED:
+                self._word_vectors = {}
+            for text, row in zip(missing, embed_matrix(self.embeddings, missing), strict=True):
+                self._word_vectors[text] = row
+        return np.stack([self._word_vectors[t] for t in texts])
 
     def patients_of(self, question: QuestionView) -> frozenset[int]:
         """The patient groups ``question`` is about: those set on it by the conversation, else those it names."""
@@ -601,6 +653,9 @@ class Assistant:
         if not doses.any():
             return chosen
         _, advice = self._doses_for_group(scored, groups, doses, self.scopes.written_for(pool))
+        # Not when what the question sets aside is what the advice is about ("... besides drugs?").
+        kept = not_set_aside(pool)
+        advice = [j for j in advice if kept[j]]
         if not advice:
             return chosen
         # Room is made by a line that is not a dose the advice goes with (one of its own article).

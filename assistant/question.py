@@ -220,6 +220,9 @@ class QuestionView:
     # The stems of what the ask sets aside ("medications" in "treatments other than medications?") and that the
     # question does not name elsewhere: they do not count as the question's words.
     aside: frozenset[str] = frozenset()
+    # The stems of the retrieved sources' words that mean the one word set aside, in other words ("medications"
+    # for "drugs"); set by the engine (``Assistant.alike_to_aside``).
+    aside_alike: frozenset[str] = frozenset()
     # For each content word of ``required``, the stems that count as naming it (its own, and that of the
     # corpus word it is a form of: "haemodialysis" is satisfied by "dialysis").
     required_groups: tuple[frozenset[str], ...] = ()
