@@ -444,21 +444,25 @@ def not_set_aside(pool: Pool) -> np.ndarray:
     """False for a statement about what the question sets aside: for "treatments other than medications?", one
     whose own words name it ("Review medications, especially diuretics ...", or, for "besides drugs?", a word
     of the same meaning: ``QuestionView.aside_alike``), or, for "cannot tolerate
-    tizanidine", one under a heading that is it ("Start at 2 mg daily ..." under "Tizanidine"), unless the
-    statement looks past it too. The question asked about the rest."""
+    tizanidine", one under a heading that is it ("Start at 2 mg daily ..." under "Tizanidine"), or, for "non-pharm
+    options?", one under a heading that names what the question negates ("First-Line Pharmacological Options"),
+    unless the statement looks past it too. The question asked about the rest."""
     aside = pool.question.aside
-    if not aside:
+    negated = pool.question.negated
+    if not aside and not negated:
         return np.ones(len(pool.items), dtype=bool)
     alike = pool.question.aside_alike
     out = []
     for c, own in zip(pool.items, pool.own_terms, strict=True):
+        heads = [_NEGATED.sub(" ", h) for h in c.heading.split(" > ")]
         # A heading that is the thing itself ("Tizanidine"), not one that speaks of it among other words
         # ("Second-Line Options (if baclofen inadequate or not tolerated)").
-        under_it = any(
-            (t := terms(_NEGATED.sub(" ", h))) and (t <= aside or t <= alike) for h in c.heading.split(" > ")
-        )
-        named = aside <= own or bool(own & alike)
-        out.append(not ((named or under_it) and not _LOOKS_PAST.search(c.text)))
+        under_it = bool(aside) and any((t := terms(h)) and (t <= aside or t <= alike) for h in heads)
+        # For "non-pharm options?", a heading that names what it negates, not negated itself ("First-Line
+        # Pharmacological Options", not "Non-Pharmacological Approaches"): whole, or as the start of its word.
+        under_negated = any(w.startswith(x) or stem(w) == stem(x) for h in heads for w in words(h) for x in negated)
+        named = bool(aside) and (aside <= own or bool(own & alike))
+        out.append(not ((named or under_it or under_negated) and not _LOOKS_PAST.search(c.text)))
     return np.array(out, dtype=bool)
 
 

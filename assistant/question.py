@@ -184,6 +184,10 @@ def for_meaning(text: str) -> str:
     return text
 
 
+# A word the question negates by writing "non" before it ("non-pharm", "nondrug" is one word and left alone).
+NEGATION = re.compile(r"\bnon[-\s]([a-z]{3,})\b", re.IGNORECASE)
+
+
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\s+[-–—]\s+(?=\S)")
 
 
@@ -223,6 +227,8 @@ class QuestionView:
     # The stems of the retrieved sources' words that mean the one word set aside, in other words ("medications"
     # for "drugs"); set by the engine (``Assistant.alike_to_aside``).
     aside_alike: frozenset[str] = frozenset()
+    # What the question's own words negate: "pharm" of "non-pharm options?", "drug" of "non drug measures".
+    negated: frozenset[str] = frozenset()
     # For each content word of ``required``, the stems that count as naming it (its own, and that of the
     # corpus word it is a form of: "haemodialysis" is satisfied by "dialysis").
     required_groups: tuple[frozenset[str], ...] = ()
@@ -270,6 +276,7 @@ class QuestionView:
             quantity_wanted=quantity_asked(ask),
             designators=tuple(designator_of(m.group(0)) for m in DESIGNATOR.finditer(text)),
             aside=_aside_terms(text),
+            negated=frozenset(m.group(1).lower() for m in NEGATION.finditer(text)),
             required_groups=tuple(groups),
             spoken=spoken if required else frozenset(),
             patients=patients,
