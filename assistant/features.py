@@ -57,9 +57,15 @@ def unmarked_heading(block: Block) -> bool:
     )
 
 
-# The words a sentence that introduces a list may stop at, besides a function word ("Symptoms include", "Common
-# causes are", "GERD may cause symptoms such as").
-_LIST_LEAD_ENDS = frozenset({"include", "includes", "including", "following", "follows"})
+# The words no finished sentence ends with, at which one that introduces a list stops ("Symptoms include", "Common
+# causes are", "GERD may cause symptoms such as", "those more likely to are people who"): articles, conjunctions,
+# prepositions, forms of "be" and "have", modal verbs, possessives and relatives, a closed class of English.
+# Not "up", "down", "out" or "too", which end instructions ("Keep your legs up").
+_UNFINISHED_ENDS = frozenset(
+    """a an the and or but nor of to for with by as at from into about like than between during including via
+    are is was were be been being have has had may can could should would will must might your my our their
+    its his that which who whose where while because if such include includes following follows""".split()
+)
 
 
 def introduces_a_list(block: Block, text: str) -> bool:
@@ -68,12 +74,7 @@ def introduces_a_list(block: Block, text: str) -> bool:
     nothing by itself. The list may begin in the next chunk, so the sentence's own unfinished end decides."""
     end = block.text.rstrip()
     last = words(end[-40:])[-1:] if end[-1:].isalnum() else []
-    return (
-        block.kind == "paragraph"
-        and bool(last)
-        and (last[0] in STOPWORDS or last[0] in _LIST_LEAD_ENDS)
-        and end.endswith(text.strip())
-    )
+    return block.kind == "paragraph" and bool(last) and last[0] in _UNFINISHED_ENDS and end.endswith(text.strip())
 
 
 # A sentence that only sends the reader elsewhere ("For more information, go to ...", "Click here to view this

@@ -105,6 +105,8 @@ def test_what_is_a_heading_written_as_a_paragraph() -> None:
     assert introduces_a_list(intro, "More serious causes include")
     assert not introduces_a_list(intro, "Hematuria has many causes.")
     assert not introduces_a_list(Block("Iron builds up slowly."), "Iron builds up slowly.")
+    # An instruction written without its full stop is finished.
+    assert not introduces_a_list(Block("Keep your legs up"), "Keep your legs up")
 
     assert unmarked_heading(Block("Key Points"))
     assert unmarked_heading(Block("Therapeutic Phlebotomy"))
