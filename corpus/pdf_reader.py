@@ -6,8 +6,9 @@ From the lines of ``pdf_layout`` (reading order, no running headers or footers):
   of the first pages ("November 4, 2022"), else the metadata's creation date; source from its author;
 - headings from type size and weight; their levels from the PDF's outline (bookmarks) where it has one
   and a heading matches an entry, else from type size;
-- blocks: paragraphs (lines joined, words hyphenated at line ends rejoined), bullets, numbered steps,
-  recommendations (a numbered or labelled statement carrying its grading: "(recommendation category: A;
+- blocks: paragraphs (lines joined, words hyphenated at line ends rejoined), bullets, list items kept whole
+  at their nesting level ("1." over "a." over "i.", a checklist's "D. Gloves" over its "i."), with the items
+  they stand under that end in ':' or are labels as their context, recommendations (a numbered or labelled statement carrying its grading: "(recommendation category: A;
   evidence type: 3)", "Strong recommendation, low-quality evidence"), kept whole, and table rows, kept as
   "cell | cell" under their table's caption and header row;
 - the reference list (a "References" section of numbered entries) parsed into entries; citation markers in
@@ -52,7 +53,9 @@ _ADDRESS_PART = re.compile(r"[\w%~-]*[/.%]\S*(?:\s|$)|\d+(?:\s|$)")
 RUN_IN_LEVEL = 1_000
 _BULLET = re.compile(r"^([•●▪■◦‣∙·❑□➢✓]|[–-](?=\s))\s*")
 _STEP = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")
-_SUBSTEP = re.compile(r"^([a-z])[.)]\s+(?=\S)")
+# A list item's mark: "1.", "a)", "B.", "iv." (an "i." is a letter after "h." and a numeral under an item).
+_ITEM = re.compile(r"^(\d{1,2}|[a-z]|[A-Z]|[ivx]{1,5})[.)]\s+(?=\S)")
+_NUMERALS = {n: i for i, n in enumerate("i ii iii iv v vi vii viii ix x xi xii xiii xiv xv".split(), start=1)}
 # The grading a recommendation carries at its end: "(recommendation category: A; evidence type: 3)",
 # "(Strong recommendation, low-quality evidence)", "Conditional recommendation; very low certainty of evidence".
 _GRADING = re.compile(
@@ -97,6 +100,71 @@ class _Open:
     superscripts: list[tuple[int, str]] = field(default_factory=list)
     last: Line | None = None
     context: tuple[str, ...] = ()
+    depth: int = 0
+
+
+def _readings(mark: str) -> list[tuple[str, int]]:
+    """The (style, value) pairs a list item's mark may stand for: "2" is number 2, "b" letter 2, "B" capital 2,
+    "ii" numeral 2; "i", "v" and "x" are both a letter and a numeral."""
+    found = []
+    if mark.isdigit():
+        found.append(("number", int(mark)))
+    elif len(mark) == 1:
+        found.append(("letter", ord(mark) - ord("a") + 1) if mark.islower() else ("capital", ord(mark) - ord("A") + 1))
+    if mark in _NUMERALS:
+        found.append(("numeral", _NUMERALS[mark]))
+    return found
+
+
+class _Lists:
+    """The list items open at each level of a section's nested lists ("1." over "a." over "i."), to tell
+    which line opens an item and at what level.
+
+    A mark that follows the last item of an open level ("b." after "a.", "iv." after "iii.", "i." after "h.")
+    is the next item of that level, and closes the levels under it. A first mark ("a.", "i.", "A.") opens a
+    level under the item just read, or starts a list where a paragraph may start. A number always opens an
+    item, at the top level unless it continues one (guidelines number their recommendations through the
+    text). Any other line is no item.
+    """
+
+    def __init__(self) -> None:
+        self.levels: list[tuple[str, int, _Open]] = []
+
+    def clear(self) -> None:
+        self.levels = []
+
+    def item(self, text: str, current: _Open | None, starts: bool) -> tuple[int, str, int] | None:
+        """(level, style, value) of the item that ``text`` opens, or None when it opens none."""
+        mark = _ITEM.match(text)
+        if not mark:
+            return None
+        readings = _readings(mark.group(1))
+        for depth in range(len(self.levels) - 1, -1, -1):
+            style, value, _ = self.levels[depth]
+            if (style, value + 1) in readings:
+                return depth, style, value + 1
+        if readings[0][0] == "number":
+            return (0, *readings[0])
+        firsts = [(style, value) for style, value in readings if value == 1]
+        if firsts and self.levels and current is self.levels[-1][2]:
+            return (len(self.levels), *firsts[0])  # "a." under "1. ... include:"; "i." under "a. ... to:"
+        if firsts and starts:
+            return (0, *firsts[0])
+        return None
+
+    def opened(self, depth: int, style: str, value: int, block: _Open) -> None:
+        """Record the item ``block`` opened at ``depth``, closing the levels under it."""
+        del self.levels[depth:]
+        self.levels.append((style, value, block))
+
+    def heads(self, depth: int) -> tuple[str, ...]:
+        """The items an item at ``depth`` stands under that name what it is about: those ending in ':' and
+        those that are labels ("D. Gloves"), not sentences."""
+        return tuple(
+            block.text.strip()
+            for _, _, block in self.levels[:depth]
+            if block.text.rstrip().endswith(":") or not re.search(r"[.?!;,]\)?$", block.text.rstrip())
+        )
 
 
 def _numbers(group: str) -> list[int]:
@@ -435,7 +503,7 @@ class _Builder:
         entry: list[str] | None = None
         in_references = False
         pending: list[Line] = []  # heading lines of a heading that may run over several lines
-        current_list: tuple[str, ...] = ()  # the numbered item ending in ':' that lettered items stand under
+        lists = _Lists()  # the list items open at each level, "1." over "a." over "i."
         skip = 0  # lines already taken as part of a heading
         scope = 0  # the reference list that the text so far cites: the lists finished before it
         last_number = 0  # the number of the last entry of the list being read
@@ -492,6 +560,7 @@ class _Builder:
             while path and path[-1][0] >= level:
                 path.pop()
             path.append((level, text))
+            lists.clear()
             in_references = bool(_REFERENCES.match(text))
             table = ()
 
@@ -636,23 +705,17 @@ class _Builder:
                     current = _Open("note", context=note)
                 self._append(current, line, text)
                 continue
-            kind = "bullet" if _BULLET.match(text) else "step" if _STEP.match(text) else None
-            in_list = current is not None and current.kind in ("step", "substep")
-            sub = (
-                kind is None and bool(_SUBSTEP.match(text)) and (in_list or bool(blocks and blocks[-1].kind == "step"))
-            )
-            if sub or kind is not None or current is None or self._breaks(current, line):
-                parent = current if current is not None and current.kind == "step" else None
+            kind = "bullet" if _BULLET.match(text) else None
+            starts = current is None or bool(re.search(r"[.:?!]\)?$", current.text.rstrip()))
+            item = None if kind else lists.item(text, current, starts)
+            if item is not None or kind is not None or current is None or self._breaks(current, line):
                 close()
-                context = current_list if sub else ()
-                if parent is not None and parent.text.rstrip().endswith(":"):
-                    context = current_list = (parent.text.strip(),)
-                elif kind == "step":
-                    current_list = ()
-                current = _Open(kind or ("substep" if sub else "paragraph"))
+                current = _Open(kind or ("item" if item is not None else "paragraph"))
                 if kind == "bullet":
                     text = _BULLET.sub("", text)
-                current.context = context if sub else ()
+                elif item is not None:
+                    current.context, current.depth = lists.heads(item[0]), item[0] + 1
+                    lists.opened(*item, current)
             self._append(current, line, text)
         flush_heading()
         close_section()
@@ -817,15 +880,15 @@ class _Builder:
         spans.sort()
         kind = "paragraph" if block.kind == "note" else block.kind
         context = block.context
-        if kind in ("step", "paragraph") and _GRADING.search(text):
+        if kind in ("item", "paragraph") and _GRADING.search(text):
             kind = "recommendation"
             number = _STEP.match(text)
             label = _RECOMMENDATION_ID.match(text)
             name = f"Recommendation {number.group(1)}" if number else label.group(1) if label else ""
             context = (*context, name) if name else context
         markers = tuple(dict.fromkeys(n for _, n in spans))
-        depth = 2 if kind == "substep" else 1 if kind in ("bullet", "step") else 0
-        kind = "step" if kind == "substep" else kind
+        depth = block.depth if kind == "item" else 1 if kind == "bullet" else 0
+        kind = "step" if kind == "item" else kind
         return Block(text, kind, depth, markers, context, tuple(block.pages), tuple(spans))
 
 

@@ -155,6 +155,36 @@ def test_an_ungraded_guide_keeps_its_bullets_and_drops_form_boxes(infection: Art
     assert all(b.pages and 1 <= b.pages[0][1] <= 44 for _, b in found)
 
 
+def item(article: Article, start: str) -> Block:
+    (_, block), *_ = [(label, b) for label, b in blocks(article) if b.text.startswith(start)]
+    return block
+
+
+def test_a_list_nests_numbers_letters_and_numerals(infection: Article) -> None:
+    # Page 14: "1. Implement measures ..." over "a. Post signs ... to:" over "i." to "iv.", then "b." to "e."
+    # again under "1."; "iv." opens the next column.
+    signs = item(infection, "a. Post signs at entrances")
+    starts = ("i. Inform HCP", "ii. Cover their", "iii. Use and dispose", "iv. Perform hand hygiene")
+    numerals = [item(infection, start) for start in starts]
+    assert [b.text.split(".")[0] for b in numerals] == ["i", "ii", "iii", "iv"]
+    assert all(b.kind == "step" and b.depth == signs.depth + 1 for b in numerals)
+    assert all(b.context[-1] == signs.text for b in numerals)
+    assert numerals[2].text == "iii. Use and dispose of tissues,"  # no longer run on into "iv. ..."
+    assert numerals[3].page_at(0) == (14, "14")
+    tissues = item(infection, "b. Provide tissues")
+    assert (tissues.kind, tissues.depth) == ("step", signs.depth)
+
+
+def test_a_checklist_label_heads_its_numbered_lines(infection: Article) -> None:
+    # Page 32: "D. Gloves", then "i." to "iii.", then "E. Gowns" back at the level of "D.".
+    gloves = item(infection, "D. Gloves")
+    same_pair = item(infection, "ii. HCP do not wear the same pair of gloves")
+    assert same_pair.kind == "step" and same_pair.depth == gloves.depth + 1
+    assert same_pair.context == (gloves.text,)
+    gowns = item(infection, "E. Gowns")
+    assert (gowns.kind, gowns.depth) == (gloves.kind, gloves.depth)
+
+
 def test_a_bold_run_in_heading_heads_its_paragraph_and_is_no_statement(opioids: Article) -> None:
     # Page 82: "Chronic Low Back Pain." in bold opens the paragraph, the rest of the line in roman.
     (label, block), *_ = containing(opioids, "The review found psychological therapies associated with small")
