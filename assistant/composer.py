@@ -690,8 +690,7 @@ def line_leads(
     )
     rest = [*beside, *((c, q) for c, q in chosen if c is not lead and not any(c is b for b, _ in beside))]
     rest = rest[: max(len(chosen) - 1, 0)]
-    rest.sort(key=lambda x: (x[0].passage.rank, x[0].block_index, x[0].order))
-    return [(lead, p), *rest]
+    return [(lead, p), *in_reading_order(rest)]
 
 
 # How specific in English a section's first word is when it names the treatment the section is about: a drug's
@@ -917,9 +916,27 @@ def select(
             and DOSE.search(pool.items[i].text)
         ]
         lead = starts[0] if starts else lead
-    rest = [i for i in chosen if i != lead]
-    rest.sort(key=lambda i: (pool.items[i].passage.rank, pool.items[i].block_index, pool.items[i].order))
-    return [(pool.items[i], float(probabilities[i])) for i in [lead, *rest]]
+    rest = in_reading_order([(pool.items[i], float(probabilities[i])) for i in chosen if i != lead])
+    return [(pool.items[lead], float(probabilities[lead])), *rest]
+
+
+def in_reading_order(statements: Sequence[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:
+    """``statements`` as their sources print them: each article's together and in its own order (its chunks'
+    places in it, then blocks and sentences), the articles in the order retrieval ranked them. The items of a
+    list that two chunks hold read "c., d., e.", not in the order the two chunks were retrieved."""
+    first: dict[str, int] = {}
+    for c, _ in statements:
+        article = c.passage.chunk.article_id
+        first[article] = min(first.get(article, c.passage.rank), c.passage.rank)
+    return sorted(
+        statements,
+        key=lambda x: (
+            first[x[0].passage.chunk.article_id],
+            x[0].passage.chunk.position,
+            x[0].block_index,
+            x[0].order,
+        ),
+    )
 
 
 def with_its_list(
@@ -967,8 +984,7 @@ def with_its_list(
                 break
             rest.remove(min(others, key=lambda x: x[1]))
         rest.append((c, q))
-    rest.sort(key=lambda x: (x[0].passage.rank, x[0].block_index, x[0].order))
-    return [(lead, p), *rest]
+    return [(lead, p), *in_reading_order(rest)]
 
 
 def source_reference(passage: Passage, marker: int | None) -> Reference | None:
