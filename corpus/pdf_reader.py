@@ -8,9 +8,10 @@ From the lines of ``pdf_layout`` (reading order, no running headers or footers):
   and a heading matches an entry, else from type size;
 - blocks: paragraphs (lines joined, words hyphenated at line ends rejoined), bullets, list items kept whole
   at their nesting level ("1." over "a." over "i.", a checklist's "D. Gloves" over its "i."), with the items
-  they stand under that end in ':' or are labels as their context, recommendations (a numbered or labelled statement carrying its grading: "(recommendation category: A;
-  evidence type: 3)", "Strong recommendation, low-quality evidence"), kept whole, and table rows, kept as
-  "cell | cell" under their table's caption and header row;
+  they stand under that end in ':' or are labels as their context, recommendations (a numbered or labelled
+  statement carrying its grading: "(recommendation category: A; evidence type: 3)", "Strong recommendation,
+  low-quality evidence"), kept whole, and table rows, kept as "cell | cell" under their table's caption and
+  header row;
 - the reference list (a "References" section of numbered entries) parsed into entries; citation markers in
   the text ("(12)", "[12]", superscripts) tied to an entry only when the list has an entry of that number;
 - every block knows the physical page (from 1) and printed label where each part of it begins.
