@@ -522,8 +522,9 @@ def figure_leads(
 ) -> list[tuple[Candidate, float]]:
     """For a question of how common or how likely something is, the statement that gives the figure leads ("...
     affects an estimated 1 in 13,700 newborns" before "Rarely, ... results from changes in chromosome 11"): one
-    under the lead's own heading, else one of the lead's article that says how often something occurs. When the
-    sources give no such figure the answer stays as chosen: words answer it too ("its prevalence is unknown")."""
+    under the lead's own heading, else one of the lead's article that says how often something occurs; the other
+    figures of its section follow it, in the room of the least probable statements. When the sources give no such
+    figure the answer stays as chosen: words answer it too ("its prevalence is unknown")."""
     if not chosen:
         return chosen
     lead = chosen[0][0]
@@ -562,7 +563,25 @@ def figure_leads(
     if not found:
         return chosen
     first = max(found, key=lambda x: x[1])
-    return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
+    # The other figures its section gives follow it, in its order: how common a condition is among everyone and
+    # among those who have one of its signs ("estimated to affect 1 in 250,000 individuals"; "About 10 percent to
+    # 15 percent of people with anophthalmia in both eyes have ..."), each a figure the question may ask.
+    here = (first[0].passage.chunk.id, first[0].heading)
+    more = in_reading_order(
+        [
+            x
+            for x in giving
+            if x[0] is not first[0]
+            and (x[0].passage.chunk.id, x[0].heading) == here
+            and (x[0].text.rstrip().endswith(".") or _OCCURS.search(x[0].text))
+        ]
+    )
+    rest = [(c, p) for c, p in chosen if c is not first[0] and not any(c is m for m, _ in more)]
+    room = max(len(chosen), BRIEF) - 1 - len(more)
+    if len(rest) > room:
+        kept = {id(c) for c, _ in sorted(rest, key=lambda x: -x[1])[: max(room, 0)]}
+        rest = [x for x in rest if id(x[0]) in kept]
+    return [first, *more, *rest]
 
 
 def duration_leads(

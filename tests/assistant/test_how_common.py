@@ -107,3 +107,42 @@ def test_the_figure_of_another_condition_is_never_borrowed(overgrowth) -> None:
     answer = overgrowth.ask("A child with jaw cysts and cerebral gigantism was seen in clinic. How rare is it?")
     assert not any("10,000" in s.text for s in answer.statements)
     assert all(c.article_id == "gard-0001057" for c in answer.citations[:1])
+
+
+# Sections that give a figure for everyone and others for those with a sign of it: SOX2 anophthalmia syndrome
+# (1 in 250,000; 10 to 15 percent of people with anophthalmia in both eyes) and antiphospholipid syndrome (up to
+# one percent of all thromboses; 20 percent of people under 50 with a stroke; 10 to 15 percent of people with
+# lupus and of women with recurrent miscarriages).
+TWO_FIGURES = ("ghr-0000924", "ghr-0000063", "ghr-0000113")
+
+
+@pytest.fixture(scope="module")
+def two_figures(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, TWO_FIGURES)
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        (
+            "Both eyes missing at birth - what proportion of such babies have SOX2 anophthalmia syndrome?",
+            ("10 percent to 15 percent", "1 in 250,000"),
+        ),
+        (
+            "Stroke at 40 with no risk factors - how likely is antiphospholipid syndrome behind it?",
+            (
+                "20 percent of individuals younger than age 50",
+                "one percent of all thromboses",
+                "Ten to 15 percent of people with systemic lupus",
+            ),
+        ),
+    ],
+)
+def test_the_section_s_other_figures_follow_the_lead_figure(
+    two_figures, question: str, figures: tuple[str, ...]
+) -> None:
+    answer = two_figures.ask(question)
+    assert not answer.abstained
+    assert gives_frequency(answer.statements[0].text)
+    for figure in figures:
+        assert any(figure in s.text for s in answer.statements), figure
