@@ -46,8 +46,13 @@ _SENTENCE_MARK = re.compile(r"[.!?;:,\d%]")
 
 
 def unmarked_heading(block: Block) -> bool:
-    """``block`` is a paragraph that is only a heading (see MAX_UNMARKED_HEADING_WORDS)."""
+    """``block`` is a paragraph that is only a heading (see MAX_UNMARKED_HEADING_WORDS): without sentence
+    punctuation, or of two words or more in title case with a full stop ("Device Reprocessing."; one word with
+    a full stop, "Fever.", is an item of a list written as paragraphs)."""
     text = block.text.strip()
+    if text.endswith(".") and len(text.split()) >= 2:
+        titled = all(w[0].isupper() for w in re.findall(r"[A-Za-z][\w'-]*", text) if len(w) >= 4)
+        text = text[:-1] if titled else text
     return (
         block.kind == "paragraph"
         and 0 < len(text.split()) <= MAX_UNMARKED_HEADING_WORDS

@@ -113,6 +113,11 @@ def test_what_is_a_heading_written_as_a_paragraph() -> None:
     assert not unmarked_heading(Block("Proper hydration", kind="bullet"))
     assert not unmarked_heading(Block("Iron builds up slowly."))
     assert not unmarked_heading(Block("Recommendation category: A"))
+    # A heading in title case may end with a full stop (a guide's checklist: "Device Reprocessing."); one word
+    # with a full stop is an item of a list written as paragraphs, and a sentence is no heading.
+    assert unmarked_heading(Block("Device Reprocessing."))
+    assert not unmarked_heading(Block("Fever."))
+    assert not unmarked_heading(Block("Stretch before bed."))
     assert POINTS_ELSEWHERE.search('For more information, go to "How Is Hemochromatosis Treated?"')
     assert POINTS_ELSEWHERE.search("Click here to view this resource.")
     assert not POINTS_ELSEWHERE.search("For severe symptoms, see a neurologist.")
