@@ -75,21 +75,26 @@ def assistant(seed_settings, embeddings):
     )
 
 
-def assistant_over_medquad(tmp_path_factory: pytest.TempPathFactory, embeddings, names: tuple[str, ...]):
-    """An assistant over a fresh index of the named MedQuAD articles (read from ../shared, never copied);
-    skips when ../shared is not beside the project."""
+def assistant_over_files(tmp_path_factory: pytest.TempPathFactory, embeddings, paths: list[Path], name: str):
+    """An assistant over a fresh index of ``paths`` (linked into a corpus folder, never copied); skips when one
+    of them, in ../shared, is not beside the project."""
     from assistant.engine import Assistant
     from index.builder import build_index, open_store
     from index.lexical import lexical_index
     from index.settings import Settings
 
-    paths = [MEDQUAD / "articles" / f"{name}.md" for name in names]
     if not all(p.exists() for p in paths):
-        pytest.skip("../shared/corpora/medquad is not beside the project")
-    corpus = tmp_path_factory.mktemp("medquad-articles")
+        pytest.skip("../shared is not beside the project")
+    corpus = tmp_path_factory.mktemp(f"{name}-corpus")
     for path in paths:
         (corpus / path.name).symlink_to(path)
-    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path_factory.mktemp("medquad-home"))}, corpus=(corpus,))
+    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path_factory.mktemp(f"{name}-home"))}, corpus=(corpus,))
     store = open_store(settings)
     assert build_index(settings.corpus, store, embeddings).indexed == len(paths)
     return Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+
+
+def assistant_over_medquad(tmp_path_factory: pytest.TempPathFactory, embeddings, names: tuple[str, ...]):
+    """An assistant over a fresh index of the named MedQuAD articles (read from ../shared, never copied)."""
+    paths = [MEDQUAD / "articles" / f"{name}.md" for name in names]
+    return assistant_over_files(tmp_path_factory, embeddings, paths, "medquad")

@@ -8,29 +8,16 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, assistant_over_files
 
 GUIDE = ROOT.parent / "shared" / "corpora" / "guidelines" / "cdc-outpatient-infection-prevention.pdf"
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not GUIDE.exists(), reason="../shared/corpora/guidelines is not beside the project"),
-]
+pytestmark = pytest.mark.integration  # (the fixture skips where ../shared is not beside the project)
 
 
 @pytest.fixture(scope="module")
 def guide(tmp_path_factory: pytest.TempPathFactory, embeddings):
-    from assistant.engine import Assistant
-    from index.builder import build_index, open_store
-    from index.lexical import lexical_index
-    from index.settings import Settings
-
-    corpus = tmp_path_factory.mktemp("infection-guide")
-    (corpus / GUIDE.name).symlink_to(GUIDE)
-    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path_factory.mktemp("infection-home"))}, corpus=(corpus,))
-    store = open_store(settings)
-    assert build_index(settings.corpus, store, embeddings).indexed == 1
-    return Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+    return assistant_over_files(tmp_path_factory, embeddings, [GUIDE], "infection-guide")
 
 
 def test_an_item_is_quoted_whole_never_by_its_mark(guide) -> None:

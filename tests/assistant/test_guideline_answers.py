@@ -8,31 +8,17 @@ import re
 import pytest
 
 from assistant.followup import Conversation
-from tests.conftest import ROOT
+from tests.conftest import ROOT, assistant_over_files
 
 OPIOIDS = ROOT.parent / "shared" / "corpora" / "guidelines" / "cdc-opioids-2022.pdf"
 GRADED = re.compile(r"\(recommendation category: [AB]; evidence type: [1-4]\)\.?$")
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not OPIOIDS.exists(), reason="../shared/corpora/guidelines is not beside the project"),
-]
+pytestmark = pytest.mark.integration  # (the fixture skips where ../shared is not beside the project)
 
 
 @pytest.fixture(scope="module")
 def guideline(tmp_path_factory: pytest.TempPathFactory, embeddings):
-    from assistant.engine import Assistant
-    from index.builder import build_index, open_store
-    from index.lexical import lexical_index
-    from index.settings import Settings
-
-    corpus = tmp_path_factory.mktemp("opioid-guideline")
-    (corpus / OPIOIDS.name).symlink_to(OPIOIDS)
-    settings = Settings.from_env({"CLINQA_HOME": str(tmp_path_factory.mktemp("opioid-home"))}, corpus=(corpus,))
-    store = open_store(settings)
-    summary = build_index(settings.corpus, store, embeddings)
-    assert summary.indexed == 1
-    return Assistant(store=store, embeddings=embeddings, lexical=lexical_index(store, settings.lexical_dir))
+    return assistant_over_files(tmp_path_factory, embeddings, [OPIOIDS], "opioid-guideline")
 
 
 def _without_number(text: str) -> str:
