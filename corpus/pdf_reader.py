@@ -130,9 +130,11 @@ class _Lists:
 
     def __init__(self) -> None:
         self.levels: list[tuple[str, int, _Open]] = []
+        self.under: tuple[tuple[int, str], ...] = ()  # the headings (level, text) the open lists stand under
 
     def clear(self) -> None:
         self.levels = []
+        self.under = ()
 
     def item(self, text: str, current: _Open | None, starts: bool) -> tuple[int, str, int] | None:
         """(level, style, value) of the item that ``text`` opens, or None when it opens none."""
@@ -153,10 +155,12 @@ class _Lists:
             return (0, *firsts[0])
         return None
 
-    def opened(self, depth: int, style: str, value: int, block: _Open) -> None:
-        """Record the item ``block`` opened at ``depth``, closing the levels under it."""
+    def opened(self, depth: int, style: str, value: int, block: _Open, under: tuple[tuple[int, str], ...]) -> None:
+        """Record the item ``block`` opened at ``depth`` under the headings ``under``, closing the levels under
+        it."""
         del self.levels[depth:]
         self.levels.append((style, value, block))
+        self.under = under
 
     def heads(self, depth: int) -> tuple[str, ...]:
         """The items an item at ``depth`` stands under that name what it is about: those ending in ':' and
@@ -561,7 +565,10 @@ class _Builder:
             while path and path[-1][0] >= level:
                 path.pop()
             path.append((level, text))
-            lists.clear()
+            # Headings printed again over the next page of their section (a checklist's part and "Elements to
+            # be assessed") go on with the lists open under them: "H." after "G." of the page before.
+            if tuple(path) != lists.under[: len(path)]:
+                lists.clear()
             in_references = bool(_REFERENCES.match(text))
             table = ()
 
@@ -716,7 +723,7 @@ class _Builder:
                     text = _BULLET.sub("", text)
                 elif item is not None:
                     current.context, current.depth = lists.heads(item[0]), item[0] + 1
-                    lists.opened(*item, current)
+                    lists.opened(*item, current, tuple(path))
             self._append(current, line, text)
         flush_heading()
         close_section()

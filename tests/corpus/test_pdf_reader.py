@@ -183,6 +183,11 @@ def test_a_checklist_label_heads_its_numbered_lines(infection: Article) -> None:
     assert same_pair.context == (gloves.text,)
     gowns = item(infection, "E. Gowns")
     assert (gowns.kind, gowns.depth) == (gloves.kind, gloves.depth)
+    # Page 29 prints its headings again over "G." to "I.", which go on from "A." to "F." of page 28.
+    audits = item(infection, "H. Facility routinely audits (monitors and documents) adherence to recommended")
+    assert (audits.kind, audits.depth) == ("step", 1)
+    ventilation = item(infection, "iv. Proper ventilation requirements")
+    assert ventilation.depth == 2 and ventilation.context == (audits.text,)
 
 
 def test_a_bold_run_in_heading_heads_its_paragraph_and_is_no_statement(opioids: Article) -> None:
