@@ -308,7 +308,7 @@ class Assistant:
             llm = LLMWriter(load_chat_model(settings.llm, settings.llm_base_url, settings.llm_timeout_s), settings.llm)
         return cls(
             store=store,
-            embeddings=embeddings_for(settings),
+            embeddings=embeddings_for(settings, questions=True),
             lexical=lexical,
             llm=llm,
             max_evidence_age=settings.max_evidence_age,

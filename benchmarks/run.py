@@ -557,7 +557,7 @@ def run(options: BenchOptions, progress: Progress) -> dict[str, Any]:
         questions_file = options.work / "questions.json"
         questions_file.write_text(json.dumps(questions))
         if "recall" in options.stages:
-            embeddings = embeddings_for(options.settings)
+            embeddings = embeddings_for(options.settings, questions=True)
             vectors = np.asarray(embeddings.embed_documents(questions), dtype=np.float32)
             for sized in sizes:
                 progress(f"bench recall: {sized.label} ({sized.chunks} chunks)")

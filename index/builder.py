@@ -24,7 +24,7 @@ import numpy as np
 from corpus.loader import Skipped, content_hash, discover, read_article, read_bytes
 from corpus.types import Article, ReadError
 from index.chunker import Chunk, chunk_article, unit_embed_text
-from index.embeddings import embed_matrix, load_embeddings, model_slug
+from index.embeddings import embed_matrix, load_embeddings, model_slug, question_precision
 from index.settings import Settings
 from index.store import Store
 
@@ -243,11 +243,11 @@ def build_index(
     return summary
 
 
-def embeddings_for(settings: Settings) -> Embeddings:
-    """The embedding model and backend that ``settings`` name."""
-    return load_embeddings(
-        settings.embed_model, settings.embed_backend, settings.models_dir, precision=settings.embed_precision
-    )
+def embeddings_for(settings: Settings, questions: bool = False) -> Embeddings:
+    """The embedding model and backend that ``settings`` name; for ``questions``, at float32 where the
+    precision is ``auto`` (see ``index.embeddings.question_precision``)."""
+    precision = question_precision(settings.embed_precision) if questions else settings.embed_precision
+    return load_embeddings(settings.embed_model, settings.embed_backend, settings.models_dir, precision=precision)
 
 
 def open_store(settings: Settings, create: bool = True) -> Store:

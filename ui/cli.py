@@ -64,8 +64,8 @@ _COMMON = [
         "--embed-precision",
         envvar="CLINQA_EMBED_PRECISION",
         type=click.Choice(["auto", "bfloat16", "float32"]),
-        help="The torch backend's precision: auto is bfloat16 where the CPU computes it natively, else "
-        "float32 [env CLINQA_EMBED_PRECISION].",
+        help="The torch backend's precision: auto builds the index at bfloat16 where the CPU computes it "
+        "natively, else float32, and embeds questions at float32 [env CLINQA_EMBED_PRECISION].",
     ),
 ]
 

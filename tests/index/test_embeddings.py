@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.embeddings import embed_matrix, load_embeddings, native_bf16, torch_precision
+from index.embeddings import embed_matrix, load_embeddings, native_bf16, question_precision, torch_precision
 
 TEXTS = [
     "Baclofen: start at 10 mg/day, increase weekly by 10 mg/day",
@@ -28,3 +28,14 @@ def test_bfloat16_vectors_stay_within_a_cosine_of_float32(embeddings) -> None:
     assert cosines.min() > 0.99
     # The matrix helper and LangChain's interface give the same vectors.
     assert np.allclose(embed_matrix(full, TEXTS[:1])[0], full.embed_query(TEXTS[0]), atol=1e-5)
+
+
+def test_a_question_s_vector_does_not_depend_on_what_it_is_batched_with() -> None:
+    # Questions are embedded at float32 unless a precision is set: there a text's vector is the same alone
+    # and batched with a longer text (padded to it), so an answer never depends on the questions before it.
+    assert question_precision("auto") == "float32"
+    assert question_precision("bfloat16") == "bfloat16"
+    model = load_embeddings("all-MiniLM-L6-v2", precision=question_precision("auto"))
+    alone = embed_matrix(model, ["cramps"])[0]
+    batched = embed_matrix(model, ["cramps", TEXTS[2] * 3])[0]
+    assert np.abs(alone - batched).max() < 1e-5
