@@ -44,6 +44,10 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 MIN_CHARS_PER_PAGE = 20
 # A heading is at most this long; a longer run of bold lines is a bold paragraph.
 MAX_HEADING = 160
+# A few words in body type on a line of their own, printed this many times or more in one document ("Not
+# applicable" beside each item of a checklist), are a form's box, not content; a heading repeated as often
+# ("Supporting Rationale" under each recommendation) is set in its own type and stays.
+FORM_BOX_REPEATS = 10
 # A web address cut at the end of a line, after a character it cannot end on: "https://doi.", "10.1016/".
 _BROKEN_ADDRESS = re.compile(r"(?:https?://|www\.)\S*[./_=?&#~-]$")
 # A line that ends with a web address, and a line that opens with the rest of one ("80/08897077.2017",
@@ -370,6 +374,12 @@ class _Builder:
         # are a form's furniture, not content.
         rows = Counter(" | ".join(line.cells) for line in lines if line.cells)
         self.furniture = {row for row, n in rows.items() if n >= 3 and not re.search(r"\d", row)}
+        alone = Counter(line.text.strip() for line in lines if not line.cells and not self._heading_style(line))
+        self.lone_boxes = {
+            text
+            for text, n in alone.items()
+            if n >= FORM_BOX_REPEATS and len(text.split()) <= 3 and not re.search(r"\d", text)
+        }
         # So are the same few words repeated as the last cells of many rows (the "Yes | No" boxes ticked beside
         # each item): the item is kept as text, its boxes are dropped.
         cells = Counter(cell for line in lines for cell in line.cells[1:])
@@ -690,7 +700,7 @@ class _Builder:
                     continue
             if _LEADER.search(text) or any(_LEADER.search(cell) for cell in line.cells):
                 continue  # a table of contents
-            if line.cells and " | ".join(line.cells) in self.furniture:
+            if (line.cells and " | ".join(line.cells) in self.furniture) or line.text.strip() in self.lone_boxes:
                 continue
             if line.cells:
                 close()

@@ -151,6 +151,7 @@ def test_an_ungraded_guide_keeps_its_bullets_and_drops_form_boxes(infection: Art
     assert len(bullets) >= 30
     assert not any(b.text.startswith(("\u2751", "\u25a1", "\u27a2", "\u2713")) for b in bullets)  # the glyph is gone
     assert not any(b.text.endswith("| Yes | No") for _, b in found)  # a checklist's tick boxes
+    assert not any(b.text.startswith("Not applicable") for _, b in found)  # its third box, printed 45 times
     assert infection.metadata["pages"] == "44"
     assert all(b.pages and 1 <= b.pages[0][1] <= 44 for _, b in found)
 
