@@ -567,17 +567,17 @@ def figure_leads(
     # among those who have one of its signs ("estimated to affect 1 in 250,000 individuals"; "About 10 percent to
     # 15 percent of people with anophthalmia in both eyes have ..."), each a figure the question may ask.
     here = (first[0].passage.chunk.id, first[0].heading)
-    more = in_reading_order(
-        [
-            x
-            for x in giving
-            if x[0] is not first[0]
-            and (x[0].passage.chunk.id, x[0].heading) == here
-            and (x[0].text.rstrip().endswith(".") or _OCCURS.search(x[0].text))
-        ]
-    )
+    size = max(len(chosen), BRIEF)
+    figures = [
+        x
+        for x in giving
+        if x[0] is not first[0]
+        and (x[0].passage.chunk.id, x[0].heading) == here
+        and (x[0].text.rstrip().endswith(".") or _OCCURS.search(x[0].text))
+    ]
+    more = in_reading_order(sorted(figures, key=lambda x: -x[1])[: size - 1])
     rest = [(c, p) for c, p in chosen if c is not first[0] and not any(c is m for m, _ in more)]
-    room = max(len(chosen), BRIEF) - 1 - len(more)
+    room = size - 1 - len(more)
     if len(rest) > room:
         kept = {id(c) for c, _ in sorted(rest, key=lambda x: -x[1])[: max(room, 0)]}
         rest = [x for x in rest if id(x[0]) in kept]
