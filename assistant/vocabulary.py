@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from corpus.text import stem, words
 
-# Words that ask about a topic without naming one.
+# Words that ask about a topic without naming one; with English's light verbs, which name none ("go up on
+# it", "get off it", "keep at it", "put her on it").
 _ACTION_WORDS = """treat treatment treatments manage management option options therapy therapies first-line second-line
     first second third line dose doses dosing dosage titrate titration titrating maximum minimum start
     starting stop stopping monitor monitoring follow-up side effect effects adverse risk risks interaction
@@ -26,7 +27,8 @@ _ACTION_WORDS = """treat treatment treatments manage management option options t
     explain mean when why who help helpful good bad okay ok safe safety quickly fast slowly always never
     happen happens look looking soon whether important necessary generally exactly really still ever
     anything something someone kind way ways apart differ difference common rare know information learn
-    read change changes take takes taking prescribe prescribed prescribing""".split()
+    read change changes take takes taking prescribe prescribed prescribing
+    go goes going get gets getting make makes put puts keep keeps let come comes""".split()
 # The stage of a course of treatment a dose belongs to, by the words that name it: a question asking for the
 # starting dose is not answered first with the maximum one ("Maximum dose: 80 mg/day" for "initial dose?").
 _DOSE_STAGES = {

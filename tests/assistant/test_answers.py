@@ -148,6 +148,9 @@ def test_elliptical_follow_ups_continue_the_topic_and_own_pointers_stay_put() ->
     # "it" after the question's own topic points at that topic, not at the last answer's drug.
     own = rewrite("New question: an acute calf cramp, how do I relieve it quickly?", conversation)
     assert "midodrine" not in own.key_question
+    # Nor is a light verb ("go", "get", "keep"): a question made of one asks about what the last answer was about.
+    for question in ("ok, when do I go up?", "How soon can she get off?", "Keep going how long?"):
+        assert "midodrine" in rewrite(question, conversation).key_question, question
     # A verb that frames the question is not a topic of its own: "it" in "Can kids take it?" is the drug.
     for question in ("Can kids take it?", "Would you prescribe it in renal failure?"):
         assert "midodrine" in rewrite(question, conversation).key_question, question
