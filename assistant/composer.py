@@ -782,6 +782,25 @@ def of_another_treatment(pool: Pool) -> np.ndarray:
     return np.array([bool(terms(c.text) & others) and not terms(c.text) & subjects for c in pool.items], dtype=bool)
 
 
+def doses_of_another_treatment(pool: Pool) -> np.ndarray:
+    """True for each statement that gives a dose under a heading naming another treatment than the one the
+    question names or carries, and is not about that one ("Titrate up to 30 mg/day", under baclofen's dosing,
+    in a follow-up on tizanidine); all False when the question names none. A dose is only ever quoted for what
+    it is the dose of."""
+    about = _about_treatment_asked(pool)
+    if about is None:
+        return np.zeros(len(pool.items), dtype=bool)
+    subjects, treatments = _asked_treatments(pool)
+    others = treatments - subjects
+    return np.array(
+        [
+            bool(DOSE.search(c.text)) and not about(c) and bool(_heading_subjects(c.heading) & others)
+            for c in pool.items
+        ],
+        dtype=bool,
+    )
+
+
 def other_treatment_leads(
     pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
 ) -> list[tuple[Candidate, float]]:

@@ -35,6 +35,7 @@ from assistant.composer import (
     compose,
     dose_subjects,
     doses_for_subject,
+    doses_of_another_treatment,
     duration_leads,
     eligible,
     failure_leads,
@@ -863,6 +864,11 @@ class Assistant:
                 # The dose lines were another condition's.
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
+        if not view.dose_wanted and not found:
+            # Nor does another treatment's dose stand in an answer about one treatment (a dose question checks its
+            # lines above): the dose would read as this one's.
+            another = doses_of_another_treatment(scored.pool)
+            chosen = [(c, p) for c, p in chosen if not another[at[id(c)]]] or chosen
         opening = chosen[0][0]
         if view.dose_wanted and not found and opening.block.kind != "recommendation":
             # A dose question is led by a line that gives the dose, not by the assessment step that scored

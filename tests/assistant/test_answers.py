@@ -1187,3 +1187,16 @@ def test_doses_quoted_for_a_patient_in_a_group_come_with_the_groups_dosing_advic
     # With no patient group the doses stand as they were.
     alone = assistant.ask("gabapentin for numb feet?")
     assert alone.statements[0].text.startswith("Gabapentin")
+
+
+def test_a_follow_up_on_one_drug_quotes_no_dose_of_another(assistant) -> None:
+    # The tizanidine answer quotes a line of the baclofen section, so a follow-up may draw on that section; its
+    # dose lines ("Titrate up to 30 mg/day ...") would read as tizanidine's.
+    from assistant.vocabulary import DOSE
+
+    conversation = Conversation()
+    assistant.ask("tizanidine for MS spasms, start dose?", conversation)
+    follow = assistant.ask("Keep going how long?", conversation)
+    assert not follow.abstained
+    assert not any(DOSE.search(s.text) and "Baclofen" in s.heading for s in follow.statements)
+    assert any("Tizanidine" in s.heading for s in follow.statements)
