@@ -915,7 +915,33 @@ class Assistant:
             scored.narrowed = chosen
         answer = compose(question, query, scored.passages, with_antecedents(scored.pool, chosen))
         answer.confidence = decision.probability
+        answer.notice = self._group_unaddressed(scored)
         return answer
+
+    def _group_unaddressed(self, scored: Scored) -> str:
+        """The notice for a turn about a patient group (a child, a pregnant woman, the conversation's patient of
+        84) that no retrieved statement speaks of, when the sources quoted do write for other groups: their
+        advice for older adults and dialysis says nothing of a child, and the lines quoted were not written for
+        one. '' otherwise: a source with no group sections at all (an article on a condition, asked about "my
+        kids") is not a source that left the group out."""
+        groups = self.patients_of(scored.question)
+        pool = scored.pool
+        if not groups or not pool.items:
+            return ""
+        written = self.scopes.written_for(pool)
+        everywhere = np.ones(len(pool.items), dtype=bool)
+        unspoken = [
+            g for g in sorted(groups) if not self.scopes.speaks_for(pool, frozenset({g}), everywhere, written).any()
+        ]
+        others = sorted(set().union(*written) - groups)
+        if not unspoken or not others:
+            return ""
+        asked = " or ".join(SPECIAL_POPULATIONS[g] for g in unspoken)
+        given = " and ".join(SPECIAL_POPULATIONS[g] for g in others)
+        return (
+            f"None of the retrieved sources speaks of {asked} (some give advice for {given}): the lines below "
+            f"are not written for {asked}."
+        )
 
     def old_evidence(self, answer: Answer) -> str:
         """The notice naming cited evidence older than ``max_evidence_age`` years ('' when none or no limit)."""

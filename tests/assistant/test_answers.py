@@ -1189,6 +1189,23 @@ def test_doses_quoted_for_a_patient_in_a_group_come_with_the_groups_dosing_advic
     assert alone.statements[0].text.startswith("Gabapentin")
 
 
+def test_a_turn_about_a_group_the_sources_never_speak_of_says_so(assistant) -> None:
+    # The articles write for older adults, dialysis and liver disease, and never of children: a follow-up about a
+    # child was answered with the adult lines and no word that none of them is written for a child.
+    # Declining is as right as saying so; answering in silence is not.
+    for then in ("what about a kid on it?", "kid of 12 on it - same monitoring?"):
+        conversation = Conversation()
+        assistant.ask("tizanidine, which bloods to check?", conversation)
+        child = assistant.ask(then, conversation)
+        assert child.abstained or "not written for children" in child.notice, then
+        check_honest(child, assistant.store)
+    # A group the sources do speak of, or no group at all, has no such notice.
+    for question in ("night cramps in an elderly patient - first steps?", "tizanidine, which bloods to check?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained, answer.reason
+        assert "not written for" not in answer.notice, question
+
+
 def test_a_follow_up_on_one_drug_quotes_no_dose_of_another(assistant) -> None:
     # The tizanidine answer quotes a line of the baclofen section, so a follow-up may draw on that section; its
     # dose lines ("Titrate up to 30 mg/day ...") would read as tizanidine's.
