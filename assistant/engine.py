@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
+from assistant.abbreviations import spelled_out
 from assistant.answerable import Decision, decide, factual_gap, names_as_asked, passage_text, title_heads
 from assistant.composer import (
     BRIEF,
@@ -329,6 +330,11 @@ class Assistant:
             self.lexicon = Lexicon(df, documents)
             self._lexicon_source = index
         return self.lexicon
+
+    def _closeness(self, text: str, others: Sequence[str]) -> list[float]:
+        """The cosine of ``text`` to each of ``others``, by the embedding model."""
+        vectors = embed_matrix(self.embeddings, [text, *others])
+        return [float(v) for v in vectors[1:] @ vectors[0]]
 
     def written_form(self, key: str) -> str | None:
         """The word the indexed sources write for the corpus word ``key`` (a stem: "tizanidine" for
@@ -975,6 +981,8 @@ class Assistant:
         if lexicon is not None:
             text, clips = unclipped(text, lexicon, self.written_form)
             fixes += clips
+            text, initials = spelled_out(text, lexicon, self._closeness)
+            fixes += initials
         turn = rewrite(text, conversation, salience)
         last = conversation.last
         notices = [notice] if notice else []

