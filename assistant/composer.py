@@ -47,10 +47,22 @@ DETAILED = 14
 DETAILED_LOOSENING = 0.6
 
 
+# A statement that another quotes whole, with this many content words or more, is said again by it: an article
+# printed twice in a corpus, once sentence by sentence and once as one paragraph.
+SAID_AGAIN_TERMS = 6
+
+
 def _near_duplicate(a: frozenset[str], b: frozenset[str], text_a: str, text_b: str) -> bool:
+    """Whether two statements say the same: nearly the same words (their stems' Jaccard at least 0.8), or one
+    quotes the other whole ("Changing eating habits can ... symptoms." inside a paragraph that goes on)."""
     if not a or not b:
         return text_a == text_b
-    return len(a & b) / len(a | b) >= 0.8
+    if len(a & b) / len(a | b) >= 0.8:
+        return True
+    shorter, longer = (text_a, text_b) if len(text_a) <= len(text_b) else (text_b, text_a)
+    return len(a if shorter is text_a else b) >= SAID_AGAIN_TERMS and " ".join(shorter.split()) in " ".join(
+        longer.split()
+    )
 
 
 def statement_probabilities(pool: Pool, model: AnswerModel) -> np.ndarray:

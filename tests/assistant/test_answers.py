@@ -1217,3 +1217,28 @@ def test_a_follow_up_on_one_drug_quotes_no_dose_of_another(assistant) -> None:
     assert not follow.abstained
     assert not any(DOSE.search(s.text) and "Baclofen" in s.heading for s in follow.statements)
     assert any("Tizanidine" in s.heading for s in follow.statements)
+
+
+def test_a_statement_quoted_whole_inside_another_is_not_said_twice(tmp_path, embeddings) -> None:
+    # A corpus may print one text twice: sentence by sentence in one article, as one list item in another. The
+    # item repeats the lead word for word, then goes on; quoted both, the answer says the same thing twice.
+    said = (
+        "Eating several small meals a day instead of three large ones can ease the bloating of slow stomach "
+        "emptying. Low-fat foods leave the stomach sooner."
+    )
+    engine = engine_over(
+        tmp_path,
+        embeddings,
+        {
+            "slow-emptying.md": f"# Slow stomach emptying\n\n## What to do for slow stomach emptying?\n\n{said}\n",
+            "slow-emptying-items.md": "# Slow stomach emptying: key points\n\n## What helps?\n\n"
+            f"- {said} A liquid diet may be prescribed when symptoms are severe.\n",
+        },
+    )
+    answer = engine.ask("What eating changes help with slow stomach emptying and bloating?")
+    assert not answer.abstained, answer.reason
+    quoted = [s.text for s in answer.statements]
+    assert any("several small meals" in t for t in quoted)
+    repeated = [(a, b) for a in quoted for b in quoted if a is not b and a in b]
+    assert not repeated, quoted
+    check_honest(answer, engine.store)
