@@ -339,6 +339,9 @@ def recommendation_id(heading: str) -> str | None:
 
 # A recommendation leads the answer when it scores at least this share of the best statement.
 RECOMMENDATION_LEAD = 0.5
+# ... or, when none does, whatever it scores if its sections hold more than this share of the votes of what
+# was retrieved (``section_votes``).
+RECOMMENDATION_MAJORITY = 0.5
 _NEGATION = frozenset(["not", "no", "never", "avoid", "without", "nor"])
 # A figure the statement gives ("Oxycodone | 1.5") is something the question did not say.
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -910,15 +913,19 @@ def select(
     # The recommendation whose own sections (its rationale, its implementation notes) the retrieval ranks
     # highest is the one the question is about: it leads if it is quotable at all, however its one sentence
     # scores against the question ("should I reach for an opioid?" for acute low back pain: Recommendation 1,
-    # whose sections make most of what was retrieved).
+    # whose sections make most of what was retrieved). When no recommendation comes near the question's words
+    # ("opioid first?" in shorthand, which the studies under it echo better), the one whose sections hold most
+    # of what was retrieved leads all the same; one that does come near is not passed over for it.
     votes = section_votes(pool)
-    voted = [
-        i
-        for i in order
-        if pool.items[i].block.kind == "recommendation"
-        and probabilities[i] >= max(share * best, floor)
-        and votes.get(recommendation_id(pool.items[i].heading) or "", 0.0) > 0
-    ]
+    total = sum(votes.values())
+
+    def holds(i: int) -> float:
+        return votes.get(recommendation_id(pool.items[i].heading) or "", 0.0)
+
+    candidates = [i for i in order if pool.items[i].block.kind == "recommendation" and holds(i) > 0]
+    voted = [i for i in candidates if probabilities[i] >= max(share * best, floor)]
+    if not voted and not recommendations:
+        voted = [i for i in candidates if holds(i) > RECOMMENDATION_MAJORITY * total]
     if voted:
         top = max(voted, key=lambda i: (votes[recommendation_id(pool.items[i].heading) or ""], probabilities[i]))
         if votes[recommendation_id(pool.items[top].heading) or ""] >= max(votes.values()):

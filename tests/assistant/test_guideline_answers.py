@@ -117,3 +117,17 @@ def test_the_recommendation_whose_sections_were_retrieved_leads(guideline) -> No
         "For acute pain after a dental extraction, how many days of opioid should the prescription cover?"
     )
     assert "no greater quantity than needed" in extraction.statements[0].text
+
+
+def test_a_question_in_shorthand_is_led_by_the_recommendation_its_sections_hold(guideline) -> None:
+    # In shorthand the question comes nearer the studies under Recommendation 1 than its own sentence, and no
+    # recommendation came near enough to lead: the one whose sections hold most of what was retrieved leads,
+    # and the follow-up on its strength is answered from it.
+    for question in ("acute low back pain, opioid first?", "acute LBP - opioid as first pick?"):
+        conversation = Conversation()
+        answer = guideline.ask(question, conversation)
+        assert not answer.abstained, answer.reason
+        assert answer.statements[0].text.startswith("Nonopioid therapies are at least as effective as opioids")
+        strength = guideline.ask("How strong is that recommendation?", conversation)
+        assert not strength.abstained, strength.reason
+        assert "recommendation category: B" in strength.statements[0].text
