@@ -221,7 +221,11 @@ def _widest_margin(
         low -= 1
     while high + 1 < len(values) and same[high + 1]:
         high += 1
-    if low == 0 or high == len(values) - 1:
+    above = dict(DECLINE_RULES).get(feature) == "above"
+    # A rule that fires "above" is closed at the top when the highest value seen must fire: the turn there is
+    # out of corpus, and the range ends at it (at a threshold above every value seen, the cost differs).
+    closed_top = above and abs(cost({**thresholds, feature: values[-1] + 1.0}) - best) > 1e-12
+    if low == 0 or (high == len(values) - 1 and not closed_top):
         return chosen  # open on one side: the rule never fires, or fires on every value seen, over that range
     return (values[low - 1] + values[high]) / 2
 

@@ -156,3 +156,14 @@ def test_one_rule_is_fitted_alone_and_the_others_are_kept(records: list[dict]) -
         fit(records, keep=kept, rules=("no_such_feature",))
     with pytest.raises(FitError, match="--declines-only"):
         fit(records, rules=("name_absent",))
+
+
+def test_a_threshold_lies_midway_when_the_highest_value_seen_is_out_of_corpus() -> None:
+    # The answerable turns reach 0.1; the one out-of-corpus turn the rule can tell holds the highest value seen,
+    # 0.9. The threshold is as far from one as from the other, not just above the answerable turns (where the
+    # next answerable turn a little beyond them would be declined) nor at the out-of-corpus turn.
+    rng = np.random.default_rng(7)
+    answerable = [turn(f"a{i}", True, rng, name_absent=0.1 if i % 10 == 0 else 0.0) for i in range(60)]
+    ooc = [turn("x-named", False, rng, name_absent=0.9), turn("x-hidden", False, rng, name_absent=0.0)]
+    model, _ = fit(answerable + ooc)
+    assert model.answerable.thresholds["name_absent"] == pytest.approx(0.5)
