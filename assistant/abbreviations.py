@@ -29,6 +29,9 @@ _INITIALISM = re.compile(r"\b(?=(?:[A-Za-z0-9]*[A-Z]){2})[A-Z][A-Za-z0-9]{1,5}\b
 # A word in capitals that English writes this often (Zipf) is the word, shouted ("IS it safe?", "baclofen OR
 # tizanidine"), not an initialism: "is" 7.1, "or" 6.5, "hi" 5.0; "hd" 4.3, "pt" 4.0, "lft" 1.9.
 ENGLISH_ZIPF = 5.0
+# The most initialisms read in one question: a question in shorthand has a few; a message of hundreds is not
+# read one by one (each costs a pass of the embedding model).
+MAX_INITIALISMS = 4
 
 
 @lru_cache(maxsize=1)
@@ -79,4 +82,6 @@ def spelled_out(
         best = answerable[max(range(len(answerable)), key=lambda i: scores[i])]
         fixes.append((token, best))
         text = re.sub(rf"\b{re.escape(token)}\b", best, text)
+        if len(fixes) >= MAX_INITIALISMS:
+            break
     return text, fixes

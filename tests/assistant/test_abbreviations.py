@@ -72,3 +72,22 @@ def test_a_question_in_initialisms_is_answered_from_what_they_stand_for(assistan
     # "MS" is the articles' own word: read as written.
     plain = assistant.ask("baclofen starting dose in MS?")
     assert "Read 'MS'" not in plain.notice
+
+
+def test_a_message_of_many_initialisms_reads_only_the_first_few() -> None:
+    from assistant.abbreviations import MAX_INITIALISMS
+
+    calls = []
+
+    def closeness(text, others):
+        calls.append(text)
+        return [0.0] * len(others)
+
+    lexicon = lexicon_of(
+        "physical", "therapy", "liver", "heart", "failure", "hypertension", "kidney", "breath", "intensive", "unit"
+    )
+    message = "PT LFT HF HTN CKD SOB ICU " * 40
+    assert all(senses(t) for t in message.split()[:7])
+    _, fixes = spelled_out(message, lexicon, closeness)
+    assert len(fixes) == MAX_INITIALISMS < 7 and len(calls) == MAX_INITIALISMS
+    assert fixes[0] == ("PT", "physical therapy")
