@@ -29,6 +29,10 @@ _INITIALISM = re.compile(r"\b(?=(?:[A-Za-z0-9]*[A-Z]){2})[A-Z][A-Za-z0-9]{1,5}\b
 # A word in capitals that English writes this often (Zipf) is the word, shouted ("IS it safe?", "baclofen OR
 # tizanidine"), not an initialism: "is" 7.1, "or" 6.5, "hi" 5.0; "hd" 4.3, "pt" 4.0, "lft" 1.9.
 ENGLISH_ZIPF = 5.0
+# In a question written in capitals (most of its words of three letters or more), a word English writes at
+# least this often is read as the word ("MILD CRAMPS AT NIGHT, WHAT HELPS?": "mild" 4.5, not an initialism);
+# only what English hardly writes as a word ("LFT", "ESRD" 2.0) is read as initials.
+SHOUTED_ZIPF = 3.0
 # The most initialisms read in one question: a question in shorthand has a few; a message of hundreds is not
 # read one by one (each costs a pass of the embedding model).
 MAX_INITIALISMS = 4
@@ -64,9 +68,12 @@ def spelled_out(
     """``text`` with each initialism the sources do not use replaced by the sense the sources can answer that
     is closest in meaning to the rest of ``text`` (``closeness(rest, senses)``), and the replacements made."""
     fixes: list[tuple[str, str]] = []
+    long_words = re.findall(r"[A-Za-z]{3,}", text)
+    shouted = sum(w.isupper() for w in long_words) > len(long_words) / 2
+    english = SHOUTED_ZIPF if shouted else ENGLISH_ZIPF
     for token in dict.fromkeys(m.group(0) for m in _INITIALISM.finditer(text)):
         lower = token.lower()
-        if lower in STOPWORDS or zipf(lower) >= ENGLISH_ZIPF:
+        if lower in STOPWORDS or zipf(lower) >= english:
             continue
         if lexicon.known(lower) or (lower.endswith("s") and lexicon.known(lower[:-1])):
             continue  # the sources write it themselves

@@ -926,10 +926,10 @@ class Assistant:
 
     def _group_unaddressed(self, scored: Scored) -> str:
         """The notice for a turn about a patient group (a child, a pregnant woman, the conversation's patient of
-        84) that no retrieved statement speaks of, when the sources quoted do write for other groups: their
+        84) that no retrieved statement speaks of, when the retrieved sources do write for other groups: their
         advice for older adults and dialysis says nothing of a child, and the lines quoted were not written for
-        one. '' otherwise: a source with no group sections at all (an article on a condition, asked about "my
-        kids") is not a source that left the group out."""
+        one. '' otherwise: sources with no group sections at all (an article on a condition, asked about "my
+        kids") are not sources that left the group out."""
         groups = self.patients_of(scored.question)
         pool = scored.pool
         if not groups or not pool.items:

@@ -86,8 +86,19 @@ def test_a_message_of_many_initialisms_reads_only_the_first_few() -> None:
     lexicon = lexicon_of(
         "physical", "therapy", "liver", "heart", "failure", "hypertension", "kidney", "breath", "intensive", "unit"
     )
-    message = "PT LFT HF HTN CKD SOB ICU " * 40
-    assert all(senses(t) for t in message.split()[:7])
+    message = "PT and LFT and HF and HTN and CKD and SOB and ICU and " * 40
+    assert all(senses(t) for t in message.split()[:14:2])
     _, fixes = spelled_out(message, lexicon, closeness)
     assert len(fixes) == MAX_INITIALISMS < 7 and len(calls) == MAX_INITIALISMS
     assert fixes[0] == ("PT", "physical therapy")
+
+
+def test_a_question_written_in_capitals_keeps_its_english_words() -> None:
+    def first(text, others):
+        return [1.0] + [0.0] * (len(others) - 1)
+
+    # "ARM" is also the initials of anorectal malformation; in a question typed in capitals it is the arm.
+    lexicon = lexicon_of("anorectal", "malformation", "liver", "function", "numb")
+    shouted = "NUMB ARM AT NIGHT ON TIZANIDINE, CHECK LFT?"
+    text, fixes = spelled_out(shouted, lexicon, first)
+    assert fixes == [("LFT", "liver function test")] and "ARM" in text
