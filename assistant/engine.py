@@ -935,12 +935,14 @@ class Assistant:
         if not groups or not pool.items:
             return ""
         written = self.scopes.written_for(pool)
+        others = sorted(set().union(*written) - groups)
+        if not others:
+            return ""  # (first: what each statement speaks of is read word by word, and costs embeddings)
         everywhere = np.ones(len(pool.items), dtype=bool)
         unspoken = [
             g for g in sorted(groups) if not self.scopes.speaks_for(pool, frozenset({g}), everywhere, written).any()
         ]
-        others = sorted(set().union(*written) - groups)
-        if not unspoken or not others:
+        if not unspoken:
             return ""
         asked = " or ".join(SPECIAL_POPULATIONS[g] for g in unspoken)
         given = " and ".join(SPECIAL_POPULATIONS[g] for g in others)
