@@ -30,7 +30,7 @@ _INITIALISM = re.compile(r"\b(?=(?:[A-Za-z0-9]*[A-Z]){2})[A-Z][A-Za-z0-9]{1,5}\b
 # tizanidine"), not an initialism: "is" 7.1, "or" 6.5, "hi" 5.0; "hd" 4.3, "pt" 4.0, "lft" 1.9.
 ENGLISH_ZIPF = 5.0
 # In a question written in capitals (most of its words of three letters or more), a word English writes at
-# least this often is read as the word ("MILD CRAMPS AT NIGHT, WHAT HELPS?": "mild" 4.5, not an initialism);
+# least this often is read as the word ("MILD SPASMS EVERY EVENING?": "mild" 4.5, not an initialism);
 # only what English hardly writes as a word ("LFT", "ESRD" 2.0) is read as initials.
 SHOUTED_ZIPF = 3.0
 # The most initialisms read in one question: a question in shorthand has a few; a message of hundreds is not

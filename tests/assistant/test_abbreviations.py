@@ -64,7 +64,7 @@ def test_a_question_in_initialisms_is_answered_from_what_they_stand_for(assistan
     assert "Read 'LFTs' as 'liver function test'" in liver.notice
     assert "liver function" in liver.statements[0].text
     check_honest(liver, assistant.store)
-    dialysis = assistant.ask("HD patient gets leg cramps in the last hour of treatment - what can be done?")
+    dialysis = assistant.ask("HD patient whose calves cramp in the last hour of treatment - what can be done?")
     assert not dialysis.abstained, dialysis.reason
     assert "Read 'HD' as" in dialysis.notice
     assert dialysis.statements[0].text.startswith("In dialysis patients")
