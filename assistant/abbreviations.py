@@ -88,7 +88,7 @@ def spelled_out(
         scores = closeness(rest, answerable)
         best = answerable[max(range(len(answerable)), key=lambda i: scores[i])]
         fixes.append((token, best))
-        text = re.sub(rf"\b{re.escape(token)}\b", best, text)
+        text = re.sub(rf"\b{re.escape(token)}\b", best.replace("\\", "\\\\"), text)  # (a literal, not a template)
         if len(fixes) >= MAX_INITIALISMS:
             break
     return text, fixes
