@@ -21,6 +21,8 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+import numpy as np
+
 from assistant.salience import Lexicon, zipf
 from corpus.text import STOPWORDS, words
 
@@ -86,7 +88,7 @@ def spelled_out(
             continue
         rest = re.sub(rf"\b{re.escape(token)}\b", " ", text)
         scores = closeness(rest, answerable)
-        best = answerable[max(range(len(answerable)), key=lambda i: scores[i])]
+        best = answerable[int(np.argmax(scores))]
         fixes.append((token, best))
         text = re.sub(rf"\b{re.escape(token)}\b", best.replace("\\", "\\\\"), text)  # (a literal, not a template)
         if len(fixes) >= MAX_INITIALISMS:

@@ -594,7 +594,7 @@ def figure_leads(
     rest = [(c, p) for c, p in chosen if c is not first[0] and not any(c is m for m, _ in more)]
     room = size - 1 - len(more)
     if len(rest) > room:
-        kept = {id(c) for c, _ in sorted(rest, key=lambda x: -x[1])[: max(room, 0)]}
+        kept = {id(c) for c, _ in sorted(rest, key=lambda x: -x[1])[:room]}  # (room >= 0: more is cut to size - 1)
         rest = [x for x in rest if id(x[0]) in kept]
     return [first, *more, *rest]
 
