@@ -84,18 +84,47 @@ def heading_groups(pool: Pool) -> dict[tuple[str, str], set[str]]:
 def eligible(pool: Pool) -> np.ndarray:
     """Candidates that speak of everything the question requires (what its "it" stood for): in their text,
     headings or article title, or in the statements beside them under the same headings ("If inadequate
-    response after 4 weeks ..." under the step that starts baclofen)."""
+    response after 4 weeks ..." under the step that starts baclofen); and that do not leave out what it asks
+    about (``leaves_out_what_is_asked``)."""
     question = pool.question
+    within = ~leaves_out_what_is_asked(pool)
     if not question.required_groups:
-        return np.ones(len(pool.items), dtype=bool)
+        return within
     groups = heading_groups(pool)
-    return np.array(
+    return within & np.array(
         [
             question.names_required(groups[(c.passage.chunk.id, c.heading)])
             or question.spoken_in(c.passage.chunk.article_id, c.heading)
             for c in pool.items
         ]
     )
+
+
+# What a statement leaves out of what it says: "For injuries other than low back pain, ...", "except in
+# pregnancy", "in organs other than the liver". The phrase ends at a clause's punctuation.
+_LEAVES_OUT = re.compile(
+    r"\b(?:other than|except(?:\s+(?:for|in|among|with|during))?|excluding|apart from|aside from)"
+    r"\s+(?P<what>[^,;:.()?!]+)",
+    re.IGNORECASE,
+)
+
+
+def leaves_out_what_is_asked(pool: Pool) -> np.ndarray:
+    """True for a statement that says it is not about what the question asks: one that leaves out something
+    all of whose words the question uses ("For acute musculoskeletal injuries other than low back pain, ...
+    recommend ..." does not answer a question about low back pain). What the question itself sets aside
+    ("options other than drugs?") is not counted: the statement and the question then leave out the same."""
+    asked = pool.question.terms
+    out = np.zeros(len(pool.items), dtype=bool)
+    if not asked:
+        return out
+    for i, c in enumerate(pool.items):
+        for match in _LEAVES_OUT.finditer(c.text):
+            what = terms(match.group("what"))
+            if what and what <= asked:
+                out[i] = True
+                break
+    return out
 
 
 def section_terms(pool: Pool) -> list[frozenset[str]]:

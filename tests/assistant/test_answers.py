@@ -1242,3 +1242,25 @@ def test_a_statement_quoted_whole_inside_another_is_not_said_twice(tmp_path, emb
     repeated = [(a, b) for a in quoted for b in quoted if a is not b and a in b]
     assert not repeated, quoted
     check_honest(answer, engine.store)
+
+
+def test_a_statement_that_leaves_out_what_is_asked_is_not_quoted(tmp_path, embeddings) -> None:
+    # A source may scope a statement to everything but one case ("for strains other than of the neck"): it then
+    # says nothing for that case, however many of the question's words it shares.
+    engine = engine_over(
+        tmp_path,
+        embeddings,
+        {
+            "strains.md": "# Muscle strains\n\n## Topical treatment\n\n"
+            "For muscle strains other than neck strain, a topical anti-inflammatory gel is recommended as the "
+            "first treatment.\n\n"
+            "## Neck strain\n\n"
+            "Neck strain is treated first with gentle movement and heat; a gel has not been studied there.\n",
+        },
+    )
+    answer = engine.ask("neck strain - topical anti-inflammatory gel as the first treatment?")
+    assert not answer.abstained, answer.reason
+    quoted = [s.text for s in answer.statements]
+    assert not any("other than neck strain" in t for t in quoted), quoted
+    assert any("gentle movement" in t for t in quoted), quoted
+    check_honest(answer, engine.store)
