@@ -71,6 +71,7 @@ from assistant.followup import (
     Rewrite,
     Turn,
     answer_focus,
+    clipped_focus,
     refers_back,
     rewrite,
     small_talk_reply,
@@ -979,7 +980,10 @@ class Assistant:
             return Answer(question, "", notice=reply)
         lexicon = self.vocabulary()
         salience = lexicon.salience if lexicon is not None else None
-        text, fixes = respelled(text, lexicon.known) if lexicon is not None else (text, [])
+        # "that rec" after an answer about Recommendation 4 is that recommendation: read before any respelling.
+        text, fixes = clipped_focus(text, conversation.last.focus if conversation.last is not None else None)
+        text, respellings = respelled(text, lexicon.known) if lexicon is not None else (text, [])
+        fixes += respellings
         if lexicon is not None:
             text, clips = unclipped(text, lexicon, self.written_form)
             fixes += clips

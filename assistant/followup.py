@@ -167,6 +167,37 @@ def _points_back(pattern: re.Pattern[str], question: str) -> re.Match[str] | Non
     return None
 
 
+# A pointer and the clipped noun after it ("that rec", "those recs"), not the first part of a compound ("the
+# pre-op").
+_POINTED_CLIP = re.compile(r"\b(?:this|that|these|those|the)\s+([a-z]{3,})\b(?!-)")
+# What a clip leaves out of the word it stands for: at least this many letters ("rec" of "recommendation").
+MIN_CLIPPED_OFF = 3
+
+
+def clipped_focus(question: str, focus: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """``question`` with a clipped word that points back to what the last answer was about written as the word it
+    clips ("How strong is that rec?" after an answer led by Recommendation 4: "that recommendation"), and the
+    replacements made. Only a word typed in lower case after a pointer, that begins a word of ``focus`` (the
+    last answer's focus) which is longer by MIN_CLIPPED_OFF letters or more; a plural "s" stays plural."""
+    if not focus:
+        return question, []
+    names = [w.lower() for w in words(focus) if w.isalpha()]
+    fixes: list[tuple[str, str]] = []
+    for match in _POINTED_CLIP.finditer(question):
+        typed = match.group(1)
+        plural = typed.endswith("s") and len(typed) > 3
+        base = typed[:-1] if plural else typed
+        if typed in STOPWORDS or any(typed == name for name in names):
+            continue
+        full = next((n for n in names if n.startswith(base) and len(n) >= len(base) + MIN_CLIPPED_OFF), None)
+        if full is not None:
+            fixes.append((typed, full + ("s" if plural else "")))
+    read = dict(fixes)
+    for typed, meant in read.items():
+        question = re.sub(rf"\b{re.escape(typed)}\b(?!-)", meant, question)  # (letters only: no escapes)
+    return question, list(read.items())
+
+
 def refers_back(text: str) -> bool:
     """``text`` speaks of something named before it by a pronoun ("How rare is it?", "Can her sister inherit
     it?"); not of the patient alone ("dose for her?")."""

@@ -131,3 +131,22 @@ def test_a_question_in_shorthand_is_led_by_the_recommendation_its_sections_hold(
         strength = guideline.ask("How strong is that recommendation?", conversation)
         assert not strength.abstained, strength.reason
         assert "recommendation category: B" in strength.statements[0].text
+
+
+def test_a_follow_up_on_that_rec_is_on_the_recommendation(guideline) -> None:
+    # Clinicians write "rec" for recommendation; after an answer led by one, "that rec" is it.
+    conversation = Conversation()
+    answer = guideline.ask("acute low back pain, opioid first?", conversation)
+    assert not answer.abstained, answer.reason
+    strength = guideline.ask("how strong is that rec?", conversation)
+    assert not strength.abstained, strength.reason
+    assert "recommendation category: B" in strength.statements[0].text
+    assert "'rec' as 'recommendation'" in strength.notice
+
+
+def test_a_statement_for_everything_but_the_condition_asked_about_is_not_quoted(guideline) -> None:
+    # "For acute musculoskeletal injuries other than low back pain, ..." says nothing for low back pain.
+    answer = guideline.ask("acute low back pain, are opioids first line?")
+    assert not answer.abstained, answer.reason
+    assert not any("other than low back pain" in s.text for s in answer.statements)
+    assert any("not recommended as first-line therapy" in s.text for s in answer.statements[:2])

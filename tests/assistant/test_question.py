@@ -1,10 +1,11 @@
-"""A question split into its situation and what it asks."""
+"""A question split into its situation and what it asks, and the words it writes short."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant.answerable import names_as_asked, title_heads
+from assistant.followup import clipped_focus
 from assistant.question import QuestionView, condition_names, for_meaning, split_ask
 
 
@@ -312,3 +313,25 @@ def test_the_head_nouns_of_conditions_are_what_many_titles_end_in() -> None:
     assert title_heads(titles, 0.01, 2) == {"syndrome", "disease"}
     # A corpus of a few articles has none.
     assert title_heads(["Gout", "Cramps and Numbness"], 0.01, 5) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("question", "focus", "read"),
+    [
+        ("How strong is that rec?", "Recommendation 4", "How strong is that recommendation?"),
+        ("are those recs graded?", "Recommendation 2", "are those recommendations graded?"),
+        ("start the tiz at night?", "tizanidine", "start the tizanidine at night?"),
+        # Left as typed: no pointer before it, a word of the focus itself, a compound's first part, capitals.
+        ("rec for older adults?", "Recommendation 4", "rec for older adults?"),
+        ("that recommendation again?", "Recommendation 4", "that recommendation again?"),
+        ("the pre-op dose?", "pregabalin", "the pre-op dose?"),
+        ("that REC?", "Recommendation 4", "that REC?"),
+        ("that rec?", None, "that rec?"),
+    ],
+)
+def test_a_clipped_word_after_a_pointer_is_the_word_of_the_last_answers_focus(
+    question: str, focus: str | None, read: str
+) -> None:
+    text, fixes = clipped_focus(question, focus)
+    assert text == read
+    assert bool(fixes) == (text != question)
