@@ -41,6 +41,7 @@ from assistant.composer import (
     eligible,
     failure_leads,
     figure_leads,
+    in_reading_order,
     line_leads,
     not_set_aside,
     of_another_treatment,
@@ -644,6 +645,35 @@ class Assistant:
             return chosen
         return _led_by(scored, found, chosen, limit)
 
+    def _with_group_lines(
+        self, scored: Scored, groups: frozenset[int], chosen: list[tuple[Candidate, float]]
+    ) -> list[tuple[Candidate, float]]:
+        """A turn about a patient group ("is it safe in old pts?") whose answer quotes nothing that speaks of the
+        group, though a retrieved source has lines written for it ("Start medications at lower doses and titrate
+        slowly", under "For Elderly Patients"), quotes the most probable of those lines too, after its lead, however
+        far the question's other words drew the rest: what the sources say for that patient is what was asked,
+        and the usual lines alone may not hold for them. The line is added to those chosen, taking none's place."""
+        if not groups or not chosen:
+            return chosen
+        pool = scored.pool
+        at = {id(c): i for i, c in enumerate(pool.items)}
+        written = self.scopes.written_for(pool)
+        quoted = np.zeros(len(pool.items), dtype=bool)
+        for c, _ in chosen:
+            quoted[at[id(c)]] = True
+        if self.scopes.speaks_for(pool, groups, quoted, written).any():
+            return chosen
+        ok = eligible(pool) & adds_something(pool) & not_set_aside(pool)
+        lines = [
+            i
+            for i in map(int, np.flatnonzero(ok & (scored.probabilities > 0)))
+            if written[i] & groups and not self.scopes.asked(pool.items[i].passage.chunk.article_title) & groups
+        ]
+        if not lines:
+            return chosen
+        line = max(lines, key=lambda i: float(scored.probabilities[i]))
+        return [chosen[0], *in_reading_order([*chosen[1:], (pool.items[line], float(scored.probabilities[line]))])]
+
     def _with_group_dosing_advice(
         self, scored: Scored, groups: frozenset[int], chosen: list[tuple[Candidate, float]], limit: int
     ) -> list[tuple[Candidate, float]]:
@@ -911,6 +941,7 @@ class Assistant:
             chosen = with_its_list(
                 scored.pool, scored.probabilities, chosen, self.model, DETAILED if detailed else BRIEF
             )
+            chosen = self._with_group_lines(scored, self.patients_of(view), chosen)
         kind = view.quantity_wanted
         if kind and not view.dose_wanted and not any(gives_quantity(c.text, kind) for c, _ in chosen):
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:

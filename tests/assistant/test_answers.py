@@ -1264,3 +1264,18 @@ def test_a_statement_that_leaves_out_what_is_asked_is_not_quoted(tmp_path, embed
     assert not any("other than neck strain" in t for t in quoted), quoted
     assert any("gentle movement" in t for t in quoted), quoted
     check_honest(answer, engine.store)
+
+
+def test_a_turn_about_a_patient_group_quotes_what_the_sources_write_for_it(assistant) -> None:
+    # The drug's own lines (its doses, its cautions) drew the answer; the advice written for older adults lay in
+    # the other article and scored far below them, and the answer said nothing for the patient asked about.
+    for question in ("baclofen - is it safe in old pts?", "is baclofen ok for a frail elderly man?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained, answer.reason
+        assert any("For Elderly Patients" in s.heading for s in answer.statements), question
+        check_honest(answer, assistant.store)
+    # An answer that speaks for the group already gets nothing more.
+    answer = assistant.ask("cramps in cirrhosis: treatment?")
+    liver = [s for s in answer.statements if "Liver Disease" in s.heading]
+    assert liver and answer.statements[0] in liver
+
