@@ -1025,13 +1025,22 @@ def in_reading_order(statements: Sequence[tuple[Candidate, float]]) -> list[tupl
     )
 
 
+def _label(text: str) -> str | None:
+    """What a labelled line is about ("in liver disease" of "In liver disease: Careful ..."), else None."""
+    found = LABEL.match(text)
+    return found.group(1).lower() if found else None
+
+
 def with_its_list(
     pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]], model: AnswerModel, limit: int
 ) -> list[tuple[Candidate, float]]:
     """The answer with the other items of the list its lead is an item of (the bullets under the lead's own
     heading) that score as a chosen statement must, before what other articles' sections scored, within
-    ``limit``. The source's own list is the answer's shape: the rest of an assessment step after its first
-    check, not another article's lines that came closer on one word. A lead in prose keeps the answer as chosen,
+    ``limit``; when nothing else scored so, the lead's list is quoted whatever its items scored, those labelled
+    for something else aside ("In liver disease: ..." beside "In dialysis patients: ..."): one line from a
+    short list ("Muscle cramps are common in cirrhosis", for what treats them) is not the answer its list is.
+    The source's own list is the answer's shape: the rest of an assessment step after its first check, not
+    another article's lines that came closer on one word. A lead in prose keeps the answer as chosen,
     and so do the chosen statements of the lead's own article."""
     if not chosen or chosen[0][0].block.kind != "bullet" or not chosen[0][0].heading:
         return chosen
@@ -1052,7 +1061,7 @@ def with_its_list(
             and id(c) not in taken
             and c.block.kind == "bullet"
             and (c.passage.chunk.id, c.heading) == here
-            and q >= keep
+            and (q >= keep or (len(chosen) == 1 and _label(c.text) == _label(lead.text)))
         ),
         key=lambda x: -x[2],
     )

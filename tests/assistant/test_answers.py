@@ -1279,3 +1279,15 @@ def test_a_turn_about_a_patient_group_quotes_what_the_sources_write_for_it(assis
     liver = [s for s in answer.statements if "Liver Disease" in s.heading]
     assert liver and answer.statements[0] in liver
 
+
+def test_a_lone_line_from_a_short_list_brings_its_list(assistant) -> None:
+    # Nothing else scored near the one line that restates the question; the two lines after it in its list are
+    # what treats it.
+    answer = assistant.ask("cramps in cirrhosis: treatment?")
+    assert not answer.abstained, answer.reason
+    assert any(s.text.startswith("Baclofen and albumin") for s in answer.statements)
+    check_honest(answer, assistant.store)
+    # Items labelled for something else stay out: the line for dialysis is the answer, not the one for liver disease.
+    dialysis = assistant.ask("midodrine for cramps on dialysis?")
+    assert dialysis.statements[0].text.startswith("In dialysis patients")
+    assert not any(s.text.startswith("In liver disease") for s in dialysis.statements)
