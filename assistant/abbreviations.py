@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.salience import Lexicon, zipf
-from corpus.text import STOPWORDS, words
+from corpus.text import STOPWORDS, stem, words
 
 # An initialism: two to six letters or digits, at least two of them capitals, a plural 's' allowed ("LFTs").
 _INITIALISM = re.compile(r"\b(?=(?:[A-Za-z0-9]*[A-Z]){2})[A-Z][A-Za-z0-9]{1,5}\b")
@@ -94,3 +94,38 @@ def spelled_out(
         if len(fixes) >= MAX_INITIALISMS:
             break
     return text, fixes
+
+
+# The last word of a condition's name, which names its kind; a question may leave it out ("restless legs" for
+# "restless leg syndrome").
+_KIND_STEMS = frozenset(stem(w) for w in ("syndrome", "disease", "disorder"))
+
+
+@lru_cache(maxsize=1)
+def _conditions_by_first_word() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """The dictionary's names of conditions (of two words or more, the last naming the kind: "restless leg
+    syndrome", "peptic ulcer disease"), as (name, the stems of its words), by the stem of the first."""
+    table: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for sense in dict.fromkeys(s.strip() for found in _dictionary().values() for s in found):
+        stems = tuple(stem(w) for w in words(sense))
+        if len(stems) >= 2 and stems[-1] in _KIND_STEMS:
+            table.setdefault(stems[0], []).append((sense, stems))
+    return table
+
+
+def named_conditions(text: str) -> list[str]:
+    """The conditions of the abbreviation dictionary that ``text`` names: the words of the name in a row, in
+    any of their forms, the kind left out when two words or more are left ("restless legs" names "restless leg
+    syndrome"; "fibromyalgia" alone names no two-word name)."""
+    typed = tuple(stem(w) for w in words(text))
+    table = _conditions_by_first_word()
+    found: list[str] = []
+    for at, first in enumerate(typed):
+        for sense, stems in table.get(first, ()):
+            if sense in found:
+                continue
+            if typed[at : at + len(stems)] == stems or (
+                len(stems) > 2 and typed[at : at + len(stems) - 1] == stems[:-1]
+            ):
+                found.append(sense)
+    return found

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.abbreviations import spelled_out
+from assistant.abbreviations import key_word, named_conditions, spelled_out
 from assistant.answerable import Decision, decide, factual_gap, names_as_asked, passage_text, title_heads
 from assistant.composer import (
     BRIEF,
@@ -357,6 +357,21 @@ class Assistant:
             self._heads = title_heads(titles, HEAD_SHARE, HEAD_MIN_TITLES) | NAMING_HEADS
             self._heads_source = index
         return self._heads
+
+    def _unknown_condition(self, view: QuestionView) -> str | None:
+        """The reason to decline a turn that names a condition by a name of the medical dictionary
+        (``abbreviations.named_conditions``: "restless legs") whose most specific word the indexed sources have in
+        no form: they do not cover it, however close the lines on its other words ("legs", "at night") come. None
+        when there is none."""
+        lexicon = self.vocabulary()
+        if lexicon is None:
+            return None
+        for term in named_conditions(view.text):
+            key = key_word(term)
+            if key is not None and not lexicon.known(key):
+                shown = term.lower() if term.istitle() else term  # "Peritoneal Dialysis" as a sentence writes it
+                return f"The indexed sources do not mention '{shown}' ('{key}' in any form)."
+        return None
 
     def _naming(self, view: QuestionView, passages: list[Passage]) -> tuple[set[str] | None, str]:
         """The retrieved articles that name, as the question does, every condition it names by a proper name
@@ -787,6 +802,7 @@ class Assistant:
         # are about others of the kind ("Beare-Stevenson cutis gyrata syndrome"), and say nothing of it.
         naming, unnamed = self._naming(view, scored.passages)
         gap = gap or (f"The indexed sources do not mention '{unnamed}'." if unnamed else None)
+        gap = gap or self._unknown_condition(view)
         scored.fact_gap = gap
         if gap:
             return declined(gap)

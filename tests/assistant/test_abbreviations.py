@@ -1,8 +1,9 @@
-"""Initialisms the sources never write, read as the sense they can answer (``assistant/abbreviations.py``)."""
+"""Initialisms the sources never write, read as the sense they can answer; medical terms the sources never
+mention (``assistant/abbreviations.py``)."""
 
 from __future__ import annotations
 
-from assistant.abbreviations import key_word, senses, spelled_out
+from assistant.abbreviations import key_word, named_conditions, senses, spelled_out
 from assistant.salience import Lexicon
 from corpus.text import stem
 from tests.assistant.test_answers import check_honest
@@ -102,3 +103,26 @@ def test_a_question_written_in_capitals_keeps_its_english_words() -> None:
     shouted = "NUMB ARM AT NIGHT ON TIZANIDINE, CHECK LFT?"
     text, fixes = spelled_out(shouted, lexicon, first)
     assert fixes == [("LFT", "liver function test")] and "ARM" in text
+
+
+def test_the_conditions_a_question_names() -> None:
+    # The words of the name in a row, in any form; its last word, the kind, may be left out.
+    assert named_conditions("restless legs at night in a man of 70?") == ["restless leg syndrome"]
+    assert named_conditions("peptic ulcer disease and cramps") == ["peptic ulcer disease"]
+    # Not its words apart, nor a name of no condition ("disease-modifying therapy", "liver function test").
+    assert named_conditions("restless at night, legs ache") == []
+    assert named_conditions("MS disease-modifying therapy and cramps?") == []
+    assert named_conditions("liver function tests on tizanidine?") == []
+
+
+def test_a_condition_the_sources_never_mention_declines(assistant) -> None:
+    # The bundled articles write of cramps at night and of legs, never of restless legs, a condition of its own:
+    # the lines on night cramps do not answer it.
+    for question in ("restless legs are keeping her up - what helps?", "peptic ulcer disease, cramps too - options?"):
+        answer = assistant.ask(question)
+        assert answer.abstained, question
+        assert "in any form" in answer.reason
+    # A term of no condition is left to the other checks.
+    answer = assistant.ask("how often a liver function test on tizanidine?")
+    assert not answer.abstained, answer.reason
+    check_honest(answer, assistant.store)

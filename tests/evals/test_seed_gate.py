@@ -46,7 +46,6 @@ def test_no_number_is_unsupported(seed_run) -> None:
     assert unsupported == []
 
 
-@pytest.mark.xfail(strict=True, reason="the target: every out-of-corpus turn declined (38 of 39 are now)")
 def test_every_out_of_corpus_turn_is_declined(seed_run) -> None:
     turns, _ = seed_run
     answered_ooc = [f"{t.case_id} turn {t.turn}: {t.question}" for t in turns if not t.answerable and not t.abstained]
