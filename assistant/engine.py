@@ -671,13 +671,7 @@ class Assistant:
         if not groups or not chosen:
             return chosen
         pool = scored.pool
-        at = {id(c): i for i, c in enumerate(pool.items)}
         written = self.scopes.written_for(pool)
-        quoted = np.zeros(len(pool.items), dtype=bool)
-        for c, _ in chosen:
-            quoted[at[id(c)]] = True
-        if self.scopes.speaks_for(pool, groups, quoted, written).any():
-            return chosen
         ok = eligible(pool) & adds_something(pool) & not_set_aside(pool)
         lines = [
             i
@@ -685,6 +679,13 @@ class Assistant:
             if written[i] & groups and not self.scopes.asked(pool.items[i].passage.chunk.article_title) & groups
         ]
         if not lines:
+            return chosen
+        # (Only then is what each quoted line speaks of read, word by word, which costs embeddings.)
+        at = {id(c): i for i, c in enumerate(pool.items)}
+        quoted = np.zeros(len(pool.items), dtype=bool)
+        for c, _ in chosen:
+            quoted[at[id(c)]] = True
+        if self.scopes.speaks_for(pool, groups, quoted, written).any():
             return chosen
         line = max(lines, key=lambda i: float(scored.probabilities[i]))
         return [chosen[0], *in_reading_order([*chosen[1:], (pool.items[line], float(scored.probabilities[line]))])]
