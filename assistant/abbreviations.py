@@ -13,6 +13,9 @@ cases:
 
 The question is then read with the sense in place of the initialism, and the answer says so ("Read 'LFT'
 as 'liver function test'"), as it does for a respelled or clipped word.
+
+The same dictionary names conditions ("restless leg syndrome"): a question that names one whose most specific
+word the sources have in no form is about something they do not cover (``named_conditions``).
 """
 
 from __future__ import annotations
