@@ -101,9 +101,11 @@ def eligible(pool: Pool) -> np.ndarray:
 
 
 # What a statement leaves out of what it says: "For injuries other than low back pain, ...", "except in
-# pregnancy", "in organs other than the liver". The phrase ends at a clause's punctuation.
+# pregnancy", "in organs other than the liver". The phrase ends at a clause's punctuation. "Other than" only
+# after the word it narrows: opening a sentence ("Other than baclofen, tizanidine ...") it means "besides", as
+# "apart from" and "aside from" mostly do.
 _LEAVES_OUT = re.compile(
-    r"\b(?:other than|except(?:\s+(?:for|in|among|with|during))?|excluding|apart from|aside from)"
+    r"(?:(?<=\w\s)other than|\bexcept(?:\s+(?:for|in|among|with|during))?|\bexcluding)"
     r"\s+(?P<what>[^,;:.()?!]+)",
     re.IGNORECASE,
 )

@@ -169,7 +169,7 @@ def _points_back(pattern: re.Pattern[str], question: str) -> re.Match[str] | Non
 
 # A pointer and the clipped noun after it ("that rec", "those recs"), not the first part of a compound ("the
 # pre-op").
-_POINTED_CLIP = re.compile(r"\b(?:this|that|these|those|the)\s+([a-z]{3,})\b(?!-)")
+_POINTED_CLIP = re.compile(r"\b(?i:this|that|these|those|the)\s+([a-z]{3,})\b(?!-)")
 # What a clip leaves out of the word it stands for: at least this many letters ("rec" of "recommendation").
 MIN_CLIPPED_OFF = 3
 

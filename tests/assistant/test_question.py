@@ -321,6 +321,7 @@ def test_the_head_nouns_of_conditions_are_what_many_titles_end_in() -> None:
         ("How strong is that rec?", "Recommendation 4", "How strong is that recommendation?"),
         ("are those recs graded?", "Recommendation 2", "are those recommendations graded?"),
         ("start the tiz at night?", "tizanidine", "start the tizanidine at night?"),
+        ("That rec - graded how?", "Recommendation 4", "That recommendation - graded how?"),
         # Left as typed: no pointer before it, a word of the focus itself, a compound's first part, capitals.
         ("rec for older adults?", "Recommendation 4", "rec for older adults?"),
         ("that recommendation again?", "Recommendation 4", "that recommendation again?"),
@@ -335,3 +336,20 @@ def test_a_clipped_word_after_a_pointer_is_the_word_of_the_last_answers_focus(
     text, fixes = clipped_focus(question, focus)
     assert text == read
     assert bool(fixes) == (text != question)
+
+
+@pytest.mark.parametrize(
+    ("text", "left_out"),
+    [
+        ("For acute injuries other than low back pain, NSAIDs are recommended", ["low back pain"]),
+        ("Except in pregnancy, start at 10 mg/day", ["pregnancy"]),
+        ("All adults excluding those on dialysis", ["those on dialysis"]),
+        # "Besides", not "leaving out": the statement is about what follows.
+        ("Other than baclofen, tizanidine is the usual choice", []),
+        ("Apart from baclofen, tizanidine may help", []),
+    ],
+)
+def test_what_a_statement_leaves_out(text: str, left_out: list[str]) -> None:
+    from assistant.composer import _LEAVES_OUT
+
+    assert [m.group("what") for m in _LEAVES_OUT.finditer(text)] == left_out
