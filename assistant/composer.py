@@ -413,12 +413,22 @@ def _in_title_lists(pool: Pool) -> np.ndarray:
     return np.array([c.block_index in listed[c.passage.chunk.id] for c in pool.items], dtype=bool)
 
 
+# A reply to a question, and nothing else: "Yes.", "No, never." say something only beside the question they
+# answer, which is the source's own, not the reader's.
+_REPLY_WORDS = frozenset(["yes", "no", "not", "never", "maybe", "sure", "correct", "true", "false"])
+
+
+def _only_a_reply(text: str) -> bool:
+    said = [w for w in words(text) if w not in STOPWORDS or w in _REPLY_WORDS]
+    return bool(said) and set(said) <= _REPLY_WORDS
+
+
 def adds_something(pool: Pool) -> np.ndarray:
     """False for a statement that only restates the question: every content word and number of it is the
     question's, and it negates nothing ("Muscle cramps are common in cirrhosis" for "Muscle cramps are common in
     cirrhosis. What helps?"). Such a statement answers nothing, however close it scores. False too for a question
-    of the source's own ("How is this condition treated?" opening the section that answers it): it states
-    nothing."""
+    of the source's own ("How is this condition treated?" opening the section that answers it), and for the
+    source's bare reply to one ("Yes."): neither states anything."""
     asked = pool.question.terms | pool.question.context_terms
     asked_numbers = set(_NUMBER.findall(f"{pool.question.text} {pool.question.context}"))
     # A resource's name that names nothing the question asks about ("Diagnostic Tests") says nothing; one that
@@ -428,6 +438,7 @@ def adds_something(pool: Pool) -> np.ndarray:
         [
             not c.text.rstrip().endswith("?")
             and not title
+            and not _only_a_reply(c.text)
             and (
                 bool(own - asked)
                 or bool(set(_NUMBER.findall(c.text)) - asked_numbers)

@@ -1291,3 +1291,23 @@ def test_a_lone_line_from_a_short_list_brings_its_list(assistant) -> None:
     dialysis = assistant.ask("midodrine for cramps on dialysis?")
     assert dialysis.statements[0].text.startswith("In dialysis patients")
     assert not any(s.text.startswith("In liver disease") for s in dialysis.statements)
+
+
+def test_a_bare_reply_to_the_sources_own_question_is_not_quoted(tmp_path, embeddings) -> None:
+    # A question-and-answer article answers its own question "Yes." before saying how: quoted alone, "Yes."
+    # cites a source and says nothing the reader can check.
+    engine = engine_over(
+        tmp_path,
+        embeddings,
+        {
+            "eye-pressure.md": "# High eye pressure\n\n## Can high eye pressure be treated?\n\nYes.\n\n"
+            "Eye drops that lower the pressure are the usual first treatment. Laser treatment is an option when "
+            "drops are not enough.\n",
+        },
+    )
+    answer = engine.ask("can high eye pressure be treated?")
+    assert not answer.abstained, answer.reason
+    quoted = [s.text for s in answer.statements]
+    assert "Yes." not in quoted, quoted
+    assert any("Eye drops" in t for t in quoted), quoted
+    check_honest(answer, engine.store)
