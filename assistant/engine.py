@@ -254,6 +254,8 @@ class Scored:
     # The only statements an answer may be written from, when a rule narrowed them (a patient group's doses):
     # a language model is given these, not every statement that scored well.
     narrowed: list[tuple[Candidate, float]] | None = None
+    # The patient groups each candidate is written for (``Scopes.written_for``), once read.
+    written: list[frozenset[int]] | None = None
 
 
 def _led_by(
@@ -357,6 +359,12 @@ class Assistant:
             self._heads = title_heads(titles, HEAD_SHARE, HEAD_MIN_TITLES) | NAMING_HEADS
             self._heads_source = index
         return self._heads
+
+    def _written_for(self, scored: Scored) -> list[frozenset[int]]:
+        """The groups each candidate of the turn is written for: read once per turn, where several rules ask."""
+        if scored.written is None:
+            scored.written = self.scopes.written_for(scored.pool)
+        return scored.written
 
     def _unknown_condition(self, view: QuestionView) -> str | None:
         """The reason to decline a turn that names a condition by a name of the medical dictionary
@@ -637,7 +645,7 @@ class Assistant:
         pool = scored.pool
         if not groups or not chosen:
             return chosen
-        written = self.scopes.written_for(pool)
+        written = self._written_for(scored)
         at = {id(c): i for i, c in enumerate(pool.items)}
         if written[at[id(chosen[0][0])]] & groups:
             return chosen
@@ -671,7 +679,7 @@ class Assistant:
         if not groups or not chosen:
             return chosen
         pool = scored.pool
-        written = self.scopes.written_for(pool)
+        written = self._written_for(scored)
         ok = eligible(pool) & adds_something(pool) & not_set_aside(pool)
         lines = [
             i
@@ -706,7 +714,7 @@ class Assistant:
             doses[at[id(c)]] = gives_dose(c.text)
         if not doses.any():
             return chosen
-        _, advice = self._doses_for_group(scored, groups, doses, self.scopes.written_for(pool))
+        _, advice = self._doses_for_group(scored, groups, doses, self._written_for(scored))
         # Not when what the question sets aside is what the advice is about ("... besides drugs?").
         kept = not_set_aside(pool)
         advice = [j for j in advice if kept[j]]
@@ -853,7 +861,7 @@ class Assistant:
             if groups:
                 # A dose asked for a patient group ("... in renal failure?", "... for an elderly pt") is one that a
                 # source gives for that group: the usual adult dose is not what was asked, and may be wrong for it.
-                written = self.scopes.written_for(scored.pool)
+                written = self._written_for(scored)
                 answers_dose, advice = self._doses_for_group(scored, groups, answers_dose, written)
                 if not answers_dose.any():
                     named = " or ".join(SPECIAL_POPULATIONS[g] for g in sorted(groups))
@@ -983,7 +991,7 @@ class Assistant:
         pool = scored.pool
         if not groups or not pool.items:
             return ""
-        written = self.scopes.written_for(pool)
+        written = self._written_for(scored)
         others = sorted(set().union(*written) - groups)
         if not others:
             return ""  # (first: what each statement speaks of is read word by word, and costs embeddings)
