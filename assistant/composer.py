@@ -115,7 +115,8 @@ def leaves_out_what_is_asked(pool: Pool) -> np.ndarray:
     """True for a statement that says it is not about what the question asks: one that leaves out something
     all of whose words the question uses ("For acute musculoskeletal injuries other than low back pain, ...
     recommend ..." does not answer a question about low back pain). What the question itself sets aside
-    ("options other than drugs?") is not counted: the statement and the question then leave out the same."""
+    ("options other than drugs?") is not counted: the statement and the question then leave out the same. A
+    word's comparative counts as the word (``_same_or_compared``)."""
     asked = pool.question.terms
     out = np.zeros(len(pool.items), dtype=bool)
     if not asked:
@@ -123,10 +124,19 @@ def leaves_out_what_is_asked(pool: Pool) -> np.ndarray:
     for i, c in enumerate(pool.items):
         for match in _LEAVES_OUT.finditer(c.text):
             what = terms(match.group("what"))
-            if what and what <= asked:
+            if what and all(any(_same_or_compared(w, a) for a in asked) for w in what):
                 out[i] = True
                 break
     return out
+
+
+def _same_or_compared(a: str, b: str) -> bool:
+    """``a`` and ``b`` are one word, or one is the other's comparative or superlative ("low" and "lower": a
+    question's "LBP", read by a dictionary as "lower back pain", asks about the sources' "low back pain")."""
+    short, long = sorted((a, b), key=len)
+    return short == long or (
+        len(short) >= 3 and long.startswith(short) and long[len(short) :] in ("er", "r", "est", "st")
+    )
 
 
 def section_terms(pool: Pool) -> list[frozenset[str]]:

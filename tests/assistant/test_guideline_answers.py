@@ -150,3 +150,13 @@ def test_a_statement_for_everything_but_the_condition_asked_about_is_not_quoted(
     assert not answer.abstained, answer.reason
     assert not any("other than low back pain" in s.text for s in answer.statements)
     assert any("not recommended as first-line therapy" in s.text for s in answer.statements[:2])
+
+
+def test_an_initialism_read_by_the_dictionary_in_other_words_still_asks_about_the_condition(guideline) -> None:
+    # The dictionary reads "LBP" as "lower back pain"; the guideline writes "low back pain". A statement for
+    # everything "other than low back pain" still says nothing for it.
+    answer = guideline.ask("acute LBP in a 40yo - opioids as first line?")
+    assert not answer.abstained, answer.reason
+    assert "'LBP' as 'lower back pain'" in answer.notice
+    assert not any("other than low back pain" in s.text for s in answer.statements)
+    assert any("not recommended as first-line therapy" in s.text for s in answer.statements[:2])
