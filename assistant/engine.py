@@ -214,10 +214,9 @@ WRITTEN_FORM_CHUNKS = 3
 RENAMED_SHARE = 0.5
 
 
-def _named_elsewhere(view: QuestionView, passages: list[Passage], chosen: list[tuple[Candidate, float]]) -> str | None:
-    """The question's rarest word, when a retrieved passage names it but none of the chosen statements' articles
-    do; else None."""
-    names = sorted(
+def _names(view: QuestionView) -> list[str]:
+    """The question's words that name something (long, and specific in English), the rarest first."""
+    return sorted(
         (
             w
             for w in dict.fromkeys(words(view.text))
@@ -225,16 +224,53 @@ def _named_elsewhere(view: QuestionView, passages: list[Passage], chosen: list[t
         ),
         key=lambda w: (zipf(w), -len(w)),
     )
-    if not names or not chosen:
-        return None
-    rarest = names[0]
+
+
+def _said(word: str, said: set[str]) -> bool:
+    """``said`` (words and their stems) has ``word``, in its form or its stem's, or, hyphenated, its parts
+    ("Lesch Nyhan" for "lesch-nyhan")."""
+    parts = word.split("-")
+    return word in said or stem(word) in said or (len(parts) > 1 and all(p in said or stem(p) in said for p in parts))
+
+
+def _articles_naming(word: str, passages: list[Passage]) -> set[str]:
+    """The articles whose retrieved passages (with their headings and titles) name ``word``."""
     by_article: dict[str, set[str]] = {}
     for p in passages:
         by_article.setdefault(p.chunk.article_id, set()).update(passage_words(p))
-    has = {a for a, said in by_article.items() if rarest in said or stem(rarest) in said}
+    return {a for a, said in by_article.items() if _said(word, said)}
+
+
+def _named_elsewhere(view: QuestionView, passages: list[Passage], chosen: list[tuple[Candidate, float]]) -> str | None:
+    """The question's rarest word, when a retrieved passage names it but none of the chosen statements' articles
+    do; else None."""
+    names = _names(view)
+    if not names or not chosen:
+        return None
+    rarest = names[0]
+    has = _articles_naming(rarest, passages)
     if not has or has & {c.passage.chunk.article_id for c, _ in chosen}:
         return None
     return rarest
+
+
+def _on_the_subject(
+    view: QuestionView, passages: list[Passage], chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    """``chosen`` without the statements of sources that never name what the question asks about, when the lead
+    comes from an article about it alone: every name of the question is in the lead's title ("Histidinemia"),
+    and a line of another article that never writes the rarest ("Streptomycin and tetracycline are commonly
+    used ..." under "What are the treatments for Tularemia?") answers nothing of it, however alike its section
+    is. A question naming two things ("parkinsonism after encephalitis lethargica") is left as it is."""
+    names = _names(view)
+    if not names or len(chosen) < 2:
+        return chosen
+    title = words(chosen[0][0].passage.chunk.article_title)
+    in_title = {*title, *(stem(w) for w in title), *(x for w in title for p in w.split("-") for x in (p, stem(p)))}
+    if not all(_said(name, in_title) for name in names):
+        return chosen
+    naming = _articles_naming(names[0], passages)
+    return [(c, p) for c, p in chosen if c.passage.chunk.article_id in naming]
 
 
 @dataclass
@@ -922,6 +958,7 @@ class Assistant:
             # syndrome" in an answer on Wilson disease): the lead's source names it (above).
             if naming is not None:
                 chosen = [(c, p) for c, p in chosen if c.passage.chunk.article_id in naming] or chosen[:1]
+            chosen = _on_the_subject(view, scored.passages, chosen)
             if view.dose_wanted and not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 # The dose lines were another condition's.
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"

@@ -1266,6 +1266,28 @@ def test_a_statement_that_leaves_out_what_is_asked_is_not_quoted(tmp_path, embed
     check_honest(answer, engine.store)
 
 
+def test_lines_of_a_source_that_never_names_the_condition_asked_about_are_not_quoted(tmp_path, embeddings) -> None:
+    # The article on the condition asked about gives no treatment; another article's treatment section is close
+    # in meaning to "what are the treatments", and its antibiotics would read as this condition's treatment.
+    engine = engine_over(
+        tmp_path,
+        embeddings,
+        {
+            "pentosemia.md": "# Pentosemia\n\n## What are the symptoms of pentosemia?\n\n"
+            "Pentosemia is a rare inherited condition in which a sugar builds up in the blood. Most people with "
+            "pentosemia have no symptoms. Some have a raised level of the sugar in the urine.\n",
+            "rabbit-fever.md": "# Rabbit fever\n\n## What are the treatments for rabbit fever?\n\n"
+            "The goal of treatment is to cure the infection with antibiotics. Streptomycin is commonly used to "
+            "treat this infection. Gentamicin has been tried as an alternative.\n",
+        },
+    )
+    answer = engine.ask("What are the treatments for pentosemia?")
+    quoted = [s.text for s in answer.statements]
+    assert not any(w in t.lower() for t in quoted for w in ("antibiotic", "streptomycin", "gentamicin")), quoted
+    if not answer.abstained:
+        check_honest(answer, engine.store)
+
+
 def test_a_turn_about_a_patient_group_quotes_what_the_sources_write_for_it(assistant) -> None:
     # The drug's own lines (its doses, its cautions) drew the answer; the advice written for older adults lay in
     # the other article and scored far below them, and the answer said nothing for the patient asked about.
