@@ -482,12 +482,18 @@ _RESOURCE_LIST = re.compile(r"\b(?:resources?|websites?|links?|more information|
 MAX_LABEL_WORDS = 8
 
 
+# A statement that is a web address and nothing else.
+_BARE_LINK = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
+
+
 def resource_labels(pool: Pool) -> np.ndarray:
     """True for a candidate that names a resource in a list of them ("Diagnostic Tests", "Genetic Testing
-    Registry: X"), introduced as resources or made of titles only: it tells the reader where to look, not what
-    the answer is."""
+    Registry: X"), introduced as resources or made of titles only, or that is a bare web address: it tells the
+    reader where to look, not what the answer is."""
     out = _in_title_lists(pool)
     for i, c in enumerate(pool.items):
+        if _BARE_LINK.match(c.text):
+            out[i] = True
         if out[i] or len(words(c.text)) > MAX_LABEL_WORDS or c.text.rstrip().endswith("."):
             continue
         intro = lead_in(c.passage.chunk.blocks, c.block_index)
@@ -555,6 +561,22 @@ MAX_ANTECEDENTS = 2
 def _points_back(text: str) -> bool:
     text = text.lstrip()
     return bool(_POINTS_BACK.match(text)) and not _IT_AHEAD.match(text)
+
+
+def not_led_by_a_resource(pool: Pool, chosen: list[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:
+    """``chosen`` led by its first statement that says something, when a resource's name would lead
+    (``resource_labels``): "Palliative Care" leading an answer on a treatment reads as the treatment. When all
+    are names, they stay as they are, under the lead-in that says what they are."""
+    if not chosen:
+        return chosen
+    links = resource_labels(pool)
+    at = {id(c): i for i, c in enumerate(pool.items)}
+    if not links[at[id(chosen[0][0])]]:
+        return chosen
+    first = next((i for i, (c, _) in enumerate(chosen) if not links[at[id(c)]]), None)
+    if first is None:
+        return chosen
+    return [chosen[first], *chosen[:first], *chosen[first + 1 :]]
 
 
 def with_antecedents(pool: Pool, chosen: Sequence[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:

@@ -43,6 +43,7 @@ from assistant.composer import (
     figure_leads,
     in_reading_order,
     line_leads,
+    not_led_by_a_resource,
     not_set_aside,
     of_another_treatment,
     other_treatment_leads,
@@ -1013,6 +1014,7 @@ class Assistant:
             # A dose answer, checked line by line above (what the dose is of, for whom), is what a language model
             # may write from: not every statement that scored well, some of which give other drugs' doses.
             scored.narrowed = chosen
+        chosen = not_led_by_a_resource(scored.pool, chosen)
         answer = compose(question, query, scored.passages, with_antecedents(scored.pool, chosen))
         answer.confidence = decision.probability
         answer.notice = self._group_unaddressed(scored)

@@ -1288,6 +1288,28 @@ def test_lines_of_a_source_that_never_names_the_condition_asked_about_are_not_qu
         check_honest(answer, engine.store)
 
 
+def test_an_answer_is_not_led_by_the_name_of_a_resource(tmp_path, embeddings) -> None:
+    # A list of resources to read ("Drug Therapy", "Palliative Care") under a treatment heading: quoted first, a
+    # resource's name reads as the treatment itself. A line that says something leads; the names may follow.
+    engine = engine_over(
+        tmp_path,
+        embeddings,
+        {
+            "pentosemia-genetics.md": "# Pentosemia\n\n## What are the treatments for pentosemia?\n\n"
+            "These resources address the diagnosis or management of pentosemia:\n"
+            "- Genetic Testing Registry: Pentosemia\n- Drug Therapy\n- Palliative Care\n",
+            "pentosemia-summary.md": "# Pentosemia (summary)\n\n## What are the treatments for pentosemia?\n\n"
+            "Most people with pentosemia need no treatment. A diet low in pentose sugars lowers the level of the "
+            "sugar in the urine.\n",
+        },
+    )
+    answer = engine.ask("how is pentosemia treated?")
+    assert not answer.abstained, answer.reason
+    names = ("Genetic Testing Registry", "Drug Therapy", "Palliative Care")
+    assert not answer.statements[0].text.startswith(names), [s.text for s in answer.statements]
+    check_honest(answer, engine.store)
+
+
 def test_a_turn_about_a_patient_group_quotes_what_the_sources_write_for_it(assistant) -> None:
     # The drug's own lines (its doses, its cautions) drew the answer; the advice written for older adults lay in
     # the other article and scored far below them, and the answer said nothing for the patient asked about.
