@@ -546,9 +546,17 @@ _OCCURS = re.compile(
 )
 
 
-# A sentence that opens by pointing back ("This gene provides ...", "These problems ...", "It is caused by ...")
-# says what it says of the sentence before it.
-_POINTS_BACK = re.compile(r"^(?:this|these|that|those|such|it|its|they|their)\b", re.IGNORECASE)
+# A sentence that opens by pointing back ("This gene provides ...", "These problems ...", "It is caused by ...",
+# "In these cases, ...", "The drug also ...") or by a connective that joins it to the one before ("However,
+# ...", "As a result, ...") says what it says of the sentence before it.
+_POINTS_BACK = re.compile(
+    r"^(?:this|these|that|those|such|it|its|they|their)\b"
+    r"|^(?:in|for|of|from|with|at|by|during|after|before|despite|because of) (?:this|these|that|those|such)\b"
+    r"|^the \w+ (?:also|then|still)\b"
+    r"|^(?:however|also|thus|hence|therefore|moreover|furthermore|additionally|in addition|as a result"
+    r"|consequently|instead|otherwise|nevertheless|nonetheless|similarly|likewise|in contrast)\b",
+    re.IGNORECASE,
+)
 # An "it" that stands for what follows, not for what came before ("It is unclear why ...", "It is important to").
 _IT_AHEAD = re.compile(
     r"^it (?:is|was|has been|may be|can be|remains) (?:not )?\w+ (?:that|to|why|how|whether|if|what|when)\b",

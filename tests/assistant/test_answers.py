@@ -1244,6 +1244,40 @@ def test_a_statement_quoted_whole_inside_another_is_not_said_twice(tmp_path, emb
     check_honest(answer, engine.store)
 
 
+def test_a_sentence_joined_to_the_one_before_is_quoted_after_it(tmp_path, embeddings) -> None:
+    # "In these cases", "The drug also", "However," say what they say of the sentence before them: quoted alone,
+    # the reader cannot tell which cases, which drug, or what is being qualified.
+    from assistant.composer import with_antecedents
+
+    engine = engine_over(
+        tmp_path,
+        embeddings,
+        {
+            "lorne-disease.md": "# Lorne disease\n\n## Treatment\n\n"
+            "Riluzamine is the only drug approved for Lorne disease. The drug also delays the need for a "
+            "ventilator. Most people need no other medicine. However, a few need help with breathing at night.\n\n"
+            "## Causes\n\nSome people with Lorne disease have no known mutation. In these cases, the cause of the "
+            "condition is unknown.\n"
+        },
+    )
+    answer = engine.ask("Lorne disease - what treats it and what causes it?")
+    assert not answer.abstained, answer.reason
+    unit = {c.text: c for c in answer.trace.pool.items}
+    for antecedent, joined in (
+        ("Riluzamine is the only drug approved for Lorne disease.", "The drug also delays the need for a ventilator."),
+        ("Most people need no other medicine.", "However, a few need help with breathing at night."),
+        (
+            "Some people with Lorne disease have no known mutation.",
+            "In these cases, the cause of the condition is unknown.",
+        ),
+    ):
+        quoted = [c.text for c, _ in with_antecedents(answer.trace.pool, [(unit[joined], 0.9)])]
+        assert quoted == [antecedent, joined]
+    # A sentence that opens with its own subject stands alone.
+    alone = "Most people need no other medicine."
+    assert [c.text for c, _ in with_antecedents(answer.trace.pool, [(unit[alone], 0.9)])] == [alone]
+
+
 def test_a_statement_that_leaves_out_what_is_asked_is_not_quoted(tmp_path, embeddings) -> None:
     # A source may scope a statement to everything but one case ("for strains other than of the neck"): it then
     # says nothing for that case, however many of the question's words it shares.
