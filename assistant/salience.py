@@ -26,6 +26,9 @@ from corpus.text import STOPWORDS, stem
 
 # Zipf frequency at and above which a word is ordinary English (about once per million words or more).
 COMMON_ZIPF = 3.0
+# ... and a word of everyday English, that no rare word is a form of by its beginning alone ("rather", 5.3, is no
+# form of "intrathecal"; "dialysis", 3.3, is of "interdialytic").
+EVERYDAY_ZIPF = 4.5
 # A shorter word is shorthand or an initialism more often than a name; it is not judged a name.
 MIN_NAME_LENGTH = 6
 # Two words are forms of one another when they share a prefix this long (and most of the shorter word).
@@ -229,10 +232,18 @@ class Lexicon:
         for offset in range(0, max(1, min(6, len(word) - MIN_SHARED_PREFIX + 1))):
             # After a prefix that English writes on its own ("intra", "re", "hyper"), any form of the rest.
             strict = offset > 0 and zipf(word[:offset]) < PREFIX_ZIPF
-            found = self._prefix_match(word[offset:], whole=strict)
+            rest = word[offset:]
+            found = self._prefix_match(rest, whole=strict)
+            # Not an everyday word that only begins like the rest ("rather" is no form of "intrathecal" after
+            # "int"): a form of a rare word is rare too, unless it is nearly all of the rest ("infection" of
+            # "reinfection").
+            if found and offset and zipf(found) >= EVERYDAY_ZIPF and shared_prefix(rest, found) < len(rest) - 2:
+                continue
             if found:
                 return found
-        return self._near(word, self._sorted) or self._clipped(word)
+        # A word English writes is spelled as meant: no slip of the keyboard from another ("facet" is not "fact").
+        near = self._near(word, self._sorted) if zipf(word) < PREFIX_ZIPF else None
+        return near or self._clipped(word)
 
     def _clipped(self, word: str, least: int = MIN_CLIPPED) -> str | None:
         """The corpus word that ``word`` is the clipped form of, as clinicians shorten a long word to its first

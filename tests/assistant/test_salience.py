@@ -80,6 +80,19 @@ def test_words_sharing_a_beginning_are_not_forms_of_each_other(word: str, other:
     assert corpus.nameness(word) > 0.2
 
 
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("intrathecal", "rather"),  # an everyday word that begins like what follows "int"
+        ("facet", "fact"),  # a word English writes is no slip of the keyboard from another
+    ],
+)
+def test_an_everyday_word_is_no_form_of_a_word_it_only_resembles(word: str, other: str) -> None:
+    corpus = Lexicon({other: 30, "opioid": 20}, 40)
+    assert corpus.variant(word) is None
+    assert not corpus.known(word)
+
+
 @pytest.mark.parametrize("word", ["quinine", "fingolimod", "ciprofloxacin", "natalizumab"])
 def test_names_the_corpus_lacks(word: str) -> None:
     assert CORPUS.variant(word) is None
