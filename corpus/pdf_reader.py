@@ -56,7 +56,13 @@ _ADDRESS_END = re.compile(r"(?:https?://|www\.)\S*$")
 _ADDRESS_PART = re.compile(r"[\w%~-]*[/.%]\S*(?:\s|$)|\d+(?:\s|$)")
 # The level of a run-in heading (bold words opening a paragraph): below every other heading.
 RUN_IN_LEVEL = 1_000
-_BULLET = re.compile(r"^([•●▪■◦‣∙·❑□➢✓]|[–-](?=\s))\s*")
+# A bullet's mark: a bullet sign, a dash before a space, or a lone letter that a symbol font's bullet glyph
+# decodes to when the PDF maps it to Latin-1 ("ï", "§", "Ø", "ü") or that nested lists use ("o"): no English word
+# is one of these alone.
+_LETTER_BULLETS = "ï§Øüo"
+_BULLET = re.compile(rf"^([•●▪■◦‣∙·❑□➢✓]|[–-](?=\s)|[{_LETTER_BULLETS}](?=\s))\s*")
+# What ends a sentence or introduces a list: an item after it starts a block of its own.
+_CLAUSE_END = re.compile(r"[.:;?!][)\"”’]?$")
 _STEP = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")
 # A list item's mark: "1.", "a)", "B.", "iv." (an "i." is a letter after "h." and a numeral under an item).
 _ITEM = re.compile(r"^(\d{1,2}|[a-z]|[A-Z]|[ivx]{1,5})[.)]\s+(?=\S)")
@@ -106,6 +112,7 @@ class _Open:
     last: Line | None = None
     context: tuple[str, ...] = ()
     depth: int = 0
+    lettered: bool = False  # opened by a letter that stands for a bullet ("ï"): its list's next item is one too
 
 
 def _readings(mark: str) -> list[tuple[str, int]]:
@@ -723,12 +730,24 @@ class _Builder:
                     current = _Open("note", context=note)
                 self._append(current, line, text)
                 continue
-            kind = "bullet" if _BULLET.match(text) else None
+            mark = _BULLET.match(text)
+            # Nested items that go on with the sentence before them ("... aged ≥18 years with" / "ï acute pain
+            # (...)," / "ï subacute pain (...), or"): read on in it, without their marks. After a lead-in (":") or
+            # a sentence, each is an item, and so is the next one of a list begun so.
+            lettered = mark is not None and mark.group(1) in _LETTER_BULLETS
+            if (
+                lettered
+                and current is not None
+                and not current.lettered
+                and not _CLAUSE_END.search(current.text.rstrip())
+            ):
+                text, mark, lettered = _BULLET.sub("", text), None, False
+            kind = "bullet" if mark else None
             starts = current is None or bool(re.search(r"[.:?!]\)?$", current.text.rstrip()))
             item = None if kind else lists.item(text, current, starts)
             if item is not None or kind is not None or current is None or self._breaks(current, line):
                 close()
-                current = _Open(kind or ("item" if item is not None else "paragraph"))
+                current = _Open(kind or ("item" if item is not None else "paragraph"), lettered=lettered)
                 if kind == "bullet":
                     text = _BULLET.sub("", text)
                 elif item is not None:

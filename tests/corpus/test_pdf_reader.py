@@ -156,6 +156,23 @@ def test_an_ungraded_guide_keeps_its_bullets_and_drops_form_boxes(infection: Art
     assert all(b.pages and 1 <= b.pages[0][1] <= 44 for _, b in found)
 
 
+def test_a_bullet_glyph_read_as_a_letter_marks_an_item_or_reads_on(opioids: Article) -> None:
+    # The guideline's nested bullets decode to a lone "ï". After a lead-in each is an item of its own (a long
+    # one was cut mid-sentence between chunks when the items ran together); inside an unfinished sentence they
+    # read on in it, and the glyph is gone either way. "opioid-naïve" keeps its letter.
+    found = [b for _, b in blocks(opioids)]
+    assert not any(b.text.startswith("ï ") or " ï " in b.text for b in found)
+    assert any("opioid-naïve" in b.text for b in found)
+    lead = item(opioids, "Clinicians should take actions to improve patient safety")
+    assert lead.text == "Clinicians should take actions to improve patient safety:"
+    caution = item(opioids, "Use particular caution when prescribing opioid pain medication and benzodiazepines")
+    assert caution.kind == "bullet" and "medications concomitantly. Clinicians should communicate" in caution.text
+    assert item(opioids, "intended for primary care clinicians").text.endswith(
+        "with acute pain (duration of <1 month), subacute pain (duration of 1–3 months), or chronic pain (duration "
+        "of >3 months); and"
+    )
+
+
 def item(article: Article, start: str) -> Block:
     (_, block), *_ = [(label, b) for label, b in blocks(article) if b.text.startswith(start)]
     return block
