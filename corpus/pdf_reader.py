@@ -58,9 +58,9 @@ _ADDRESS_PART = re.compile(r"[\w%~-]*[/.%]\S*(?:\s|$)|\d+(?:\s|$)")
 RUN_IN_LEVEL = 1_000
 # A bullet's mark: a bullet sign, a dash before a space, or a lone letter that a symbol font's bullet glyph
 # decodes to when the PDF maps it to Latin-1 ("ï", "§", "Ø", "ü") or that nested lists use ("o"): no English word
-# is one of these alone.
+# is one of these alone. Not before a number: "§ 164.512" cites a section.
 _LETTER_BULLETS = "ï§Øüo"
-_BULLET = re.compile(rf"^([•●▪■◦‣∙·❑□➢✓]|[–-](?=\s)|[{_LETTER_BULLETS}](?=\s))\s*")
+_BULLET = re.compile(rf"^([•●▪■◦‣∙·❑□➢✓]|[–-](?=\s)|[{_LETTER_BULLETS}](?=\s+\D))\s*")
 # What ends a sentence or introduces a list: an item after it starts a block of its own.
 _CLAUSE_END = re.compile(r"[.:;?!][)\"”’]?$")
 _STEP = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")

@@ -1316,10 +1316,10 @@ def test_lines_of_a_source_that_never_names_the_condition_asked_about_are_not_qu
         },
     )
     answer = engine.ask("What are the treatments for pentosemia?")
+    assert not answer.abstained, answer.reason
     quoted = [s.text for s in answer.statements]
     assert not any(w in t.lower() for t in quoted for w in ("antibiotic", "streptomycin", "gentamicin")), quoted
-    if not answer.abstained:
-        check_honest(answer, engine.store)
+    check_honest(answer, engine.store)
 
 
 def test_an_answer_is_not_led_by_the_name_of_a_resource(tmp_path, embeddings) -> None:

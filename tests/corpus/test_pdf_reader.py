@@ -163,6 +163,11 @@ def test_a_bullet_glyph_read_as_a_letter_marks_an_item_or_reads_on(opioids: Arti
     found = [b for _, b in blocks(opioids)]
     assert not any(b.text.startswith("ï ") or " ï " in b.text for b in found)
     assert any("opioid-naïve" in b.text for b in found)
+    # The lone letters are marks only as a line's first word before words: a section sign before its number stays.
+    from corpus.pdf_reader import _BULLET
+
+    assert _BULLET.match("ï Use particular caution") and _BULLET.match("o a nested item")
+    assert not _BULLET.match("§ 164.512 permits disclosure") and not _BULLET.match("naïve patients")
     lead = item(opioids, "Clinicians should take actions to improve patient safety")
     assert lead.text == "Clinicians should take actions to improve patient safety:"
     caution = item(opioids, "Use particular caution when prescribing opioid pain medication and benzodiazepines")
