@@ -67,21 +67,41 @@ def key_word(sense: str) -> str | None:
     return min(content, key=zipf) if content else None
 
 
-def spelled_out(
-    text: str, lexicon: Lexicon, closeness: Callable[[str, Sequence[str]], Sequence[float]]
-) -> tuple[str, list[tuple[str, str]]]:
-    """``text`` with each initialism the sources do not use replaced by the sense the sources can answer that
-    is closest in meaning to the rest of ``text`` (``closeness(rest, senses)``), and the replacements made."""
-    fixes: list[tuple[str, str]] = []
+def _unknown_initialisms(text: str, lexicon: Lexicon) -> list[str]:
+    """The initialisms of ``text`` that the sources do not write themselves, each once, in order."""
     long_words = re.findall(r"[A-Za-z]{3,}", text)
     shouted = sum(w.isupper() for w in long_words) > len(long_words) / 2
     english = SHOUTED_ZIPF if shouted else ENGLISH_ZIPF
+    out = []
     for token in dict.fromkeys(m.group(0) for m in _INITIALISM.finditer(text)):
         lower = token.lower()
         if lower in STOPWORDS or zipf(lower) >= english:
             continue
         if lexicon.known(lower) or (lower.endswith("s") and lexicon.known(lower[:-1])):
             continue  # the sources write it themselves
+        out.append(token)
+    return out
+
+
+def unread_senses(text: str, lexicon: Lexicon) -> list[list[str]]:
+    """For each initialism of ``text`` that no sense can be read for (``spelled_out`` reads none: the sources
+    have no sense's most specific word, as "renal" of "end-stage renal disease" over articles that write
+    "kidney"), the dictionary's senses: they still say who the patient is."""
+    out = []
+    for token in _unknown_initialisms(text, lexicon)[:MAX_INITIALISMS]:
+        found = senses(token)
+        if found and not any((w := key_word(s)) is not None and lexicon.variant(w) is not None for s in found):
+            out.append(found)
+    return out
+
+
+def spelled_out(
+    text: str, lexicon: Lexicon, closeness: Callable[[str, Sequence[str]], Sequence[float]]
+) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with each initialism the sources do not use replaced by the sense the sources can answer that
+    is closest in meaning to the rest of ``text`` (``closeness(rest, senses)``), and the replacements made."""
+    fixes: list[tuple[str, str]] = []
+    for token in _unknown_initialisms(text, lexicon):
         answerable = []
         for sense in senses(token):
             word = key_word(sense)

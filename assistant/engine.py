@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.abbreviations import key_word, named_conditions, spelled_out
+from assistant.abbreviations import key_word, named_conditions, spelled_out, unread_senses
 from assistant.answerable import Decision, decide, factual_gap, names_as_asked, passage_text, title_heads
 from assistant.composer import (
     BRIEF,
@@ -402,6 +402,16 @@ class Assistant:
         if scored.written is None:
             scored.written = self.scopes.written_for(scored.pool)
         return scored.written
+
+    def _groups_of_senses(self, unread: list[list[str]]) -> frozenset[int]:
+        """The patient groups that initialisms the sources cannot be read for name, when every sense of one
+        names the same groups ("ESRD", end-stage renal disease: kidney impairment), though no sense is read."""
+        out: set[int] = set()
+        for found in unread:
+            named = {self.scopes.asked(sense) for sense in found}
+            if len(named) == 1:
+                out |= next(iter(named))
+        return frozenset(out)
 
     def _unknown_condition(self, view: QuestionView) -> str | None:
         """The reason to decline a turn that names a condition by a name of the medical dictionary
@@ -1084,6 +1094,7 @@ class Assistant:
             fixes += clips
             text, initials = spelled_out(text, lexicon, self._closeness)
             fixes += initials
+        unread = unread_senses(text, lexicon) if lexicon is not None else []
         turn = rewrite(text, conversation, salience)
         last = conversation.last
         notices = [notice] if notice else []
@@ -1098,7 +1109,7 @@ class Assistant:
         # The patient a follow-up is about, or one that says "she" or "him", is the conversation's ("what dose
         # would you start him on?" after "a 79 yo man ..."), unless it names a group or an age of its own ("And
         # in dialysis patients?", "what about a 30 year old?").
-        patients = self.scopes.of_patient(turn.query)
+        patients = self.scopes.of_patient(turn.query) | self._groups_of_senses(unread)
         new_patient = bool(patients) or bool(ages_in_years(text))
         if not new_patient and last is not None and (turn.continues or speaks_of_the_patient(text)):
             patients = last.patients
