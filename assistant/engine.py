@@ -1027,8 +1027,22 @@ class Assistant:
         chosen = not_led_by_a_resource(scored.pool, chosen)
         answer = compose(question, query, scored.passages, with_antecedents(scored.pool, chosen))
         answer.confidence = decision.probability
-        answer.notice = self._group_unaddressed(scored)
+        answer.notice = self._group_unaddressed(scored) or self._usual_doses_only(scored, chosen)
         return answer
+
+    def _usual_doses_only(self, scored: Scored, chosen: list[tuple[Candidate, float]]) -> str:
+        """The notice for a turn about a patient group that asks no dose ("what about baclofen for him?" after
+        his kidney failure) whose answer quotes doses none of which is written for the group: the usual doses
+        may not hold for that patient, and a dose question would have been declined for it. '' otherwise."""
+        groups = self.patients_of(scored.question)
+        if not groups or scored.question.dose_wanted or not any(gives_dose(c.text) for c, _ in chosen):
+            return ""
+        written = self._written_for(scored)
+        at = {id(c): i for i, c in enumerate(scored.pool.items)}
+        if any(gives_dose(c.text) and written[at[id(c)]] & groups for c, _ in chosen):
+            return ""
+        named = " or ".join(SPECIAL_POPULATIONS[g] for g in sorted(groups))
+        return f"The doses below are the sources' usual ones: none is written for {named}."
 
     def _group_unaddressed(self, scored: Scored) -> str:
         """The notice for a turn about a patient group (a child, a pregnant woman, the conversation's patient of

@@ -1389,3 +1389,16 @@ def test_a_bare_reply_to_the_sources_own_question_is_not_quoted(tmp_path, embedd
     assert "Yes." not in quoted, quoted
     assert any("Eye drops" in t for t in quoted), quoted
     check_honest(answer, engine.store)
+
+
+def test_usual_doses_quoted_for_a_patient_group_say_they_are_not_written_for_it(assistant) -> None:
+    # Asked no dose, an answer about an older patient may quote the drug's usual steps; the sources write no dose
+    # for older adults, and the reader is told so (a dose question would have been declined for the group).
+    answer = assistant.ask("is baclofen ok for a frail 90 yo?")
+    assert not answer.abstained, answer.reason
+    assert any("10 mg/day" in s.text for s in answer.statements)
+    assert "none is written for older adults" in answer.notice
+    check_honest(answer, assistant.store)
+    # For no group, the usual doses are what was asked.
+    plain = assistant.ask("baclofen for MS spasms - how to start?")
+    assert "none is written for" not in plain.notice
