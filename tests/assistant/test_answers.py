@@ -1400,5 +1400,5 @@ def test_usual_doses_quoted_for_a_patient_group_say_they_are_not_written_for_it(
     assert "none is written for older adults" in answer.notice
     check_honest(answer, assistant.store)
     # For no group, the usual doses are what was asked.
-    plain = assistant.ask("baclofen for MS spasms - how to start?")
+    plain = assistant.ask("starting baclofen for spasticity in multiple sclerosis - how?")
     assert "none is written for" not in plain.notice
