@@ -205,7 +205,12 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
         return ok
     subjects = [_specific(f"{pool.items[i].heading} {pool.items[i].text}") for i in doses]
     asked = (set(question.terms) | {t for group in question.required_groups for t in group}) - ACTION_TERMS
-    wanted = asked & set().union(*subjects)
+    # A subject is a word the question itself writes in a specific form: "night" shares its stem with the
+    # "nightly" of another drug's dose line, but names no drug or condition.
+    named_by_question = _specific(question.text) | {
+        t for group in question.required_groups for t in group if _names_something(t)
+    }
+    wanted = asked & named_by_question & set().union(*subjects)
     if wanted:
         for i, mine in zip(doses, subjects, strict=True):
             ok[i] = bool(mine & wanted)
@@ -807,6 +812,16 @@ def line_leads(
     rest = [*beside, *((c, q) for c, q in chosen if c is not lead and not any(c is b for b, _ in beside))]
     rest = rest[: max(len(chosen) - 1, 0)]
     return [(lead, p), *in_reading_order(rest)]
+
+
+def doses_on_the_line(
+    chosen: list[tuple[Candidate, float]], line: set[int], gives: Callable[[Candidate], bool]
+) -> list[tuple[Candidate, float]]:
+    """For a dose question that asks for a line of treatment ("first-line drug and its starting dose?"), the
+    chosen statements less those their source puts on another line only (the second-line drug's starting dose),
+    when a statement that ``gives`` the dose asked for is left; else the answer stays as chosen."""
+    kept = [(c, p) for c, p in chosen if not _lines_of(c) - line]
+    return kept if any(gives(c) for c, _ in kept) else chosen
 
 
 # How specific in English a section's first word is when it names the treatment the section is about: a drug's

@@ -37,6 +37,7 @@ from assistant.composer import (
     dose_subjects,
     doses_for_subject,
     doses_of_another_treatment,
+    doses_on_the_line,
     duration_leads,
     eligible,
     failure_leads,
@@ -989,6 +990,10 @@ class Assistant:
             # neuropathic pain ..." in an answer on the dose of gabapentin).
             elsewhere_drug = of_another_treatment(scored.pool)
             chosen = [(c, p) for c, p in chosen if answers_dose[at[id(c)]] or not elsewhere_drug[at[id(c)]]]
+            # Nor, asked for a line of treatment, the dose of a drug its source puts on another line.
+            asked_line = treatment_lines(view.ask)
+            if asked_line:
+                chosen = doses_on_the_line(chosen, asked_line, lambda c: bool(answers_dose[at[id(c)]]))
         if asks_when_failed(view.ask) and not view.dose_wanted:
             chosen = failure_leads(scored.pool, scored.probabilities, chosen)
         elif asks_how_common(view.ask) and not view.dose_wanted:

@@ -634,6 +634,24 @@ def test_a_dose_question_is_led_by_a_line_that_gives_the_dose(assistant) -> None
     assert "10 mg/day" in answer.statements[0].text
 
 
+def test_an_everyday_word_that_shares_a_stem_with_a_dose_line_names_no_drug(assistant) -> None:
+    from assistant.vocabulary import gives_dose
+
+    # "night" shares its stem with the "nightly" of the gabapentin line for numbness; it names no drug, so it
+    # must not make that line the only dose that answers.
+    for question in (
+        "Spasms at night in an MS patient: which drug first-line, and at what starting dose?",
+        "MS pt w/ spasms at night, 1st line drug + starting dose?",
+    ):
+        answer = assistant.ask(question)
+        assert not answer.abstained, (question, answer.reason)
+        assert "10 mg/day" in answer.statements[0].text
+        # Asked for the first line, no dose of a drug its source puts on another line stands beside it.
+        dosed = [s for s in answer.statements if gives_dose(s.text)]
+        assert not any("tizanidine" in f"{s.heading} {s.text}".lower() for s in dosed), question
+        check_honest(answer, assistant.store)
+
+
 def engine_over(tmp_path, embeddings, articles: dict[str, str]):
     """The engine over a corpus of ``articles`` (file name -> text), indexed into ``tmp_path``."""
     from assistant.engine import Assistant
