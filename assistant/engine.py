@@ -172,6 +172,29 @@ def without_word(text: str, word: str) -> str:
     return re.sub(r"\s+", " ", re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text)).strip()
 
 
+def without_words(text: str, removed: list[str]) -> str:
+    """``text`` with every occurrence of each of ``removed`` taken out (see ``without_word``)."""
+    for word in removed:
+        text = without_word(text, word)
+    return text
+
+
+def adjacent_runs(text: str, chosen: list[str]) -> list[tuple[str, ...]]:
+    """The runs of two or more words of ``chosen`` that stand side by side in ``text``, in order ("pickle juice"
+    in "pickle juice for cramps?"); a word between them, "and" included, ends a run."""
+    wanted = set(chosen)
+    runs: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for w in [*words(text), ""]:
+        if w in wanted:
+            run.append(w)
+            continue
+        if len(run) > 1:
+            runs.append(tuple(run))
+        run = []
+    return list(dict.fromkeys(runs))
+
+
 def asked_in_own_words(question: QuestionView) -> str:
     """A follow-up as it was asked: its text with what its "it" stood for put back as "it" ("Could I give it to
     a child?", not "Could I give pregabalin to a child?")."""
@@ -294,6 +317,8 @@ class Scored:
     narrowed: list[tuple[Candidate, float]] | None = None
     # The patient groups each candidate is written for (``Scopes.written_for``), once read.
     written: list[frozenset[int]] | None = None
+    # For each run of side-by-side words the corpus has in no form, how far the question's meaning moves without it.
+    unsaid: dict[str, float] = field(default_factory=dict)
 
 
 def _led_by(
@@ -531,6 +556,10 @@ class Assistant:
         # The words the corpus has in no form, and how far the question's meaning moves without each (``topic_absent``).
         unknown = unknown_words(question, lexicon)
         topical: dict[str, float] = {}
+        # The same measure for each run of such words (``adjacent_runs``): not a reason to decline (a lay name of
+        # what the sources say otherwise, "charley horse", or a scene, "heavy drinker", moves the meaning as far as a
+        # thing they never speak of), but one to say that the answer leaves it out.
+        unsaid: dict[str, float] = {}
         if absent or unknown:
             # A follow-up's own words count too: in "Would you use it in a child?" the child is the point, however
             # little it moves the meaning of the whole conversation's question.
@@ -540,23 +569,36 @@ class Assistant:
             # A clip is weighed as the word it clips: "preg" says little to the model, "pregnant" much.
             clipped = [w for w in absent if w in readings]
             read = [re.sub(rf"(?i)\b{re.escape(w)}\b", readings[w], question.context) for w in clipped]
+            # Words the corpus lacks that stand side by side name one thing ("pickle juice"): each alone moves the
+            # meaning little while the other stays, so the thing is measured by taking out the whole run.
+            runs = [" ".join(run) for run in adjacent_runs(question.text, unknown)]
             matrix = embed_matrix(
-                self.embeddings, [*(without_word(question.context, w) for w in [*absent, *unknown]), *own, *read]
+                self.embeddings,
+                [
+                    *(without_word(question.context, w) for w in [*absent, *unknown]),
+                    *own,
+                    *read,
+                    *(without_words(question.context, run.split()) for run in runs),
+                ],
             )
             n = len(absent) + len(unknown)
-            as_read = dict(zip(clipped, matrix[len(matrix) - len(read) :], strict=True))
+            as_read = dict(zip(clipped, matrix[n + len(own) : n + len(own) + len(read)], strict=True))
             assert question.context_vector is not None  # set_vectors ran before scoring
             best = float(pool.context_sem.max()) if len(pool.items) else 0.0
-            for i, word in enumerate(unknown):
-                row = matrix[len(absent) + i]
-                topical[word] = 1.0 - float(np.dot(row, question.context_vector))
+            removed = [
+                *zip(unknown, matrix[len(absent) : n], strict=True),
+                *zip(runs, matrix[len(matrix) - len(runs) :], strict=True),
+            ]
+            for word, row in removed:
+                shift = 1.0 - float(np.dot(row, question.context_vector))
                 if len(pool.items):
                     # Less what the word adds to the best statement's closeness: one the sources say in other words
                     # ("charley horse" for a cramp) brings the question nearer to what they say. At most a share
                     # of the shift: a word whose removal leaves next to nothing ("migraine" of "migraine ppx
                     # options?") moves every statement away, not only one that says it in other words.
                     gain = max(0.0, best - float((pool.vectors @ row).max()))
-                    topical[word] -= min(gain, SAID_OTHERWISE_SHARE * max(0.0, topical[word]))
+                    shift -= min(gain, SAID_OTHERWISE_SHARE * max(0.0, shift))
+                (unsaid if word in runs else topical)[word] = shift
             for i, word in enumerate(absent):
                 shift = 1.0 - float(np.dot(matrix[i], as_read.get(word, question.context_vector)))
                 if own:
@@ -572,7 +614,9 @@ class Assistant:
         )
         evidence.readings = readings
         timings["score"] = (time.perf_counter() - t1) * 1000
-        return Scored(question, passages, pool, probabilities, evidence, timings, brief=brief, off_condition=off)
+        return Scored(
+            question, passages, pool, probabilities, evidence, timings, brief=brief, off_condition=off, unsaid=unsaid
+        )
 
     def alike_to_aside(self, question: QuestionView, passages: Sequence[Passage]) -> frozenset[str]:
         """The stems of the words of ``passages`` that mean the one word the question sets aside (see
@@ -1032,7 +1076,11 @@ class Assistant:
         chosen = not_led_by_a_resource(scored.pool, chosen)
         answer = compose(question, query, scored.passages, with_antecedents(scored.pool, chosen))
         answer.confidence = decision.probability
-        answer.notice = self._group_unaddressed(scored) or self._usual_doses_only(scored, chosen)
+        answer.notice = " ".join(
+            n
+            for n in (self._unsaid(scored), self._group_unaddressed(scored) or self._usual_doses_only(scored, chosen))
+            if n
+        )
         return answer
 
     def _usual_doses_only(self, scored: Scored, chosen: list[tuple[Candidate, float]]) -> str:
@@ -1048,6 +1096,22 @@ class Assistant:
             return ""
         named = " or ".join(SPECIAL_POPULATIONS[g] for g in sorted(groups))
         return f"The doses below are the sources' usual ones: none is written for {named}."
+
+    def _unsaid(self, scored: Scored) -> str:
+        """The notice for an answered turn whose question names, in words the sources never write, something that
+        carries as much of its meaning as a word that declines a turn ("tonic water for cramps?": the lines below
+        are on cramps, not on tonic water). '' otherwise."""
+        assert self.model is not None
+        limit = self.model.answerable.thresholds.get("topic_absent")
+        if limit is None:
+            return ""
+        missing = [phrase for phrase, shift in scored.unsaid.items() if shift >= limit]
+        if not missing:
+            return ""
+        return (
+            f"The indexed sources do not mention {_quoted_words(missing)}: the lines below answer the rest of the "
+            "question."
+        )
 
     def _group_unaddressed(self, scored: Scored) -> str:
         """The notice for a turn about a patient group (a child, a pregnant woman, the conversation's patient of

@@ -980,6 +980,28 @@ def test_a_condition_no_source_names_is_declined(assistant) -> None:
     assert not scene.abstained and any("baclofen" in s.text.lower() for s in scene.statements)
 
 
+def test_a_thing_named_by_two_words_the_sources_lack_is_said_to_be_left_out(assistant) -> None:
+    from assistant.engine import adjacent_runs
+
+    assert adjacent_runs("tonic water for cramps and tonic water?", ["tonic", "water", "cramps"]) == [
+        ("tonic", "water")
+    ]
+    assert adjacent_runs("pins and needles", ["pins", "needles"]) == []
+    # Each word alone moves the question little while the other stays; together they are what is asked, and the
+    # articles never speak of either: their lines on stretching answer only the rest of the question, and the
+    # answer says so.
+    for question, named in (
+        ("tonic water for cramps?", "tonic water"),
+        ("Does pickle juice stop a calf cramp?", "pickle juice"),
+    ):
+        answer = assistant.ask(question)
+        assert answer.abstained or f"do not mention '{named}'" in answer.notice, (question, answer.notice)
+        check_honest(answer, assistant.store)
+    # Words the sources lack apart from each other, that only set the scene, are no such thing.
+    scene = assistant.ask("A bus driver with MS has cramps in his calves at night - first drug?")
+    assert not scene.abstained and "do not mention" not in scene.notice
+
+
 @pytest.mark.xfail(strict=True, reason="known: a short question whose reason is a lay word the sources lack")
 def test_a_side_effect_told_in_a_lay_word_does_not_decline_a_question_on_alternatives(assistant) -> None:
     # "sleepy" moves this short question's meaning as far as "insomnia" moves a question about insomnia; the
