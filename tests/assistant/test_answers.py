@@ -647,8 +647,8 @@ def test_an_everyday_word_that_shares_a_stem_with_a_dose_line_names_no_drug(assi
         assert not answer.abstained, (question, answer.reason)
         assert "10 mg/day" in answer.statements[0].text
         # Asked for the first line, no dose of a drug its source puts on another line stands beside it.
-        dosed = [s for s in answer.statements if gives_dose(s.text)]
-        assert not any("tizanidine" in f"{s.heading} {s.text}".lower() for s in dosed), question
+        dose_lines = [s for s in answer.statements if gives_dose(s.text)]
+        assert not any("tizanidine" in f"{s.heading} {s.text}".lower() for s in dose_lines), question
         check_honest(answer, assistant.store)
 
 
