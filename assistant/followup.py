@@ -59,6 +59,15 @@ _QUALIFIER = re.compile(
     re.IGNORECASE,
 )
 LONGEST_QUALIFIER = 5
+# The same circumstance put as a condition on the patient: "And if he has ESRD?", "what if she's on dialysis?",
+# "if on dialysis?". A pronoun or "the patient" with "has" or "is", or a preposition, must follow the "if": "what
+# if it fails?" asks something else, and "what if he were 45 instead?" sets out another patient.
+_CONDITION_ON_PATIENT = re.compile(
+    r"^\s*(?:(?:and|but|also|or|so|then|plus)\s+)?(?:what\s+)?(?P<qualifier>(?:if|when)\s+"
+    r"(?:(?:he|she|they|the\s+(?:pt|patient))\s*(?:has|have|is|are|'s|’s)\s+"
+    r"|(?=(?:in|on|with|during|after)\s))[^?.!]*?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 _ASKING = frozenset(
     "what which how when why who whom whose where should shall can could would will do does did is are was were "
     "may might must".split()
@@ -208,6 +217,16 @@ def qualifier_of(question: str) -> str | None:
     """The circumstance ("in renal failure") that ``question`` only adds to the last question, or None when it
     asks something of its own."""
     match = _QUALIFIER.match(question)
+    conditional = _CONDITION_ON_PATIENT.match(question) if match is None else None
+    if conditional is not None:
+        # What the condition says of the patient, after "if he has": at most as many words as a circumstance.
+        said = words(conditional.group("qualifier"))[1:]
+        said = said[1:] if said[:1] and said[0] in {"he", "she", "they", "the"} else said
+        said = said[1:] if said[:1] and said[0] in {"pt", "patient"} else said
+        said = said[1:] if said[:1] and said[0] in {"has", "have", "is", "are", "s"} else said
+        if not 1 <= len(said) <= LONGEST_QUALIFIER or _ASKING & set(said) or any(w.isdigit() for w in said):
+            return None  # (an age sets out another patient: "what if she is 45?")
+        return conditional.group("qualifier")
     if match is None:
         return None
     said = words(match.group("qualifier"))[1:]

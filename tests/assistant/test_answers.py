@@ -886,6 +886,35 @@ def test_a_follow_up_that_only_adds_a_circumstance_asks_the_last_question_again(
     assert dialysis.key_question == "And in dialysis patients?"
 
 
+def test_a_circumstance_put_as_a_condition_on_the_patient_asks_the_last_question_again(assistant) -> None:
+    from assistant.followup import Turn, qualifier_of
+
+    conversation = Conversation()
+    conversation.turns.append(Turn("q", "q", "gabapentin", "gabapentin", asked="gabapentin dose?"))
+    for question, qualified in (
+        ("And if he has ESRD?", "gabapentin dose if he has ESRD?"),
+        ("what if she's on dialysis?", "gabapentin dose if she's on dialysis?"),
+        ("If on dialysis?", "gabapentin dose if on dialysis?"),
+    ):
+        follow = rewrite(question, conversation)
+        assert follow.query == qualified, question
+        assert follow.key_question == f"{question} (gabapentin dose)"
+    # A condition on something else, or one that asks its own question, is no circumstance of the patient.
+    for question in (
+        "What if it fails?",
+        "And if he has ESRD, should I stop it?",
+        "what if the cramps are worse?",
+        "what if she is 45?",
+        "What if he were 45 instead?",
+    ):
+        assert qualifier_of(question) is None, question
+    # Asked after a dose question, the sources' doses are not written for kidney failure: that is the reason given.
+    talk = Conversation()
+    assistant.ask("pregabalin for neuropathic foot pain, dosing?", talk)
+    renal = assistant.ask("and if the patient has ESRD?", talk)
+    assert renal.abstained and "none written for kidney impairment" in renal.reason, renal.reason
+
+
 def test_a_circumstance_added_to_a_dose_question_is_a_dose_question(assistant) -> None:
     # "In the elderly?" after a dose question asks for an older patient's dose: the cramps article's advice for
     # them leads, with its own baclofen dose, and not the MS article's doses.
