@@ -885,13 +885,23 @@ def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
 
 def of_another_treatment(pool: Pool) -> np.ndarray:
     """True for each statement whose own words name a treatment other than the one the question names, and not
-    that one ("Duloxetine for neuropathic pain ..." for a gabapentin dose); all False when the question names
+    that one ("Duloxetine for neuropathic pain ..." for a gabapentin dose), or that stands in another
+    treatment's section and names the asked one neither in its words nor its headings ("Short-term use only at
+    lowest effective dose", under "Diazepam and Other Benzodiazepines"); all False when the question names
     none."""
     subjects, treatments = _asked_treatments(pool)
     if not subjects:
         return np.zeros(len(pool.items), dtype=bool)
     others = treatments - subjects
-    return np.array([bool(terms(c.text) & others) and not terms(c.text) & subjects for c in pool.items], dtype=bool)
+
+    def elsewhere(c: Candidate) -> bool:
+        own = terms(c.text)
+        if own & treatments:
+            return bool(own & others) and not own & subjects
+        heads = _heading_subjects(c.heading)
+        return bool(heads & others) and not heads & subjects
+
+    return np.array([elsewhere(c) for c in pool.items], dtype=bool)
 
 
 def doses_of_another_treatment(pool: Pool) -> np.ndarray:

@@ -652,6 +652,16 @@ def test_an_everyday_word_that_shares_a_stem_with_a_dose_line_names_no_drug(assi
         check_honest(answer, assistant.store)
 
 
+def test_a_dose_answer_quotes_no_line_of_another_drugs_section(assistant) -> None:
+    # "Short-term use only at lowest effective dose" stands under diazepam's heading: in an answer on the dose of
+    # gabapentin it would read as advice on gabapentin's dose.
+    answer = assistant.ask("gabapentin for burning feet - dose?")
+    assert not answer.abstained, answer.reason
+    assert any("Gabapentin:" in s.text for s in answer.statements)
+    assert not any("Diazepam" in s.heading for s in answer.statements), [s.heading for s in answer.statements]
+    check_honest(answer, assistant.store)
+
+
 def engine_over(tmp_path, embeddings, articles: dict[str, str]):
     """The engine over a corpus of ``articles`` (file name -> text), indexed into ``tmp_path``."""
     from assistant.engine import Assistant
