@@ -815,13 +815,35 @@ def line_leads(
 
 
 def doses_on_the_line(
-    chosen: list[tuple[Candidate, float]], line: set[int], gives: Callable[[Candidate], bool]
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]], line: set[int], gives: np.ndarray
 ) -> list[tuple[Candidate, float]]:
     """For a dose question that asks for a line of treatment ("first-line drug and its starting dose?"), the
     chosen statements less those their source puts on another line only (the second-line drug's starting dose),
-    when a statement that ``gives`` the dose asked for is left; else the answer stays as chosen."""
+    when a statement that ``gives`` the dose asked for is left. When none is, the dose the question asks for is
+    one on that line: the most probable line giving an amount that its source puts on the line asked, in an
+    article whose doses answered (asked for the second-line agent for spasms, tizanidine's "Start at 2 mg daily
+    ...", though its section says spasticity), leads the statements left; with none such, the answer stays as
+    chosen."""
+    at = {id(c): i for i, c in enumerate(pool.items)}
     kept = [(c, p) for c, p in chosen if not _lines_of(c) - line]
-    return kept if any(gives(c) for c, _ in kept) else chosen
+    if any(gives[at[id(c)]] for c, _ in kept):
+        return kept
+    answering = {pool.items[i].passage.chunk.article_id for i in np.flatnonzero(gives)}
+    ok = eligible(pool) & adds_something(pool) & same_subject_doses(pool)
+    on_it = [
+        i
+        for i, c in enumerate(pool.items)
+        if ok[i]
+        and c.passage.chunk.article_id in answering
+        and DOSE.search(c.text)
+        and _lines_of(c) & line
+        and not _lines_of(c) - line
+    ]
+    if not on_it:
+        return chosen
+    best = max(on_it, key=lambda i: float(probabilities[i]))
+    lead = pool.items[best]
+    return [(lead, float(probabilities[best])), *((c, p) for c, p in kept if c is not lead)]
 
 
 # How specific in English a section's first word is when it names the treatment the section is about: a drug's

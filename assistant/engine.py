@@ -1037,7 +1037,7 @@ class Assistant:
             # Nor, asked for a line of treatment, the dose of a drug its source puts on another line.
             asked_line = treatment_lines(view.ask)
             if asked_line:
-                chosen = doses_on_the_line(chosen, asked_line, lambda c: bool(answers_dose[at[id(c)]]))
+                chosen = doses_on_the_line(scored.pool, scored.probabilities, chosen, asked_line, answers_dose)
         if asks_when_failed(view.ask) and not view.dose_wanted:
             chosen = failure_leads(scored.pool, scored.probabilities, chosen)
         elif asks_how_common(view.ask) and not view.dose_wanted:

@@ -650,6 +650,13 @@ def test_an_everyday_word_that_shares_a_stem_with_a_dose_line_names_no_drug(assi
         dose_lines = [s for s in answer.statements if gives_dose(s.text)]
         assert not any("tizanidine" in f"{s.heading} {s.text}".lower() for s in dose_lines), question
         check_honest(answer, assistant.store)
+    # Asked for the second line, the second-line drug's dose leads, though its section says "spasticity" where
+    # the question says spasms, and the first-line drug's doses are not quoted.
+    second = assistant.ask("MS spasms, 2nd line agent & starting dose?")
+    assert not second.abstained, second.reason
+    assert "2 mg daily" in second.statements[0].text and "Tizanidine" in second.statements[0].heading
+    assert not any("Baclofen" in s.heading and gives_dose(s.text) for s in second.statements)
+    check_honest(second, assistant.store)
 
 
 def test_a_dose_answer_quotes_no_line_of_another_drugs_section(assistant) -> None:
