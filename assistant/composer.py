@@ -25,7 +25,7 @@ import numpy as np
 
 from assistant.features import CANDIDATE_FEATURES, Candidate, Pool, names_word
 from assistant.model import AnswerModel
-from assistant.question import QuestionView
+from assistant.question import NEGATION, QuestionView
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.vocabulary import (
     ACTION_TERMS,
@@ -544,6 +544,32 @@ def not_set_aside(pool: Pool) -> np.ndarray:
     return np.array(out, dtype=bool)
 
 
+def under_its_negation(pool: Pool) -> np.ndarray:
+    """True for a statement under a heading that negates what the question negates ("Non-Pharmacological
+    Management" for "non-pharm options?") or sets aside in words of that meaning ("what to try before any
+    drug?": ``QuestionView.aside_negated``). Where a source heads a section so, that section is the answer
+    asked for; the statements of its other sections that name no such thing (how cramps present, what to assess
+    first) are not."""
+    negated = pool.question.negated | pool.question.aside_negated
+    out = np.zeros(len(pool.items), dtype=bool)
+    if not negated:
+        return out
+    for i, c in enumerate(pool.items):
+        said = {m.group(1).lower() for h in c.heading.split(" > ") for m in NEGATION.finditer(h)}
+        out[i] = any(w.startswith(x) or stem(w) == stem(x) for w in said for x in negated)
+    return out
+
+
+def the_rest_asked(pool: Pool, ok: np.ndarray) -> np.ndarray:
+    """``ok`` narrowed to what the question asks beside what it sets aside: without the statements about what
+    it sets aside (``not_set_aside``), and to a section headed as its negation where one is quotable
+    (``under_its_negation``); each step only when something is left."""
+    rest = ok & not_set_aside(pool)
+    ok = rest if rest.any() else ok
+    headed = ok & under_its_negation(pool)
+    return headed if headed.any() else ok
+
+
 # A figure of how often something occurs in people, not a share of a feature among patients ("90 percent of
 # affected individuals have ..."), nor of anything else ("5 to 30 percent of normal").
 _OCCURS = re.compile(
@@ -1006,9 +1032,7 @@ def keep_bar(model: AnswerModel, limit: int) -> tuple[float, float]:
 def quotable(pool: Pool, probabilities: np.ndarray, model: AnswerModel, limit: int) -> tuple[np.ndarray, float]:
     """Which candidates an answer may quote (``eligible``, no other drug's dose, adding something, not about what
     the question sets aside where others are left) and the probability one must reach beside the lead."""
-    ok = eligible(pool) & same_subject_doses(pool) & adds_something(pool)
-    rest_of_it = ok & not_set_aside(pool)
-    ok = rest_of_it if rest_of_it.any() else ok
+    ok = the_rest_asked(pool, eligible(pool) & same_subject_doses(pool) & adds_something(pool))
     share, floor = keep_bar(model, limit)
     return ok, (max(share * float(probabilities[ok].max()), floor) if ok.any() else 1.0)
 
@@ -1022,8 +1046,7 @@ def select(
     ok = eligible(pool) & same_subject_doses(pool) & adds_something(pool)
     if not ok.any():
         return []
-    rest_of_it = ok & not_set_aside(pool)
-    ok = rest_of_it if rest_of_it.any() else ok
+    ok = the_rest_asked(pool, ok)
     share, floor = keep_bar(model, limit)
     order = sorted(
         (i for i in range(len(pool.items)) if ok[i]),

@@ -85,6 +85,7 @@ from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
 from assistant.question import (
     AGE,
+    NEGATION,
     QuestionView,
     age_group,
     ages_in_years,
@@ -517,6 +518,7 @@ class Assistant:
         timings["embed"] = timings.get("embed", 0.0) + embed_ms
         t1 = time.perf_counter()
         question.aside_alike = self.alike_to_aside(question, passages)
+        question.aside_negated = self.negated_alike(question, passages)
         pool = candidate_pool(question, passages)
         probabilities = statement_probabilities(pool, self.model)
         found = absent_candidates(question, passages, lexicon)
@@ -639,6 +641,28 @@ class Assistant:
             return frozenset()
         closeness = self.word_vectors(said) @ self.word_vectors([thing])[0]
         return frozenset(stem(w) for w, c in zip(said, closeness, strict=True) if c >= ALIKE_TO_ASIDE)
+
+    def negated_alike(self, question: QuestionView, passages: Sequence[Passage]) -> frozenset[str]:
+        """The words that the retrieved sources' headings negate ("pharmacological" of "Non-Pharmacological
+        Management") where the negation means what the question sets aside, negated ("non-pharmacological" and
+        "non-drug" for "what to try before any drug?"): the sources' other sections headed by that word are what
+        was set aside ("Pharmacological Management for Cramps"), though their lines never name it. Compared as
+        negations, which the model reads closer than the bare words (0.73 where "pharmacological" and "drug" are
+        0.54), at the closeness ALIKE_TO_ASIDE. The question's own negations count too ("non-drug options?").
+        Empty when it sets aside more than one word ("besides cramp frequency") and negates none."""
+        things = {m.group(1).lower() for m in set_aside(question.text)}
+        things = {t for t in things if len(things) == 1 and len(words(t)) == 1} | set(question.negated)
+        heads = sorted(
+            {m.group(1).lower() for p in passages for h in p.chunk.heading_path for m in NEGATION.finditer(h)}
+        )
+        heads = [h for h in heads if not any(stem(h) == stem(t) for t in things)]
+        if not heads or not things:
+            return frozenset()
+        negations = sorted(things)
+        closeness = (
+            self.word_vectors([f"non-{h}" for h in heads]) @ self.word_vectors([f"non-{t}" for t in negations]).T
+        )
+        return frozenset(h for h, row in zip(heads, closeness, strict=True) if row.max() >= ALIKE_TO_ASIDE)
 
     def word_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """The vectors of single words, remembered (a conversation's passages share most of their words)."""

@@ -165,12 +165,27 @@ _CANNOT_TAKE = re.compile(
     re.IGNORECASE,
 )
 _TELL_APART = re.compile(r"\b(?:tell|distinguish|differentiate|separate)\b", re.IGNORECASE)
+# "Before" sets aside what follows it only when the ask is for something to do in its place first ("what to try
+# before any drug?"): a verb of applying a treatment, or "first", comes before it in the ask. Otherwise the ask
+# is about getting ready for it ("what should be checked before trying tizanidine?" asks about tizanidine's
+# checks), and what follows "before" is its topic. A closed class: the light verbs of giving a treatment.
+_DOING_FIRST = re.compile(r"\b(?:try|do|use|give|offer|recommend|attempt|suggest|first)\b", re.IGNORECASE)
 
 
 def set_aside(text: str) -> list[re.Match[str]]:
     """The clauses of ``text`` that set something aside ("other than medications"), the thing as group 1."""
-    found = [m for m in _SET_ASIDE.finditer(text) if not _TELL_APART.search(text[: m.start()])]
+    found = [
+        m
+        for m in _SET_ASIDE.finditer(text)
+        if not _TELL_APART.search(text[: m.start()])
+        and (not m.group(0).lower().startswith("before") or _DOING_FIRST.search(_ask_before(text, m.start())))
+    ]
     return sorted([*found, *_CANNOT_TAKE.finditer(text)], key=lambda m: m.start())
+
+
+def _ask_before(text: str, at: int) -> str:
+    """The words of the sentence or dash-separated part of ``text`` that comes before position ``at``."""
+    return _SENTENCE_END.split(text[:at])[-1]
 
 
 def for_meaning(text: str) -> str:
@@ -229,6 +244,9 @@ class QuestionView:
     aside_alike: frozenset[str] = frozenset()
     # What the question's own words negate: "pharm" of "non-pharm options?", "drug" of "non drug measures".
     negated: frozenset[str] = frozenset()
+    # What the retrieved sources' headings negate in words that mean what the question sets aside, negated
+    # ("pharmacological" for "besides drugs?"); set by the engine (``Assistant.negated_alike``).
+    aside_negated: frozenset[str] = frozenset()
     # For each content word of ``required``, the stems that count as naming it (its own, and that of the
     # corpus word it is a form of: "haemodialysis" is satisfied by "dialysis").
     required_groups: tuple[frozenset[str], ...] = ()

@@ -213,6 +213,7 @@ def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -
     [
         ("Cramps: treatments other than medications?", "Cramps: treatments non-medications?", {"medicat"}),
         ("What to try before any drug?", "What to try non-drug?", {"drug"}),
+        ("Night cramps: what first, before any pills?", "Night cramps: what first, non-pills?", {"pill"}),
         ("Non-drug measures other than physiotherapy?", "Non-drug measures non-physiotherapy?", {"physiotherapy"}),
         # What the patient cannot take: its lines are not the answer.
         ("Can't tolerate gabapentin - what else?", "non-gabapentin - what else?", {"gabapentin"}),
@@ -229,6 +230,9 @@ def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -
         ("How do I tell cramps apart from numbness?", None, set()),
         ("Still cramping beyond 4 weeks?", None, set()),
         ("Should she rest before trying for a new record?", None, set()),
+        # Getting ready for a drug is asking about it ("before trying" sets aside only what is tried in its place).
+        ("What should be checked before trying tizanidine?", None, set()),
+        ("Which labs before any drug is started?", None, set()),
         ("Other than that, anything?", None, set()),
         ("Immediate-release instead of extended-release?", None, set()),
     ],
