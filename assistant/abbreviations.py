@@ -67,6 +67,12 @@ def key_word(sense: str) -> str | None:
     return min(content, key=zipf) if content else None
 
 
+def initialisms(text: str) -> frozenset[str]:
+    """The words ``text`` writes as initialisms ("HEPA", "PD"), in lower case: what they stand for is spelled out
+    or not at all, never read as the clip of an English word ("hepa" of "hepatitis")."""
+    return frozenset(m.group(0).lower() for m in _INITIALISM.finditer(text))
+
+
 def _unknown_initialisms(text: str, lexicon: Lexicon) -> list[str]:
     """The initialisms of ``text`` that the sources do not write themselves, each once, in order."""
     long_words = re.findall(r"[A-Za-z]{3,}", text)

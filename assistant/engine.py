@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.abbreviations import key_word, named_conditions, spelled_out, unread_senses
+from assistant.abbreviations import initialisms, key_word, named_conditions, spelled_out, unread_senses
 from assistant.answerable import Decision, decide, factual_gap, names_as_asked, passage_text, title_heads
 from assistant.composer import (
     BRIEF,
@@ -194,6 +194,12 @@ def adjacent_runs(text: str, chosen: list[str]) -> list[tuple[str, ...]]:
             runs.append(tuple(run))
         run = []
     return list(dict.fromkeys(runs))
+
+
+def as_written(phrase: str, text: str) -> str:
+    """``phrase``, words found in ``text`` in lower case, as ``text`` writes them ("HEPA filters")."""
+    found = re.search(r"\b" + r"\W+".join(re.escape(w) for w in phrase.split()) + r"\b", text, re.IGNORECASE)
+    return found.group(0) if found else phrase
 
 
 def asked_in_own_words(question: QuestionView) -> str:
@@ -523,11 +529,14 @@ class Assistant:
         probabilities = statement_probabilities(pool, self.model)
         found = absent_candidates(question, passages, lexicon)
         # A word the corpus lacks in any form may be the clip of a common English word ("preg" of "pregnant"),
-        # which says what group it names.
+        # which says what group it names; not one written as an initialism ("HEPA filters" are no hepatitis).
+        capitals = initialisms(question.context)
         readings = {
             w: reading
             for w in found
-            if (lexicon is None or not lexicon.known(w)) and (reading := english_reading(w)) is not None
+            if (lexicon is None or not lexicon.known(w))
+            and w not in capitals
+            and (reading := english_reading(w)) is not None
         }
         as_read_words = [readings.get(w, w) for w in found]
         # The question's words and those no passage has, embedded at once where their groups are not known yet.
@@ -560,7 +569,9 @@ class Assistant:
         topical: dict[str, float] = {}
         # The same measure for each run of such words (``adjacent_runs``): not a reason to decline (a lay name of
         # what the sources say otherwise, "charley horse", or a scene, "heavy drinker", moves the meaning as far as a
-        # thing they never speak of), but one to say that the answer leaves it out.
+        # thing they never speak of; and fitted as a rule of its own on the fit parts, on 2026-12-06, its threshold
+        # fell above every value, no out-of-corpus turn there being answered with such a run), but one to say that
+        # the answer leaves it out.
         unsaid: dict[str, float] = {}
         if absent or unknown:
             # A follow-up's own words count too: in "Would you use it in a child?" the child is the point, however
@@ -1129,7 +1140,9 @@ class Assistant:
         limit = self.model.answerable.thresholds.get("topic_absent")
         if limit is None:
             return ""
-        missing = [phrase for phrase, shift in scored.unsaid.items() if shift >= limit]
+        missing = [
+            as_written(phrase, scored.question.text) for phrase, shift in scored.unsaid.items() if shift >= limit
+        ]
         if not missing:
             return ""
         return (

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.abbreviations import initialisms
 from assistant.question import AGE, SUBTYPE_DESIGNATOR, QuestionView, age_group
 from assistant.salience import Lexicon, shared_prefix, zipf
 from assistant.types import Passage
@@ -597,12 +598,14 @@ def unknown_words(question: QuestionView, lexicon: Lexicon | None) -> list[str]:
     if lexicon is None:
         return []
     frame = quantity_word(question.text)
+    # An initialism the sources do not write is no clip of a longer word they do ("HEPA" of "hepatitis").
+    capitals = initialisms(question.text)
     out = []
     for w in dict.fromkeys(words(AGE.sub(" ", question.text))):
         if len(w) < 3 or w in STOPWORDS or not w.isalpha() or stem(w) in ACTION_TERMS or w == frame:
             continue
         if w in DOSING_ABBREVIATIONS:  # "pregabalin bid ok?": how it is taken, written out by the sources
             continue
-        if lexicon.variant(w) is None:
+        if lexicon.variant(w) is None or (w in capitals and not lexicon.known(w)):
             out.append((zipf(w), w))
     return [w for _, w in sorted(out)[:MAX_UNKNOWN_WORDS]]

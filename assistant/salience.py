@@ -84,7 +84,9 @@ def unclipped(text: str, lexicon: Lexicon, written: Callable[[str], str | None])
     read as a word only here, where the reader is told, and only when typed in lower case (in capitals it is an
     initialism: "ESRD"), unknown to the sources, rare in English, and the start of nearly only one corpus word.
     A question that names a drug by its first syllable ("how much tiz to start?") is about that drug: left as it
-    is, nothing in it says whose dose is asked, and other drugs' dose lines would answer it.
+    is, nothing in it says whose dose is asked, and other drugs' dose lines would answer it. A clip that starts
+    several corpus words is read as the common English word it clips (``english_reading``), when the sources
+    write that word: "preg pt" is a pregnant patient, and the passages on pregnancy are the ones to search.
     """
     fixes: list[tuple[str, str]] = []
     for word in dict.fromkeys(re.findall(r"\b[A-Za-z]+\b", text)):
@@ -92,6 +94,11 @@ def unclipped(text: str, lexicon: Lexicon, written: Callable[[str], str | None])
             continue
         key = lexicon.short_clip(word.lower())
         form = written(key) if key is not None else None
+        if form is None and not lexicon.known(word.lower()):
+            # The start of several corpus words ("preg": pregnancy and pregabalin) is read as the one English
+            # reads it as, when the sources write that word ("pregnant").
+            reading = english_reading(word.lower())
+            form = reading if reading is not None and lexicon.known(reading) else None
         if form is None:
             continue
         form = form.capitalize() if word[0].isupper() else form

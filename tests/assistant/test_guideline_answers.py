@@ -56,6 +56,16 @@ def test_a_question_about_what_to_do_is_led_by_the_recommendation(guideline) -> 
     assert "benzodiazepines" in answer.statements[0].text
 
 
+def test_a_clip_of_a_common_word_is_read_as_the_word_the_guideline_writes(guideline) -> None:
+    # "preg" begins "pregnancy" and "pregabalin" in the guideline, so it is no clip of one corpus word; read as
+    # "pregnant", which the guideline writes, the question finds its section on pregnant persons instead of
+    # being declined for a patient group no retrieved passage mentions.
+    answer = guideline.ask("preg pt, long-term opioid for back pain - ok?")
+    assert not answer.abstained
+    assert "'preg' as 'pregnant'" in answer.notice
+    assert any("pregnan" in f"{s.heading} {s.text}".lower() for s in answer.statements[:2])
+
+
 def test_a_drug_class_clipped_as_clinicians_write_it_is_the_class(guideline) -> None:
     # "benzos": the guideline writes "benzodiazepines" in full; the clipped word is read as it, not declined as a
     # drug no source mentions.

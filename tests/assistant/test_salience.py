@@ -65,6 +65,34 @@ def test_a_clip_english_writes_for_a_common_word_is_no_clip_of_a_corpus_word() -
     assert mothers.short_clip("preg") == "pregnanc"
 
 
+def test_a_clip_of_several_corpus_words_is_read_as_the_english_word_the_sources_write() -> None:
+    from assistant.salience import unclipped
+
+    # "preg" begins "pregabalin" and "pregnant" in the corpus, so it is no clip of one of them; English writes
+    # it for "pregnant", which the sources write too: the question is about a pregnant patient.
+    corpus = Lexicon({"pregabalin": 2, "pregnant": 5, "opioid": 20}, 40)
+    assert corpus.short_clip("preg") is None
+    assert unclipped("preg pt on opioids - safe?", corpus, {}.get) == (
+        "pregnant pt on opioids - safe?",
+        [("preg", "pregnant")],
+    )
+    # Where the sources never write the English word, it is left as typed (and weighed as that word elsewhere).
+    drug_only = Lexicon({"pregabalin": 2, "opioid": 20}, 40)
+    assert unclipped("preg pt on opioids - safe?", drug_only, {}.get) == ("preg pt on opioids - safe?", [])
+    # In capitals it is an initialism, not a clip.
+    assert unclipped("PREG pt?", corpus, {}.get) == ("PREG pt?", [])
+
+
+def test_an_initialism_the_sources_do_not_write_is_no_clip_of_a_word_they_do() -> None:
+    from assistant.features import unknown_words
+    from assistant.question import QuestionView
+
+    # The sources write "hepatitis", which "hepa" begins; "HEPA" in capitals is an initialism they never write.
+    corpus = Lexicon({"hepatitis": 5, "vaccin": 4, "clinic": 6}, 40)
+    assert "hepa" in unknown_words(QuestionView.of("How often are HEPA filters changed in a clinic?"), corpus)
+    assert "hepa" not in unknown_words(QuestionView.of("hepa vaccine for clinic staff?"), corpus)
+
+
 @pytest.mark.parametrize(
     ("word", "other"),
     [
