@@ -102,17 +102,27 @@ def unread_senses(text: str, lexicon: Lexicon) -> list[list[str]]:
 
 
 def spelled_out(
-    text: str, lexicon: Lexicon, closeness: Callable[[str, Sequence[str]], Sequence[float]]
+    text: str,
+    lexicon: Lexicon,
+    closeness: Callable[[str, Sequence[str]], Sequence[float]],
+    said_as: Callable[[str], str | None] | None = None,
 ) -> tuple[str, list[tuple[str, str]]]:
     """``text`` with each initialism the sources do not use replaced by the sense the sources can answer that
-    is closest in meaning to the rest of ``text`` (``closeness(rest, senses)``), and the replacements made."""
+    is closest in meaning to the rest of ``text`` (``closeness(rest, senses)``), and the replacements made. A
+    sense the sources can answer has its most specific word among theirs in some form, or, by ``said_as``, in
+    another word of the same beginning and meaning: the dictionary's "electromyelogram" of "EMG" is written
+    "electromyography" where the sources write that."""
     fixes: list[tuple[str, str]] = []
     for token in _unknown_initialisms(text, lexicon):
         answerable = []
         for sense in senses(token):
             word = key_word(sense)
-            if word is not None and lexicon.variant(word) is not None:
+            if word is None:
+                continue
+            if lexicon.variant(word) is not None:
                 answerable.append(sense)
+            elif said_as is not None and (form := said_as(word)) is not None:
+                answerable.append(re.sub(rf"(?i)\b{re.escape(word)}\b", form, sense))
         if not answerable:
             continue
         rest = re.sub(rf"\b{re.escape(token)}\b", " ", text)

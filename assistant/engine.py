@@ -94,7 +94,16 @@ from assistant.question import (
     set_aside,
 )
 from assistant.retriever import HybridRetriever, is_recommendation
-from assistant.salience import Lexicon, english_reading, respelled, unclipped, zipf
+from assistant.salience import (
+    MAX_CLIP_READINGS,
+    MIN_SHARED_PREFIX,
+    Lexicon,
+    clipped_by_meaning,
+    english_reading,
+    respelled,
+    unclipped,
+    zipf,
+)
 from assistant.scope import Scopes
 from assistant.types import Answer, Citation, Passage, Statement
 from assistant.verify import verify
@@ -409,6 +418,24 @@ class Assistant:
         """The cosine of ``text`` to each of ``others``, by the embedding model."""
         vectors = embed_matrix(self.embeddings, [text, *others])
         return [float(v) for v in vectors[1:] @ vectors[0]]
+
+    def _said_as(self, word: str, lexicon: Lexicon) -> str | None:
+        """The word the sources write for ``word``, which they lack in any form, in another of the same beginning
+        (its first MIN_SHARED_PREFIX letters) and meaning (closeness ALIKE_TO_ASIDE or more): "electromyography"
+        for "electromyelogram". None when none is so near (the most frequent MAX_CLIP_READINGS are weighed)."""
+        if len(word) < MIN_SHARED_PREFIX:
+            return None
+        keys = lexicon.completions(word[:MIN_SHARED_PREFIX], 0)[:MAX_CLIP_READINGS]
+        forms = [f for f in dict.fromkeys(self.written_form(k) for k in keys) if f and f.lower() != word.lower()]
+        if not forms:
+            return None
+        closeness = self._word_closeness(word, forms)
+        best = max(range(len(forms)), key=lambda i: closeness[i])
+        return forms[best] if closeness[best] >= ALIKE_TO_ASIDE else None
+
+    def _word_closeness(self, word: str, others: list[str]) -> list[float]:
+        """The cosine of the single word ``word`` to each of the single words ``others`` (remembered vectors)."""
+        return [float(c) for c in self.word_vectors(others) @ self.word_vectors([word])[0]]
 
     def written_form(self, key: str) -> str | None:
         """The word the indexed sources write for the corpus word ``key`` (a stem: "tizanidine" for
@@ -1212,7 +1239,9 @@ class Assistant:
         if lexicon is not None:
             text, clips = unclipped(text, lexicon, self.written_form)
             fixes += clips
-            text, initials = spelled_out(text, lexicon, self._closeness)
+            text, clips = clipped_by_meaning(text, lexicon, self.written_form, self._word_closeness, ALIKE_TO_ASIDE)
+            fixes += clips
+            text, initials = spelled_out(text, lexicon, self._closeness, lambda w: self._said_as(w, lexicon))
             fixes += initials
         unread = unread_senses(text, lexicon) if lexicon is not None else []
         turn = rewrite(text, conversation, salience)

@@ -19,9 +19,10 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
+from assistant.vocabulary import ACTION_TERMS
 from corpus.text import STOPWORDS, stem
 
 # Zipf frequency at and above which a word is ordinary English (about once per million words or more).
@@ -104,6 +105,46 @@ def unclipped(text: str, lexicon: Lexicon, written: Callable[[str], str | None])
         form = form.capitalize() if word[0].isupper() else form
         fixes.append((word, form))
         text = re.sub(rf"\b{re.escape(word)}\b", form, text)
+    return text, fixes
+
+
+# How many of the corpus words a clip begins are weighed by meaning (the most frequent; see ``clipped_by_meaning``).
+MAX_CLIP_READINGS = 8
+
+
+def clipped_by_meaning(
+    text: str,
+    lexicon: Lexicon,
+    written: Callable[[str], str | None],
+    alike: Callable[[str, list[str]], Sequence[float]],
+    threshold: float,
+) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with each word the corpus has in no form that begins corpus words written as the one of them it
+    means, and the replacements made: the clip clinicians write for a long word that ``unclipped`` cannot read
+    by its letters, being a word English writes itself ("labs" for laboratory tests, "rehab") or the start of
+    several corpus words ("neuro"). ``alike(word, forms)`` gives the closeness in meaning of the word to each
+    written form (``written``) of those it begins; the closest is taken when it reaches ``threshold``. Only what
+    the word begins: by meaning alone a word may come near another thing ("quinine" and "tonic"). Not a word in
+    capitals after its first letter, an initialism (spelled out apart), nor one read as a word that only frames
+    a question (``ACTION_TERMS``: "meds")."""
+    fixes: list[tuple[str, str]] = []
+    for typed in dict.fromkeys(re.findall(r"\b[A-Za-z][a-z]{2,}\b", text)):
+        word = typed.lower()
+        if word in STOPWORDS or lexicon.variant(word) is not None:
+            continue
+        base = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+        keys = lexicon.completions(base)[:MAX_CLIP_READINGS]
+        forms = [f for f in dict.fromkeys(written(k) for k in keys) if f]
+        if not forms:
+            continue
+        closeness = list(alike(word, forms))
+        best = max(range(len(forms)), key=lambda i: closeness[i])
+        # A word that frames a question ("meds" read as "medication") names nothing to search for: left as typed.
+        if closeness[best] < threshold or stem(forms[best]) in ACTION_TERMS:
+            continue
+        form = forms[best].capitalize() if typed[0].isupper() else forms[best]
+        fixes.append((typed, form))
+        text = re.sub(rf"\b{re.escape(typed)}\b", form, text)
     return text, fixes
 
 
@@ -284,6 +325,17 @@ class Lexicon:
         if not total or 1 - share / total < CLIPPED_SHARE:
             return None
         return None if _english_reads_otherwise(base, best) else best
+
+    def completions(self, base: str, rest: int = MIN_CLIPPED_REST) -> list[str]:
+        """The corpus words (stems) that begin with ``base`` and are at least ``rest`` letters longer, the most
+        frequent first."""
+        at = bisect.bisect_left(self._sorted, base)
+        found: list[str] = []
+        while at < len(self._sorted) and self._sorted[at].startswith(base):
+            if len(self._sorted[at]) >= len(base) + rest:
+                found.append(self._sorted[at])
+            at += 1
+        return sorted(found, key=lambda w: (-self.df[w], w))
 
     def short_clip(self, word: str) -> str | None:
         """The corpus word (as its stem) that ``word``, shorter than a clip ``variant`` matches, is the clipped

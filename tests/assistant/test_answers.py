@@ -780,6 +780,24 @@ def test_what_the_question_negates_is_not_what_it_is_answered_with(assistant, qu
     assert any("exercise" in s.text.lower() or "stretching" in s.text.lower() for s in answer.statements)
 
 
+def test_shorthand_for_laboratory_tests_is_read_as_the_sources_word(assistant) -> None:
+    # "labs" is no word of the articles, which write "laboratory": read as it by meaning, the question is answered
+    # with the drug's own monitoring instead of being declined for a word the sources never write.
+    answer = assistant.ask("tizanidine - which labs to follow?")
+    assert not answer.abstained
+    assert "'labs' as 'laboratory'" in answer.notice
+    assert "liver function" in answer.statements[0].text
+
+
+def test_an_initialism_whose_dictionary_sense_the_sources_spell_otherwise_is_read_as_theirs(assistant) -> None:
+    # The dictionary spells "EMG" out as "electromyelogram"; the articles write "electromyography". Read as it,
+    # the question is answered instead of being declined for a word the sources never write.
+    answer = assistant.ask("Feet numb since the spring - should I order an EMG?")
+    assert not answer.abstained
+    assert "'EMG' as 'electromyography'" in answer.notice
+    assert any("electromyography" in s.text for s in answer.statements)
+
+
 @pytest.mark.xfail(strict=True, reason="known: a cramp in lay words only is too far in meaning from every line")
 def test_a_cramp_told_in_lay_words_is_answered(assistant) -> None:
     # "Seizes up" is what a cramp does; the articles' acute measures answer it. The closeness of the best line

@@ -83,6 +83,29 @@ def test_a_clip_of_several_corpus_words_is_read_as_the_english_word_the_sources_
     assert unclipped("PREG pt?", corpus, {}.get) == ("PREG pt?", [])
 
 
+def test_a_clip_english_writes_as_a_word_is_read_by_its_meaning(embeddings) -> None:
+    from assistant.salience import clipped_by_meaning
+    from index.embeddings import embed_matrix
+
+    def alike(word: str, forms: list[str]) -> list[float]:
+        vectors = embed_matrix(embeddings, [word, *forms])
+        return [float(c) for c in vectors[1:] @ vectors[0]]
+
+    corpus = Lexicon({"laboratori": 3, "label": 2, "medic": 9, "tonic": 1, "baclofen": 6}, 40)
+    written = {"laboratori": "laboratory", "label": "label", "medic": "medication", "tonic": "tonic"}.get
+    # "labs" is an English word, and "lab" begins "label" too: by its letters alone no clip.
+    assert corpus.variant("labs") is None and corpus.short_clip("lab") is None
+    assert clipped_by_meaning("tizanidine - which labs to follow?", corpus, written, alike, 0.7) == (
+        "tizanidine - which laboratory to follow?",
+        [("labs", "laboratory")],
+    )
+    assert clipped_by_meaning("Labs after a fall?", corpus, written, alike, 0.7)[0] == "Laboratory after a fall?"
+    # A word that only frames the question is left as typed; so is one near in meaning to no word it begins, and
+    # one that begins no corpus word at all, however near in meaning ("quinine" to "tonic").
+    for text in ("any meds for it?", "labels on the box?", "quinine for cramps?"):
+        assert clipped_by_meaning(text, corpus, written, alike, 0.7) == (text, [])
+
+
 def test_an_initialism_the_sources_do_not_write_is_no_clip_of_a_word_they_do() -> None:
     from assistant.features import unknown_words
     from assistant.question import QuestionView
