@@ -294,7 +294,7 @@ _DURATION = re.compile(_TIME_FIGURE, re.IGNORECASE)
 # The lines of treatment that guidelines rank their options by ("first-line", "2nd line", "third-line agent"): a
 # question that asks for one is answered by what its sources put on that line, in their text or their headings.
 _LINE_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
-_TREATMENT_LINE = re.compile(r"\b(first|1st|second|2nd|third|3rd)[\s-]*line\b", re.IGNORECASE)
+_TREATMENT_LINE = re.compile(r"\b(first|1st|second|2nd|third|3rd)[\s-]*(?:line|choice)\b", re.IGNORECASE)
 
 
 def treatment_lines(text: str) -> set[int]:
@@ -304,11 +304,13 @@ def treatment_lines(text: str) -> set[int]:
 
 
 # A question that asks for something other than what it names: instead of it, after it fails or is not borne
-# ("what can I use instead of baclofen?", "baclofen not helping, next drug?", "if it fails, what next?"). Not
+# ("what can I use instead of baclofen?", "baclofen not helping, next drug?", "if it fails, what next?", "and if
+# it doesn't help after a month?"). Not
 # "is tizanidine an alternative?", which asks about what it names, nor "how will I know it has failed?",
 # which asks how to tell.
 _FAILURE = (
     r"\b(?:fails?|failed|failing|doesn'?t work|does not work|isn'?t working|not working|not helping|not helped"
+    r"|doesn'?t help|does not help|didn'?t help|did not help|not improving|no improvement|no better"
     r"|stopped working|not responding|no response|unresponsive|refractory|inadequate|can'?t tolerate"
     r"|cannot tolerate|not tolerated|intolerant)\b"
 )

@@ -444,6 +444,22 @@ def test_what_to_use_instead_of_a_drug_is_not_led_by_that_drug(assistant) -> Non
     assert asks_for_another("if it fails, what next?") and not asks_for_another("how will I know it has failed?")
 
 
+def test_the_first_choice_is_the_first_line_and_no_help_is_a_failure(assistant) -> None:
+    from assistant.vocabulary import asks_for_another, treatment_lines
+
+    # "First choice" ranks options as "first-line" does; "doesn't help" says the drug has failed.
+    assert treatment_lines("spasms in MS, first choice?") == {1}
+    assert asks_for_another("and if it doesn't help after a month?")
+    assert asks_for_another("no better on it, now what?")
+    conversation = Conversation()
+    first = assistant.ask("MS pt with painful spasms, first choice?", conversation)
+    assert not first.abstained
+    assert any("first-line treatment" in s.text for s in first.statements)
+    after = assistant.ask("and if it doesn't help after a month?", conversation)
+    assert not after.abstained
+    assert "inadequate response" in after.statements[0].text
+
+
 def test_how_to_tell_that_a_drug_has_failed_is_answered_by_the_criterion_the_sources_give(assistant) -> None:
     # The dose lines name baclofen and scored closest; the criterion ("If inadequate response after 4 weeks at
     # maximum tolerated dose, proceed to next step") names no drug, and was not in the answer at all.
