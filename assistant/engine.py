@@ -101,6 +101,7 @@ from assistant.salience import (
     clipped_by_meaning,
     english_reading,
     respelled,
+    shared_prefix,
     unclipped,
     zipf,
 )
@@ -425,7 +426,10 @@ class Assistant:
         for "electromyelogram". None when none is so near (the most frequent MAX_CLIP_READINGS are weighed)."""
         if len(word) < MIN_SHARED_PREFIX:
             return None
-        keys = lexicon.completions(word[:MIN_SHARED_PREFIX], 0)[:MAX_CLIP_READINGS]
+        # Those that share most of its beginning first ("electromyography" before "electrolyte" for
+        # "electromyelogram"), then the most frequent.
+        keys = sorted(lexicon.completions(word[:MIN_SHARED_PREFIX], 0), key=lambda k: -shared_prefix(word, k))
+        keys = keys[:MAX_CLIP_READINGS]
         forms = [f for f in dict.fromkeys(self.written_form(k) for k in keys) if f and f.lower() != word.lower()]
         if not forms:
             return None

@@ -168,8 +168,11 @@ _TELL_APART = re.compile(r"\b(?:tell|distinguish|differentiate|separate)\b", re.
 # "Before" sets aside what follows it only when the ask is for something to do in its place first ("what to try
 # before any drug?"): a verb of applying a treatment, or "first", comes before it in the ask. Otherwise the ask
 # is about getting ready for it ("what should be checked before trying tizanidine?" asks about tizanidine's
-# checks), and what follows "before" is its topic. A closed class: the light verbs of giving a treatment.
-_DOING_FIRST = re.compile(r"\b(?:try|do|use|give|offer|recommend|attempt|suggest|first)\b", re.IGNORECASE)
+# checks), and what follows "before" is its topic. A closed class: the light verbs of giving a treatment; "do"
+# not as the auxiliary that opens a question ("Do I check liver tests before trying tizanidine?").
+_DOING_FIRST = re.compile(
+    r"\b(?:try|use|give|offer|recommend|attempt|suggest|first)\b|(?<!^)(?<![.?!]\s)\bdo\b", re.IGNORECASE
+)
 
 
 def set_aside(text: str) -> list[re.Match[str]]:
@@ -185,7 +188,7 @@ def set_aside(text: str) -> list[re.Match[str]]:
 
 def _ask_before(text: str, at: int) -> str:
     """The words of the sentence or dash-separated part of ``text`` that comes before position ``at``."""
-    return _SENTENCE_END.split(text[:at])[-1]
+    return _SENTENCE_END.split(text[:at])[-1].strip()
 
 
 def for_meaning(text: str) -> str:

@@ -233,6 +233,7 @@ def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -
         # Getting ready for a drug is asking about it ("before trying" sets aside only what is tried in its place).
         ("What should be checked before trying tizanidine?", None, set()),
         ("Which labs before any drug is started?", None, set()),
+        ("Do I check liver tests before trying tizanidine?", None, set()),
         ("Other than that, anything?", None, set()),
         ("Immediate-release instead of extended-release?", None, set()),
     ],
