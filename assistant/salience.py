@@ -303,15 +303,10 @@ class Lexicon:
         base = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
         if len(base) < least or zipf(word) >= PREFIX_ZIPF:
             return None
-        at = bisect.bisect_left(self._sorted, base)
-        found: list[str] = []
-        while at < len(self._sorted) and self._sorted[at].startswith(base):
-            if len(self._sorted[at]) >= len(base) + MIN_CLIPPED_REST:
-                found.append(self._sorted[at])
-            at += 1
+        found = self.completions(base)
         if not found:
             return None
-        best = sorted(found, key=lambda w: -self.df[w])[0]
+        best = found[0]
 
         def other(w: str) -> bool:
             shared = shared_prefix(w, best)
