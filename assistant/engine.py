@@ -694,11 +694,13 @@ class Assistant:
         Empty when it sets aside more than one word ("besides cramp frequency") and negates none."""
         things = {m.group(1).lower() for m in set_aside(question.text)}
         things = {t for t in things if len(things) == 1 and len(words(t)) == 1} | set(question.negated)
+        if not things:
+            return frozenset()
         heads = sorted(
             {m.group(1).lower() for p in passages for h in p.chunk.heading_path for m in NEGATION.finditer(h)}
         )
         heads = [h for h in heads if not any(stem(h) == stem(t) for t in things)]
-        if not heads or not things:
+        if not heads:
             return frozenset()
         negations = sorted(things)
         closeness = (

@@ -126,7 +126,7 @@ def clipped_by_meaning(
     written form (``written``) of those it begins; the closest is taken when it reaches ``threshold``. Only what
     the word begins: by meaning alone a word may come near another thing ("quinine" and "tonic"). Not a word in
     capitals after its first letter, an initialism (spelled out apart), nor one read as a word that only frames
-    a question (``ACTION_TERMS``: "meds")."""
+    a question (``ACTION_TERMS``: "medication", "treatment")."""
     fixes: list[tuple[str, str]] = []
     for typed in dict.fromkeys(re.findall(r"\b[A-Za-z][a-z]{2,}\b", text)):
         word = typed.lower()
@@ -139,7 +139,7 @@ def clipped_by_meaning(
             continue
         closeness = list(alike(word, forms))
         best = max(range(len(forms)), key=lambda i: closeness[i])
-        # A word that frames a question ("meds" read as "medication") names nothing to search for: left as typed.
+        # A word read as one that frames a question ("medication") names nothing to search for: left as typed.
         if closeness[best] < threshold or stem(forms[best]) in ACTION_TERMS:
             continue
         form = forms[best].capitalize() if typed[0].isupper() else forms[best]

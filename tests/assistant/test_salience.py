@@ -102,8 +102,15 @@ def test_a_clip_english_writes_as_a_word_is_read_by_its_meaning(embeddings) -> N
     assert clipped_by_meaning("Labs after a fall?", corpus, written, alike, 0.7)[0] == "Laboratory after a fall?"
     # A word that only frames the question is left as typed; so is one near in meaning to no word it begins, and
     # one that begins no corpus word at all, however near in meaning ("quinine" to "tonic").
-    for text in ("any meds for it?", "labels on the box?", "quinine for cramps?"):
+    for text in ("labels on the box?", "quinine for cramps?"):
         assert clipped_by_meaning(text, corpus, written, alike, 0.7) == (text, [])
+    # A word read as one that only frames a question is left as typed, however near in meaning: it names
+    # nothing to search for.
+    framing = Lexicon({"recommend": 5, "baclofen": 6}, 40)
+    assert clipped_by_meaning("recs for cramps?", framing, {"recommend": "recommend"}.get, lambda w, f: [1.0], 0.7) == (
+        "recs for cramps?",
+        [],
+    )
 
 
 def test_an_initialism_the_sources_do_not_write_is_no_clip_of_a_word_they_do() -> None:
