@@ -84,7 +84,6 @@ from assistant.followup import (
 from assistant.llm import LLMWriter, is_refusal, load_chat_model
 from assistant.model import AnswerModel, load_model
 from assistant.question import (
-    AGE,
     NEGATION,
     QuestionView,
     age_group,
@@ -92,6 +91,7 @@ from assistant.question import (
     condition_names,
     for_meaning,
     set_aside,
+    without_ages,
 )
 from assistant.retriever import HybridRetriever, is_recommendation
 from assistant.salience import (
@@ -179,7 +179,7 @@ def without_word(text: str, word: str) -> str:
     """``text`` with every occurrence of ``word`` (as a whole word) removed; for the group an age stands for
     ("child" for "a 9 yo"), the age."""
     if word == age_group(text) and not re.search(rf"(?i)\b{re.escape(word)}\b", text):
-        text = AGE.sub(" ", text)
+        text = without_ages(text)
     return re.sub(r"\s+", " ", re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text)).strip()
 
 
@@ -810,12 +810,7 @@ class Assistant:
         if written[at[id(chosen[0][0])]] & groups:
             return chosen
         ok, keep = quotable(pool, scored.probabilities, self.model, limit)
-        # A word the turn itself says that is not the group's ("numb", not "liver" in "safe w/ liver dz?"), nor
-        # what a follow-up's pointer stood for: "what helps?" after a question on cramps in cirrhosis says none,
-        # and "Muscle cramps are common in cirrhosis" would only say back what was asked.
-        typed = re.sub(r"\([^()]*\)\s*$", "", scored.question.text)
-        own = {stem(w) for w in words(typed) if w not in STOPWORDS and not self.scopes.asked(w) & groups}
-        own -= ACTION_TERMS
+        own = self._own_words(scored, groups) - ACTION_TERMS
         named = np.array([bool(terms(c.text) & own) for c in pool.items], dtype=bool)
         found = [
             i
@@ -828,6 +823,14 @@ class Assistant:
             return chosen
         return _led_by(scored, found, chosen, limit)
 
+    def _own_words(self, scored: Scored, groups: frozenset[int]) -> set[str]:
+        """The stems of the words the turn itself says that are not the patient's group nor age ("numb", not
+        "liver" in "safe w/ liver dz?"), nor what a follow-up's pointer stood for: "what helps?" after a question on
+        cramps in cirrhosis says none, and "Muscle cramps are common in cirrhosis" would only say back what was
+        asked. Words that only frame an ask ("options", "medication") are among them."""
+        typed = without_ages(re.sub(r"\([^()]*\)\s*$", "", scored.question.text))
+        return {stem(w) for w in words(typed) if w not in STOPWORDS and not self.scopes.asked(w) & groups}
+
     def _with_group_lines(
         self, scored: Scored, groups: frozenset[int], chosen: list[tuple[Candidate, float]]
     ) -> list[tuple[Candidate, float]]:
@@ -835,12 +838,15 @@ class Assistant:
         group, though a retrieved source has lines written for it ("Start medications at lower doses and titrate
         slowly", under "For Elderly Patients"), quotes the most probable of those lines too, after its lead, however
         far the question's other words drew the rest: what the sources say for that patient is what was asked,
-        and the usual lines alone may not hold for them. The line is added to those chosen, taking none's place."""
+        and the usual lines alone may not hold for them. The line is added to those chosen, taking none's place.
+        In a follow-up, the line need not name what the conversation is about when its article does ("and if
+        she's 80?" after baclofen's dose: the article that gives baclofen's dose advises "Start medications at
+        lower doses ..." for older adults); and it leads when the turn says nothing but who the patient is."""
         if not groups or not chosen:
             return chosen
         pool = scored.pool
         written = self._written_for(scored)
-        ok = eligible(pool) & adds_something(pool) & not_set_aside(pool)
+        ok = (eligible(pool) | self._article_speaks_of_required(pool)) & adds_something(pool) & not_set_aside(pool)
         lines = [
             i
             for i in map(int, np.flatnonzero(ok & (scored.probabilities > 0)))
@@ -856,7 +862,24 @@ class Assistant:
         if self.scopes.speaks_for(pool, groups, quoted, written).any():
             return chosen
         line = max(lines, key=lambda i: float(scored.probabilities[i]))
-        return [chosen[0], *in_reading_order([*chosen[1:], (pool.items[line], float(scored.probabilities[line]))])]
+        added = (pool.items[line], float(scored.probabilities[line]))
+        if not self._own_words(scored, groups):
+            # A turn that says nothing but who the patient is ("and if she's 80?") asks what is written for them.
+            return [added, *chosen]
+        return [chosen[0], *in_reading_order([*chosen[1:], added])]
+
+    @staticmethod
+    def _article_speaks_of_required(pool: Pool) -> np.ndarray:
+        """True for each candidate whose article's retrieved statements, with their headings and its title, name
+        all that the question requires (what a follow-up's "it" stood for); all False when it requires nothing."""
+        question = pool.question
+        if not question.required_groups:
+            return np.zeros(len(pool.items), dtype=bool)
+        said: dict[str, set[str]] = {}
+        for c, around in zip(pool.items, pool.around_terms, strict=True):
+            said.setdefault(c.passage.chunk.article_id, set()).update(around)
+        speaks = {article for article, have in said.items() if question.names_required(have)}
+        return np.array([c.passage.chunk.article_id in speaks for c in pool.items], dtype=bool)
 
     def _with_group_dosing_advice(
         self, scored: Scored, groups: frozenset[int], chosen: list[tuple[Candidate, float]], limit: int

@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.abbreviations import initialisms
-from assistant.question import AGE, SUBTYPE_DESIGNATOR, QuestionView, age_group
+from assistant.question import SUBTYPE_DESIGNATOR, QuestionView, age_group, without_ages
 from assistant.salience import Lexicon, shared_prefix, zipf
 from assistant.types import Passage
 from assistant.vocabulary import ACTION_TERMS, DOSE, DOSING_ABBREVIATIONS, quantity_word
@@ -601,7 +601,7 @@ def unknown_words(question: QuestionView, lexicon: Lexicon | None) -> list[str]:
     # An initialism the sources do not write is no clip of a longer word they do ("HEPA" of "hepatitis").
     capitals = initialisms(question.text)
     out = []
-    for w in dict.fromkeys(words(AGE.sub(" ", question.text))):
+    for w in dict.fromkeys(words(without_ages(question.text))):
         if len(w) < 3 or w in STOPWORDS or not w.isalpha() or stem(w) in ACTION_TERMS or w == frame:
             continue
         if w in DOSING_ABBREVIATIONS:  # "pregabalin bid ok?": how it is taken, written out by the sources

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.question import split_ask
+from assistant.question import ages_in_years, split_ask, without_ages
 from assistant.vocabulary import ACTION_TERMS, asks_for_dose, names_a_dose, naming_the_dose
 from corpus.text import STOPWORDS, stem, terms, words
 
@@ -235,6 +235,11 @@ def qualifier_of(question: str) -> str | None:
     return match.group("qualifier")
 
 
+def only_an_age(question: str) -> bool:
+    """``question`` says nothing but the patient's age ("and if she's 80?", "what about a 30 year old?")."""
+    return bool(ages_in_years(question)) and not topic_words(without_ages(question))
+
+
 def speaks_of_the_patient(text: str) -> bool:
     """``text`` speaks of the conversation's patient by a pronoun ("start him on what?"), whatever its topic."""
     return bool(_PATIENT_POINTERS.search(text))
@@ -293,7 +298,8 @@ class Rewrite:
     the parts of the topic this turn carries on. ``continues`` is True for a follow-up, False for a question
     that starts a topic of its own. ``asked`` is the question a later qualifier of this one asks again: this
     turn's ``key_question``, or for a qualifier itself the question it qualified ("And in pregnancy?" after "And
-    in renal failure?" qualifies the question before both).
+    in renal failure?" qualifies the question before both), as for a turn that only sets out the patient by an
+    age ("and if she's 80?": "and for a 30 year old?" after it asks the question before both again).
     """
 
     query: str
@@ -366,7 +372,7 @@ def rewrite(question: str, conversation: Conversation, salience: Salience | None
     variants = (
         tuple(f"{key_question.rstrip()} {part}" for part in parts if not terms(part) <= have) if len(parts) > 1 else ()
     )
-    asked_now = last.asked if qualified else key_question
+    asked_now = last.asked if qualified or (last.asked and only_an_age(question)) else key_question
     return Rewrite(query, key_question, topic, required, query != question, variants, parts, True, asked_now)
 
 

@@ -106,20 +106,37 @@ def condition_names(text: str, heads: set[str] | frozenset[str]) -> list[Conditi
     return out
 
 
-# An age as clinicians write it: "12 y/o", "a 10 year old", "5-month-old", "3 yo", "6 weeks old".
+# An age as clinicians write it: "12 y/o", "a 10 year old", "5-month-old", "3 yo", "80 y.o.", "6 weeks old"; with
+# the patient's sex in capitals, "80F", "72M"; said of the patient, "she's 80", "my dad is 72", "aged 80";
+# or by decade, "in her 80s". A number said of the patient counts only where nothing follows it that makes it
+# another quantity ("she's 70 kg", "he is 3 days post-op").
+_AGE_UNIT = r"(?P<unit>years?|yrs?|y|months?|mos?|weeks?|wks?|days?)"
+_WHO = r"s?he|pt|patient|who|son|daughter|child|kid|baby|boy|girl|man|woman|mum|mom|mother|dad|father|wife|husband"
+_SAID_AGE_END = (
+    r"(?![\d.,/-]\d)(?=\s*(?:$|[?!;:,)]|\.(?!\d)|[–—]|-\s|(?:and|with|but|on|who|has|had|now|years?|yrs?)\b))"
+)
 AGE = re.compile(
-    r"\b(\d{1,3})\s*-?\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|days?)\s*-?\s*(?:old|/o|o)\b", re.IGNORECASE
+    rf"\b(?P<n>\d{{1,3}})\s*-?\s*{_AGE_UNIT}\s*-?\s*(?:old\b|/o\b|\.?o\b\.?)"
+    r"|(?<![\d.,°])\b(?P<sexed>\d{1,2})(?-i:[MF])\b"
+    rf"|\b(?:(?:{_WHO})(?:'s|’s|\s+is|\s+was)|aged?:?)\s+(?P<said>\d{{1,3}}){_SAID_AGE_END}"
+    r"|\bin\s+(?:his|her|their)\s+(?P<decade>[1-9]0)'?s\b",
+    re.IGNORECASE,
 )
 # Under this age in years a patient is a child; under one year (or an age in months, weeks or days under two
 # years), an infant.
 ADULT_AGE = 18
+# From this age on a patient is an older adult.
+OLDER_FROM = 65
 
 
 def ages_in_years(text: str) -> list[float]:
-    """The ages written in ``text`` ("79-year-old", "5 mo old"), in years, in order."""
+    """The ages written in ``text`` ("79-year-old", "5 mo old", "she's 80", "in his 70s"), in years, in order."""
     out: list[float] = []
-    for number, unit in AGE.findall(text):
-        value, unit = int(number), unit.lower()
+    for m in AGE.finditer(text):
+        if m.group("n") is None:
+            out.append(float(m.group("sexed") or m.group("said") or m.group("decade")))
+            continue
+        value, unit = int(m.group("n")), m.group("unit").lower()
         if unit.startswith("y"):
             out.append(float(value))
         elif unit.startswith("m"):
@@ -129,6 +146,24 @@ def ages_in_years(text: str) -> list[float]:
         else:
             out.append(0.0)
     return out
+
+
+def without_ages(text: str) -> str:
+    """``text`` with the patient's ages taken out: an age is no figure to match ("she's 80" is not the "80
+    mg/day" of a dose), and the group it stands for is decided apart (``age_group``, ``scope.groups_of_age``)."""
+    return AGE.sub(" ", text)
+
+
+def _said_as_group(age: re.Match[str]) -> str:
+    """The patient group an age stands for, as words: what a source would call the patient."""
+    years = ages_in_years(age.group(0))
+    if not years:
+        return age.group(0)
+    if years[0] < 1:
+        return "infant"
+    if years[0] < ADULT_AGE:
+        return "child"
+    return "older adult" if years[0] >= OLDER_FROM else "adult"
 
 
 def age_group(text: str) -> str | None:
@@ -194,12 +229,14 @@ def _ask_before(text: str, at: int) -> str:
 def for_meaning(text: str) -> str:
     """``text`` as it is embedded: a thing set aside is named as its complement ("treatments
     non-medications?"), which is how sources head it ("Non-Pharmacological Approaches"); the sentence model
-    reads "other than medications" as being about medications."""
+    reads "other than medications" as being about medications. A patient's age is named as the group it falls
+    in ("and if she's 80?" as "and if older adult?"): the sources speak of groups, and the model reads the bare
+    number as near any line with that figure ("Maximum dose: typically 80 mg/day")."""
     found = set_aside(text)
     for m in reversed(found):
         thing = "-".join(m.group(1).split())
         text = f"{text[: m.start()]}non-{thing}{text[m.end() :]}"
-    return text
+    return AGE.sub(_said_as_group, text)
 
 
 # A word the question negates by writing "non" before it ("non-pharm", "nondrug" is one word and left alone).

@@ -16,6 +16,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.question import without_ages
 from assistant.types import Passage
 from index.embeddings import embed_matrix
 
@@ -137,7 +138,8 @@ class HybridRetriever(BaseRetriever):
         dense_runs = [self.store.query(v, self.depth, self.exclude) for v in query_vectors]
         t2 = time.perf_counter()
         lexical_runs = [
-            self.lexical.search(q, self.depth, self.exclude) if self.lexical is not None else []
+            # A patient's age is no figure to match ("she's 80" is not "80 mg/day"): meaning alone reads it.
+            self.lexical.search(without_ages(q), self.depth, self.exclude) if self.lexical is not None else []
             for q in [*queries, *(q for q in dict.fromkeys(lexical_only) if q not in queries)]
         ]
         t3 = time.perf_counter()

@@ -22,7 +22,7 @@ import numpy as np
 from assistant.composer import LABEL
 from assistant.features import SPECIAL_POPULATIONS, Pool
 from assistant.followup import topic_words
-from assistant.question import AGE, ages_in_years
+from assistant.question import OLDER_FROM, ages_in_years, without_ages
 from index.embeddings import embed_matrix
 
 # A heading, label or word stands for a group when its closeness to the group is at least this ...
@@ -42,8 +42,7 @@ _AGE_BOUND = re.compile(
     r"|\b(?P<m>\d{1,3})\s*(?:years?|yrs?)\s*(?:of age\s*)?(?:and|or)\s+(?P<dir>older|over|above|younger|under)\b",
     re.IGNORECASE,
 )
-# From this age on, a bound from below names older adults; up to this one, a bound from above names children.
-OLDER_FROM = 65
+# From OLDER_FROM on, a bound from below names older adults; up to this one, a bound from above names children.
 CHILD_UNTIL = 18
 
 
@@ -111,7 +110,7 @@ class Scopes:
     @staticmethod
     def words_of(question: str) -> list[str]:
         """The question's words whose groups ``asked`` looks up (an age is left to ``of_patient``)."""
-        return topic_words(AGE.sub(" ", question))
+        return topic_words(without_ages(question))
 
     def asked(self, question: str) -> frozenset[int]:
         """The groups the question's own words name."""

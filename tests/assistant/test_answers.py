@@ -928,6 +928,31 @@ def test_the_patient_a_conversation_is_about_stays_its_patient(assistant) -> Non
     assert not any("Elderly" in s.heading for s in liver.statements)
 
 
+def test_a_patients_age_is_no_figure_to_match_and_a_later_age_is_another_patient(assistant) -> None:
+    # "and if he's 80?" after a dose question was read as no age at all and answered from the figure: led by
+    # "Maximum dose: typically 80 mg/day". The patient is an older adult: what the sources write for older
+    # patients leads, and the usual doses say they are not written for them.
+    conversation = Conversation()
+    first = assistant.ask("initial baclofen dose in MS?", conversation)
+    assert not first.abstained, first.reason
+    older = assistant.ask("and if he's 80?", conversation)
+    assert not older.abstained, older.reason
+    assert "Elderly" in older.statements[0].heading
+    assert "none is written for older adults" in older.notice
+    check_honest(older, assistant.store)
+    # Another age of the same group gets the same answer: the number itself is matched to nothing.
+    other = Conversation()
+    assistant.ask("initial baclofen dose in MS?", other)
+    seventies = assistant.ask("and if he's 73?", other)
+    assert [s.text for s in seventies.statements] == [s.text for s in older.statements]
+    # A later age is another patient, asked the question before both: not an older adult.
+    adult = assistant.ask("and for a 30 year old?", conversation)
+    assert not adult.abstained, adult.reason
+    assert "older adults" not in adult.notice
+    assert not any("Elderly" in s.heading for s in adult.statements)
+    assert adult.statements[0].text == first.statements[0].text
+
+
 def test_what_it_stands_for_is_never_a_word_naming_a_stage() -> None:
     from assistant.followup import answer_focus
 

@@ -88,6 +88,41 @@ def test_an_age_stands_for_the_patient_group_the_sources_speak_of(text: str, gro
 
 
 @pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("and what if he's 85?", [85.0]),
+        ("Nocturnal cramps, 79F, on diuretics", [79.0]),
+        ("aged 70, on dialysis", [70.0]),
+        ("first seizure in his 60s", [60.0]),
+        ("77 y.o. with tingling", [77.0]),
+        ("she is 7 and has a rash", [7.0]),
+        ("gabapentin, pt is 86 - how to start?", [86.0]),
+        ("the patient is 70 kg", []),  # a weight
+        ("she's 3 days post-op", []),  # a time since surgery
+        ("temperature 98.6F this morning", []),
+        ("is 80 mg/day too much?", []),
+        ("stage 4 CKD", []),
+    ],
+)
+def test_ages_are_read_as_clinicians_write_them(text: str, years: list[float]) -> None:
+    from assistant.question import ages_in_years
+
+    assert ages_in_years(text) == years
+
+
+def test_an_age_is_read_for_its_meaning_as_its_group_and_taken_out_of_the_words_matched() -> None:
+    from assistant.question import for_meaning, without_ages
+    from index.lexical import tokenize
+
+    # Word matching keeps numbers (doses matter): the patient's age is taken out, another number stays.
+    tokens = tokenize(without_ages("baclofen for her? she's 80 and takes 20 mg now"))
+    assert "80" not in tokens and "20" in tokens
+    assert for_meaning("and if she's 80?") == "and if older adult?"
+    assert for_meaning("dose for a 30 year old?") == "dose for a adult?"
+    assert for_meaning("a 9 yo with cramps") == "a child with cramps"
+
+
+@pytest.mark.parametrize(
     ("question", "subjects"),
     [
         ("What gabapentin dose for diabetic neuropathy?", ["gabapentin", "neuropathy"]),
