@@ -118,6 +118,7 @@ from assistant.vocabulary import (
     asks_when_failed,
     gives_dose,
     gives_quantity,
+    measured_words,
     treatment_lines,
 )
 from corpus.text import STOPWORDS, stem, terms, words
@@ -573,7 +574,12 @@ class Assistant:
         # The question's words and those no passage has, embedded at once where their groups are not known yet.
         self.scopes.closeness([*Scopes.words_of(question.context), *as_read_words])
         # A statement written for another patient group than the one asked about answers nothing of it.
-        probabilities = np.where(self.scopes.off_scope(pool, self.patients_of(question)), 0.0, probabilities)
+        patients = self.patients_of(question)
+        probabilities = np.where(self.scopes.off_scope(pool, patients), 0.0, probabilities)
+        # Nor does one written for the group that what a test measures would name ("For Patients with Liver
+        # Disease" for "liver checks?"): it shares the organ's word, not the patient.
+        tested = self.scopes.asked(" ".join(sorted(measured_words(question.text)))) - patients
+        probabilities = np.where(self.scopes.written_for_any(pool, tested), 0.0, probabilities)
         # Nor does a statement of a source about another condition of the name asked about ("tibial muscular
         # dystrophy" for "facioscapulohumeral muscular dystrophy", by the threshold fitted for the decline): such
         # statements are set aside when the answer is composed (``_same_condition``).

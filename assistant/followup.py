@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.question import ages_in_years, split_ask, without_ages
-from assistant.vocabulary import ACTION_TERMS, asks_for_dose, names_a_dose, naming_the_dose
+from assistant.vocabulary import ACTION_TERMS, asks_for_dose, measured_words, names_a_dose, naming_the_dose
 from corpus.text import STOPWORDS, stem, terms, words
 
 # Words that point back at the last answer. Strong ones always make a follow-up; weak ones ("that",
@@ -281,6 +281,8 @@ def is_followup(question: str, conversation: Conversation | None = None) -> bool
         return True
     said = frozenset().union(*(t.said for t in conversation.turns[-2:]))
     used = sum(1 for w in own if stem(w) in said)
+    if used and len(words(question)) <= MAX_FRAGMENT_WORDS and measured_words(question) and not _ASKING & set(own):
+        return True  # a check of something the conversation spoke of: "liver checks?" after a drug's lines
     # Of a question with no subject before its circumstance ("safe w/ liver dz?", after an answer that spoke of
     # the liver), half is enough: it says something of what the conversation is about.
     return used * 2 > len(own) or (used * 2 == len(own) and _subjectless(question))

@@ -23,6 +23,7 @@ from assistant.composer import LABEL
 from assistant.features import SPECIAL_POPULATIONS, Pool
 from assistant.followup import topic_words
 from assistant.question import OLDER_FROM, ages_in_years, without_ages
+from assistant.vocabulary import measured_words
 from index.embeddings import embed_matrix
 
 # A heading, label or word stands for a group when its closeness to the group is at least this ...
@@ -109,8 +110,10 @@ class Scopes:
 
     @staticmethod
     def words_of(question: str) -> list[str]:
-        """The question's words whose groups ``asked`` looks up (an age is left to ``of_patient``)."""
-        return topic_words(without_ages(question))
+        """The question's words whose groups ``asked`` looks up (an age is left to ``of_patient``; what a test
+        measures names no group: "liver checks?" is no question about liver impairment)."""
+        measured = measured_words(question)
+        return [w for w in topic_words(without_ages(question)) if w.lower() not in measured]
 
     def asked(self, question: str) -> frozenset[int]:
         """The groups the question's own words name."""
@@ -134,6 +137,12 @@ class Scopes:
         texts = list(dict.fromkeys(p for parts in scopes for p in parts))
         groups = dict(zip(texts, self.groups_of(texts), strict=True))
         return [frozenset(g for g in (groups[p] for p in parts) if g is not None) for parts in scopes]
+
+    def written_for_any(self, pool: Pool, groups: frozenset[int]) -> np.ndarray:
+        """True for each candidate written for one of ``groups`` (by a heading over it or its label)."""
+        if not groups or not pool.items:
+            return np.zeros(len(pool.items), dtype=bool)
+        return np.array([bool(written & groups) for written in self.written_for(pool)], dtype=bool)
 
     def off_scope(self, pool: Pool, asked: frozenset[int]) -> np.ndarray:
         """True for each candidate written for a group (by a heading over it or its label) other than the

@@ -41,6 +41,20 @@ ACTION_TERMS = frozenset(stem(w) for w in _ACTION_WORDS) | frozenset(
     stem(w) for names in _DOSE_STAGES.values() for w in names
 )
 
+# What a check is of: the organ or quantity just before a noun of testing ("liver checks", "kidney function
+# tests", "potassium levels", "pregnancy test") is what is measured, not a condition of the patient's. Grammar, a
+# closed class of the nouns of testing ("function" alone is not one: "reduced kidney function" is the patient's).
+_MEASURED = re.compile(
+    r"\b([a-z][\w-]*)\s+(?:function\s+)?(?:checks?|tests?|testing|enzymes?|levels?|labs?|panels?|monitoring)\b",
+    re.IGNORECASE,
+)
+
+
+def measured_words(text: str) -> set[str]:
+    """The words of ``text`` that name what a test measures ("liver" of "liver checks?"), lower-cased."""
+    return {m.group(1).lower() for m in _MEASURED.finditer(text)}
+
+
 # A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%", "20–30 MME/day").
 DOSE = re.compile(r"\d(?:[\d.,–-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|mEq|MME|%)(?![A-Za-z])", re.IGNORECASE)
 # A percentage that counts people or change, not an amount given: "38% agreed", "20% of patients", "by 30%".

@@ -1059,6 +1059,39 @@ def test_a_patients_age_names_their_group(embeddings) -> None:
     assert named("8 year old, cramps most nights") == set()
 
 
+def test_what_a_test_measures_names_no_patient_group(embeddings) -> None:
+    from assistant.features import SPECIAL_POPULATIONS
+    from assistant.scope import Scopes
+
+    scopes = Scopes(embeddings)
+
+    def named(question: str) -> set[str]:
+        return {SPECIAL_POPULATIONS[g] for g in scopes.of_patient(question)}
+
+    # The organ checked is no condition of the patient's; the condition is.
+    assert named("liver checks?") == set()
+    assert named("any pregnancy test needed before starting it?") == set()
+    assert named("safe with liver disease?") == {"liver impairment"}
+    assert named("pregnant - is it safe?") == {"pregnancy"}
+    # "Function" alone is not a test: reduced kidney function is the patient's.
+    assert named("dose with reduced kidney function?") == {"kidney impairment"}
+
+
+def test_a_check_of_what_the_last_answer_spoke_of_is_asked_of_it(assistant) -> None:
+    # "liver checks?" after tizanidine's lines was a new question about patients with liver disease: its answer
+    # was led by the lines written for them ("Muscle cramps are common in cirrhosis"). It asks which liver
+    # checks tizanidine needs.
+    conversation = Conversation()
+    first = assistant.ask("tizanidine in MS - dose?", conversation)
+    assert not first.abstained, first.reason
+    checks = assistant.ask("liver checks?", conversation)
+    assert not checks.abstained, checks.reason
+    assert checks.statements and all("tizanidine" in f"{s.heading} {s.text}".lower() for s in checks.statements)
+    assert any("liver function" in s.text for s in checks.statements)
+    assert not any("Liver Disease" in s.heading for s in checks.statements)
+    check_honest(checks, assistant.store)
+
+
 def test_the_group_of_a_heading_a_label_or_a_word_is_decided_by_meaning(embeddings) -> None:
     from assistant.features import SPECIAL_POPULATIONS
     from assistant.scope import Scopes

@@ -123,6 +123,22 @@ def test_an_age_is_read_for_its_meaning_as_its_group_and_taken_out_of_the_words_
 
 
 @pytest.mark.parametrize(
+    ("text", "measured"),
+    [
+        ("liver checks?", {"liver"}),
+        ("kidney function tests before starting?", {"kidney"}),
+        ("potassium levels - how often?", {"potassium"}),
+        ("dose with reduced kidney function?", set()),
+        ("cramps in liver disease", set()),
+    ],
+)
+def test_what_a_test_measures_is_read_from_the_noun_of_testing_after_it(text: str, measured: set[str]) -> None:
+    from assistant.vocabulary import measured_words
+
+    assert measured_words(text) == measured
+
+
+@pytest.mark.parametrize(
     ("question", "subjects"),
     [
         ("What gabapentin dose for diabetic neuropathy?", ["gabapentin", "neuropathy"]),
