@@ -281,7 +281,7 @@ def is_followup(question: str, conversation: Conversation | None = None) -> bool
         return True
     said = frozenset().union(*(t.said for t in conversation.turns[-2:]))
     used = sum(1 for w in own if stem(w) in said)
-    if used and len(words(question)) <= MAX_FRAGMENT_WORDS and measured_words(question) and not _ASKING & set(own):
+    if used and len(words(question)) <= MAX_FRAGMENT_WORDS and measured_words(question):
         return True  # a check of something the conversation spoke of: "liver checks?" after a drug's lines
     # Of a question with no subject before its circumstance ("safe w/ liver dz?", after an answer that spoke of
     # the liver), half is enough: it says something of what the conversation is about.

@@ -107,9 +107,9 @@ def condition_names(text: str, heads: set[str] | frozenset[str]) -> list[Conditi
 
 
 # An age as clinicians write it: "12 y/o", "a 10 year old", "5-month-old", "3 yo", "80 y.o.", "6 weeks old"; with
-# the patient's sex in capitals, "80F", "72M"; said of the patient, "she's 80", "my dad is 72", "aged 80";
-# or by decade, "in her 80s". A number said of the patient counts only where nothing follows it that makes it
-# another quantity ("she's 70 kg", "he is 3 days post-op").
+# the patient's sex in capitals opening the question or a clause, "80F", "pt 72M" (not "2M people"); said of the
+# patient, "she's 80", "my dad is 72", "aged 80"; or by decade, "in her 80s". A number said of the patient counts
+# only where nothing follows it that makes it another quantity ("she's 70 kg", "he is 3 days post-op").
 _AGE_UNIT = r"(?P<unit>years?|yrs?|y|months?|mos?|weeks?|wks?|days?)"
 _WHO = r"s?he|pt|patient|who|son|daughter|child|kid|baby|boy|girl|man|woman|mum|mom|mother|dad|father|wife|husband"
 _SAID_AGE_END = (
@@ -117,7 +117,8 @@ _SAID_AGE_END = (
 )
 AGE = re.compile(
     rf"\b(?P<n>\d{{1,3}})\s*-?\s*{_AGE_UNIT}\s*-?\s*(?:old\b|/o\b|\.?o\b\.?)"
-    r"|(?<![\d.,°])\b(?P<sexed>\d{1,2})(?-i:[MF])\b"
+    r"|(?:^|(?<=[,;:(])|(?<=[,;:(]\s)|(?<=\bpt\s)|(?<=\ba\s)|(?<=\ban\s)|(?<=\bpatient\s))"
+    r"(?P<sexed>\d{1,2})(?-i:[MF])\b"
     rf"|\b(?:(?:{_WHO})(?:'s|’s|\s+is|\s+was)|aged?:?)\s+(?P<said>\d{{1,3}}){_SAID_AGE_END}"
     r"|\bin\s+(?:his|her|their)\s+(?P<decade>[1-9]0)'?s\b",
     re.IGNORECASE,

@@ -101,6 +101,7 @@ def test_an_age_stands_for_the_patient_group_the_sources_speak_of(text: str, gro
         ("she's 3 days post-op", []),  # a time since surgery
         ("temperature 98.6F this morning", []),
         ("is 80 mg/day too much?", []),
+        ("it affects 2M people", []),  # a count, not a patient of 2
         ("stage 4 CKD", []),
     ],
 )
