@@ -847,7 +847,8 @@ class Assistant:
         and the usual lines alone may not hold for them. The line is added to those chosen, taking none's place.
         In a follow-up, the line need not name what the conversation is about when its article does ("and if
         she's 80?" after baclofen's dose: the article that gives baclofen's dose advises "Start medications at
-        lower doses ..." for older adults); and it leads when the turn says nothing but who the patient is."""
+        lower doses ..." for older adults); and it leads when the turn says nothing but who the patient is.
+        Beside quoted doses, the line is the group's advice on dosing where one is retrieved."""
         if not groups or not chosen:
             return chosen
         pool = scored.pool
@@ -867,7 +868,11 @@ class Assistant:
             quoted[at[id(c)]] = True
         if self.scopes.speaks_for(pool, groups, quoted, written).any():
             return chosen
-        line = max(lines, key=lambda i: float(scored.probabilities[i]))
+        # Beside quoted doses, the group's advice on dosing where a source gives one ("Start medications at lower
+        # doses and titrate slowly", not "Consider polypharmacy ..."): the doses are what may not hold for them.
+        advice = [i for i in lines if asks_for_dose(pool.items[i].text) and not gives_dose(pool.items[i].text)]
+        quotes_doses = any(gives_dose(c.text) for c, _ in chosen)
+        line = max(advice if quotes_doses and advice else lines, key=lambda i: float(scored.probabilities[i]))
         added = (pool.items[line], float(scored.probabilities[line]))
         if not self._own_words(scored, groups):
             # A turn that says nothing but who the patient is ("and if she's 80?") asks what is written for them.

@@ -930,7 +930,7 @@ def test_the_patient_a_conversation_is_about_stays_its_patient(assistant) -> Non
 
 def test_a_patients_age_is_no_figure_to_match_and_a_later_age_is_another_patient(assistant) -> None:
     # "and if he's 80?" after a dose question was read as no age at all and answered from the figure: led by
-    # "Maximum dose: typically 80 mg/day". The patient is an older adult: what the sources write for older
+    # "Maximum dose: typically 80 mg/day". The patient is an older adult: the sources' advice on dosing for older
     # patients leads, and the usual doses say they are not written for them.
     conversation = Conversation()
     first = assistant.ask("initial baclofen dose in MS?", conversation)
@@ -938,6 +938,7 @@ def test_a_patients_age_is_no_figure_to_match_and_a_later_age_is_another_patient
     older = assistant.ask("and if he's 80?", conversation)
     assert not older.abstained, older.reason
     assert "Elderly" in older.statements[0].heading
+    assert older.statements[0].text.startswith("Start medications at lower doses")
     assert "none is written for older adults" in older.notice
     check_honest(older, assistant.store)
     # Another age of the same group gets the same answer: the number itself is matched to nothing.
