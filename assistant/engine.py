@@ -622,15 +622,15 @@ class Assistant:
             # Words the corpus lacks that stand side by side name one thing ("pickle juice"): each alone moves the
             # meaning little while the other stays, so the thing is measured by taking out the whole run.
             runs = [" ".join(run) for run in adjacent_runs(question.text, unknown)]
-            matrix = embed_matrix(
-                self.embeddings,
-                [
-                    *(without_word(question.context, w) for w in [*absent, *unknown]),
-                    *own,
-                    *read,
-                    *(without_words(question.context, run.split()) for run in runs),
-                ],
-            )
+            # Embedded as the question itself was (``for_meaning``): else the way it is put for the model (an age
+            # as its group) would count as the meaning a word moves.
+            texts = [
+                *(without_word(question.context, w) for w in [*absent, *unknown]),
+                *own,
+                *read,
+                *(without_words(question.context, run.split()) for run in runs),
+            ]
+            matrix = embed_matrix(self.embeddings, [for_meaning(t) for t in texts])
             n = len(absent) + len(unknown)
             as_read = dict(zip(clipped, matrix[n + len(own) : n + len(own) + len(read)], strict=True))
             assert question.context_vector is not None  # set_vectors ran before scoring

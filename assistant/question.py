@@ -108,10 +108,10 @@ def condition_names(text: str, heads: set[str] | frozenset[str]) -> list[Conditi
 
 # An age as clinicians write it: "12 y/o", "a 10 year old", "5-month-old", "3 yo", "80 y.o.", "6 weeks old"; with
 # the patient's sex in capitals opening the question or a clause, "80F", "pt 72M" (not "2M people"); said of the
-# patient, "she's 80", "my dad is 72", "aged 80"; or by decade, "in her 80s". A number said of the patient counts
-# only where nothing follows it that makes it another quantity ("she's 70 kg", "he is 3 days post-op").
+# patient, "she's 80", "the patient is 72", "aged 80"; or by decade, "in her 80s". A number said of the patient
+# counts only where nothing follows it that makes it another quantity ("she's 70 kg", "he is 3 days post-op").
 _AGE_UNIT = r"(?P<unit>years?|yrs?|y|months?|mos?|weeks?|wks?|days?)"
-_WHO = r"s?he|pt|patient|who|son|daughter|child|kid|baby|boy|girl|man|woman|mum|mom|mother|dad|father|wife|husband"
+_WHO = r"s?he|pt|patient|who"
 _SAID_AGE_END = (
     r"(?![\d.,/-]\d)(?=\s*(?:$|[?!;:,)]|\.(?!\d)|[–—]|-\s|(?:and|with|but|on|who|has|had|now|years?|yrs?)\b))"
 )

@@ -954,6 +954,16 @@ def test_a_patients_age_is_no_figure_to_match_and_a_later_age_is_another_patient
     assert adult.statements[0].text == first.statements[0].text
 
 
+def test_an_age_read_as_its_group_does_not_weigh_as_a_missing_word(assistant) -> None:
+    # With the age embedded as its group, the question without a word the corpus lacks ("calf") was embedded with
+    # the age as typed: the difference of wording counted as meaning the word carried, and the turn was declined.
+    for question in ("83 yo, night calf cramps - first thing to try?", "pt is 83, night calf cramps - what first?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained, (question, answer.reason)
+        assert any("Stretching" in s.text for s in answer.statements), question
+        check_honest(answer, assistant.store)
+
+
 def test_what_it_stands_for_is_never_a_word_naming_a_stage() -> None:
     from assistant.followup import answer_focus
 
