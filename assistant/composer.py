@@ -271,12 +271,21 @@ def _dose_subjects(
     from assistant.salience import PREFIX_ZIPF, Lexicon, zipf
     from assistant.vocabulary import ACTION_TERMS, DOSING_ABBREVIATIONS
 
+    # A word that names the patient's group ("renal dosing?"), and the circumstance it is said in ("in hepatic
+    # impairment"), say whom the dose is for, which the group's own checks judge (a dose its sources write for the
+    # group), not what it is of: "impairment" is no word a dose line must name, nor "hepatic" where the sources
+    # write "liver".
+    for_whom = set(question.patient_words)
+    for text in (question.text, question.context):
+        for m in _CIRCUMSTANCE.finditer(text):
+            if set(words(m.group(0))) & question.patient_words:
+                for_whom.update(words(m.group(0)))
     for at, text in enumerate((" ".join([question.text, *question.required]), question.context)):
         capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+s?\b", text)}
         content = [
             w
             for w in dict.fromkeys(words(text))
-            if len(w) >= 5 and w.isalpha() and w not in capitals | when and stem(w) not in ACTION_TERMS
+            if len(w) >= 5 and w.isalpha() and w not in capitals | when | for_whom and stem(w) not in ACTION_TERMS
         ]
         found: list[str] = []
         for floor in (DOSE_SUBJECT_SPECIFICITY, DOSE_SUBJECT_FALLBACK):

@@ -468,6 +468,14 @@ class Assistant:
             scored.written = self.scopes.written_for(scored.pool)
         return scored.written
 
+    def _patient_words(self, text: str, turn: Rewrite) -> frozenset[str]:
+        """The words of a turn that say who the patient is: those that name a group, and all of a turn that says
+        nothing else ("hepatic dysfunction - dose?")."""
+        named = self.scopes.naming_words(f"{turn.key_question} {turn.query}")
+        if self.scopes.only_the_patient(text):
+            named |= frozenset(Scopes.words_of(text))
+        return named
+
     def _groups_of_senses(self, unread: list[list[str]]) -> frozenset[int]:
         """The patient groups that initialisms the sources cannot be read for name, when every sense of one
         names the same groups ("ESRD", end-stage renal disease: kidney impairment), though no sense is read."""
@@ -794,8 +802,41 @@ class Assistant:
         )
         speaking = self.scopes.speaks_for(pool, groups, naming & (scored.probabilities > 0), written)
         if not speaking.any():
+            speaking = self._dosing_advice_for_group(scored, groups, subjects, variant, written)
+        if not speaking.any():
             return []
         return select(pool, np.where(speaking, scored.probabilities, 0.0), self.model, DETAILED if detailed else BRIEF)
+
+    def _dosing_advice_for_group(
+        self,
+        scored: Scored,
+        groups: frozenset[int],
+        subjects: list[str],
+        variant: Callable[[str], str | None] | None,
+        written: list[frozenset[int]],
+    ) -> np.ndarray:
+        """True for the lines written for one of ``groups`` that advise on dosing without giving a dose ("Start
+        medications at lower doses and titrate slowly", under "For Elderly Patients"), from an article that names
+        what the dose was asked of in any of its sections (the cramps article, which gives baclofen's dose too):
+        what the sources say of dosing for that patient, when no dose is written for them."""
+        pool = scored.pool
+        advice = np.array(
+            [
+                bool(w & groups) and p > 0 and asks_for_dose(c.text) and not gives_dose(c.text)
+                for c, w, p in zip(pool.items, written, scored.probabilities, strict=True)
+            ],
+            dtype=bool,
+        )
+        if not advice.any() or not subjects:
+            return advice
+        said: dict[str, set[str]] = {}
+        ids = {pool.items[i].passage.chunk.article_id for i in np.flatnonzero(advice)}
+        for chunk in self.store.article_chunks(ids):
+            said.setdefault(chunk.article_id, set()).update(
+                terms(f"{chunk.article_title} {' '.join(chunk.heading_path)} {chunk.text}")
+            )
+        naming = {a for a, have in said.items() if any(names_word(w, frozenset(have), variant) for w in subjects)}
+        return advice & np.array([c.passage.chunk.article_id in naming for c in pool.items], dtype=bool)
 
     def _group_leads(
         self, scored: Scored, groups: frozenset[int], chosen: list[tuple[Candidate, float]], limit: int
@@ -1017,10 +1058,11 @@ class Assistant:
                 a = "an" if group[0] in "aeiou" else "a"
                 return declined(f"The indexed sources give no dose for {a} {group}: no retrieved source mentions one.")
         own = set(words(view.text))
-        absent_own = [w for w in scored.evidence.absent_names if w in own]
+        absent_own = [w for w in scored.evidence.absent_names if w in own and w not in view.patient_words]
         if view.dose_wanted and absent_own:
             # A dose question naming something no source mentions (a drug the corpus lacks) would be answered
-            # with another drug's dose: never. (Only its own words: the conversation's may be anything.)
+            # with another drug's dose: never. (Only its own words: the conversation's may be anything; nor one
+            # that names the patient's group, "geriatric", which the checks of the group's doses judge.)
             return declined(f"The indexed sources give no dose for '{absent_own[0]}': no source mentions it.")
         named = asked_recommendation(view)
         found = [
@@ -1048,10 +1090,11 @@ class Assistant:
             # Never let a dose question be answered by lines that give no dose, or another drug's.
             lexicon = self.vocabulary()
             answers_dose, undosed = doses_for_subject(scored.pool, lexicon.variant if lexicon is not None else None)
-            if not any(answers_dose[at[id(c)]] for c, _ in chosen):
+            groups = self.patients_of(view)
+            # (A patient group's answer is led by the dose its sources give the group, chosen or not: below.)
+            if not any(answers_dose[at[id(c)]] for c, _ in chosen) and not (groups and answers_dose.any()):
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
-            groups = self.patients_of(view)
             if groups:
                 # A dose asked for a patient group ("... in renal failure?", "... for an elderly pt") is one that a
                 # source gives for that group: the usual adult dose is not what was asked, and may be wrong for it.
@@ -1284,7 +1327,7 @@ class Assistant:
             text, initials = spelled_out(text, lexicon, self._closeness, lambda w: self._said_as(w, lexicon))
             fixes += initials
         unread = unread_senses(text, lexicon) if lexicon is not None else []
-        turn = rewrite(text, conversation, salience)
+        turn = rewrite(text, conversation, salience, self.scopes.only_the_patient)
         last = conversation.last
         notices = [notice] if notice else []
         if fixes:
@@ -1309,6 +1352,7 @@ class Assistant:
             variant=variant,
             spoken=where_said,
             patients=patients,
+            patient_words=self._patient_words(text, turn) if patients else frozenset(),
         )
         answer: Answer = self.chain(detailed).invoke({"question": question, "view": view, "variants": turn.variants})
         old = self.old_evidence(answer)

@@ -4,7 +4,8 @@ Offline rules, no LLM:
 
 - A question is a follow-up when it points back ("it", "that drug", "they", or "she" and "him" for the
   patient), opens like a continuation ("And ...", "What about ...", "Any ..."), names at most one topic
-  word of its own ("Labs?", "Referral criteria?", "Gabapentin dosing?"), or names mostly words that the
+  word of its own ("Labs?", "Referral criteria?", "Gabapentin dosing?"), or a few that say only who the patient
+  is ("hepatic impairment?", by their meaning: see ``Scopes.only_the_patient``), or names mostly words that the
   conversation already used (its questions or the statements of its answers), or half when it names no
   subject before its circumstance ("Safe w/ liver disease?"). A question that names a topic of its own, half
   or more of it in words the conversation never used, is a new topic and inherits nothing.
@@ -235,6 +236,12 @@ def qualifier_of(question: str) -> str | None:
     return match.group("qualifier")
 
 
+def _only_words(text: str) -> bool:
+    """``text`` is a phrase of topic words alone, and function words: no ask, no dose, no pointer."""
+    found = set(words(text))
+    return bool(found) and found - STOPWORDS == set(topic_words(text)) and not _STRONG_POINTERS.search(text)
+
+
 def only_an_age(question: str) -> bool:
     """``question`` says nothing but the patient's age ("and if she's 80?", "what about a 30 year old?")."""
     return bool(ages_in_years(question)) and not topic_words(without_ages(question))
@@ -260,8 +267,11 @@ def _subjectless(question: str) -> bool:
     return bool(said) and not _ASKING & set(said) and not topic_words(before)
 
 
-def is_followup(question: str, conversation: Conversation | None = None) -> bool:
-    """True when the question leans on the conversation (see the module docstring)."""
+def is_followup(
+    question: str, conversation: Conversation | None = None, only_the_patient: Callable[[str], bool] | None = None
+) -> bool:
+    """True when the question leans on the conversation (see the module docstring). ``only_the_patient`` tells
+    whether a question's words say nothing but who the patient is ("hepatic impairment?"), by their meaning."""
     own = topic_words(question)
     if (
         _points_back(_STRONG_POINTERS, question)
@@ -279,6 +289,8 @@ def is_followup(question: str, conversation: Conversation | None = None) -> bool
         return not own
     if len(own) <= 1:
         return True
+    if len(own) <= MAX_FRAGMENT_WORDS and only_the_patient is not None and only_the_patient(question):
+        return True  # who the patient is, and nothing else: "hepatic impairment?", "dose in CKD?"
     said = frozenset().union(*(t.said for t in conversation.turns[-2:]))
     used = sum(1 for w in own if stem(w) in said)
     if used and len(words(question)) <= MAX_FRAGMENT_WORDS and measured_words(question):
@@ -321,17 +333,27 @@ def salient_words(text: str, salience: Salience | None = None) -> list[str]:
     return [w for w in topic_words(text) if weigh(w) >= MIN_SALIENCE]
 
 
-def rewrite(question: str, conversation: Conversation, salience: Salience | None = None) -> Rewrite:
-    """The standalone form of ``question`` given the turns before it."""
+def rewrite(
+    question: str,
+    conversation: Conversation,
+    salience: Salience | None = None,
+    only_the_patient: Callable[[str], bool] | None = None,
+) -> Rewrite:
+    """The standalone form of ``question`` given the turns before it (``only_the_patient``: see ``is_followup``)."""
     question = question.strip()
     last = conversation.last
     # A question that is only a dose's stage, shortened or not, asks for that dose of what was spoken of.
     named = naming_the_dose(question)
     own = topic_words(named)
-    if last is None or not is_followup(question, conversation):
+    if last is None or not is_followup(question, conversation, only_the_patient):
         topic = " ".join(salient_words(question, salience)[:MAX_TOPIC_WORDS])
         return Rewrite(question, question, topic, topic_parts=topic_parts(question), asked=question)
     qualifier = qualifier_of(question)
+    bare = question.strip().rstrip("?.! ")
+    if qualifier is None and only_the_patient is not None and _only_words(bare) and only_the_patient(bare):
+        # Nothing but who the patient is ("hepatic impairment?") qualifies the last question as "and in hepatic
+        # impairment?" does.
+        qualifier = f"in {bare}"
     qualified: str | None = None
     if qualifier and last.asked:
         # The last question again, with this circumstance, is what is searched for: "gabapentin dose in renal

@@ -298,6 +298,9 @@ class QuestionView:
     # The patient groups (indices in ``features.SPECIAL_POPULATIONS``) the turn is about, its own or the
     # conversation's patient's; None when not decided yet (the engine then takes those the question names).
     patients: frozenset[int] | None = None
+    # The question's words that name a patient group by their meaning ("hepatic" of "and in hepatic impairment?");
+    # set by the engine (``Scopes.naming_words``).
+    patient_words: frozenset[str] = frozenset()
     vector: np.ndarray | None = field(default=None, repr=False)
     ask_vector: np.ndarray | None = field(default=None, repr=False)
     context_vector: np.ndarray | None = field(default=None, repr=False)
@@ -311,6 +314,7 @@ class QuestionView:
         variant: Any = None,
         spoken: frozenset[tuple[str, str]] = frozenset(),
         patients: frozenset[int] | None = None,
+        patient_words: frozenset[str] = frozenset(),
     ) -> QuestionView:
         """The view of ``text``; ``variant`` maps a word to the corpus word it is a form of (or None)."""
         premise, ask = split_ask(text)
@@ -339,6 +343,7 @@ class QuestionView:
             required_groups=tuple(groups),
             spoken=spoken if required else frozenset(),
             patients=patients,
+            patient_words=patient_words,
         )
 
     def spoken_in(self, article_id: str, heading: str) -> bool:

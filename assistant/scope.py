@@ -119,6 +119,29 @@ class Scopes:
         """The groups the question's own words name."""
         return frozenset(g for g in self.groups_of(self.words_of(question)) if g is not None)
 
+    def naming_words(self, question: str) -> frozenset[str]:
+        """The question's words (lower case) that name a patient group (``asked``): "hepatic" of "and in hepatic
+        impairment?"."""
+        found = self.words_of(question)
+        return frozenset(w.lower() for w, g in zip(found, self.groups_of(found), strict=True) if g is not None)
+
+    def only_the_patient(self, question: str) -> bool:
+        """The question's words (``words_of``) say who the patient is and nothing else: together they name one
+        group clearly (``groups_of``), one of them names it alone, and none of the others takes the whole away
+        from it ("hepatic impairment": 0.91 to liver impairment, "hepatic" alone 0.60; "cramps in pregnancy" is
+        farther from pregnancy than "pregnancy" alone: cramping is another topic)."""
+        found = self.words_of(question)
+        if not found:
+            return False
+        naming = self.naming_words(question)
+        phrase = " ".join(found)
+        group = self.groups_of([phrase])[0]
+        if group is None or not any(self.groups_of([w])[0] == group for w in found if w.lower() in naming):
+            return False
+        others = [" ".join(x for x in found if x != w) for w in found if w.lower() not in naming]
+        rows = self.closeness([phrase, *others])
+        return all(float(row[group]) <= float(rows[0][group]) for row in rows[1:])
+
     def of_patient(self, question: str) -> frozenset[int]:
         """The groups of the patient a question is about: those its words name and those its ages fall in
         ("a 79 yo man": older adults)."""

@@ -1053,6 +1053,75 @@ def test_a_circumstance_added_to_a_dose_question_is_a_dose_question(assistant) -
     assert liver.statements and all("tizanidine" in f"{s.heading} {s.text}".lower() for s in liver.statements)
 
 
+def after_a_baclofen_dose(assistant, turn: str) -> Answer:
+    """The answer to ``turn`` asked after a question on baclofen's dose in MS, in a new conversation."""
+    conversation = Conversation()
+    assert not assistant.ask("baclofen in MS - dose?", conversation).abstained
+    return assistant.ask(turn, conversation)
+
+
+def says_what_is_written_for_the_group(answer: Answer, group: str, heading: str, line: str, store) -> None:
+    """``answer`` quotes the line written for ``group`` (under ``heading``, with ``line`` in it), under the
+    notice that no dose is written for the group, and quotes no dose."""
+    from assistant.vocabulary import gives_dose
+
+    assert not answer.abstained, answer.reason
+    assert f"no dose written for {group}" in answer.notice
+    assert any(heading in s.heading and line in s.text for s in answer.statements)
+    assert not any(gives_dose(s.text) for s in answer.statements)
+    check_honest(answer, store)
+
+
+def test_a_dose_for_a_group_the_sources_name_in_other_words_is_judged_for_the_group(assistant) -> None:
+    # The articles write "liver disease", never "hepatic": the words of the circumstance say whom the dose is
+    # for, and the sources' advice for that group is the answer (no dose written for it), not a decline for a
+    # word no dose line names.
+    for qualifier in ("and in hepatic impairment?", "and with hepatic dysfunction?"):
+        answer = after_a_baclofen_dose(assistant, qualifier)
+        says_what_is_written_for_the_group(answer, "liver impairment", "Liver Disease", "Baclofen", assistant.store)
+    # Nor is a kidney patient's dose declined for the word "renal", which no source writes: for the group it names.
+    renal = after_a_baclofen_dose(assistant, "and with renal impairment?")
+    assert renal.abstained and "none written for kidney impairment" in renal.reason, renal.reason
+    # Said before the word for the dose, the group is the patient's as well; and the dose its sources give the
+    # group's patients leads with their advice, though the lines for that group scored closer than the dose.
+    conversation = Conversation()
+    assert not assistant.ask("pregabalin for neuropathic pain, how to start?", conversation).abstained
+    older = assistant.ask("geriatric dosing?", conversation)
+    assert not older.abstained, older.reason
+    assert "lower doses" in older.statements[0].text and "Elderly" in older.statements[0].heading
+    assert any(s.text.startswith("Pregabalin: Starting dose") for s in older.statements)
+    check_honest(older, assistant.store)
+    conversation = Conversation()
+    assistant.ask("pregabalin for neuropathic pain, how to start?", conversation)
+    renal = assistant.ask("renal dosing?", conversation)
+    assert renal.abstained and "none written for kidney impairment" in renal.reason, renal.reason
+
+
+def test_words_that_say_only_who_the_patient_is_qualify_the_last_question(assistant, embeddings) -> None:
+    from assistant.scope import Scopes
+
+    scopes = Scopes(embeddings)
+    for phrase in ("hepatic impairment?", "renal failure?", "hepatic dysfunction - dose?"):
+        assert scopes.only_the_patient(phrase), phrase
+    # A topic beside the group is a question of its own: the whole is farther from the group than its word.
+    for phrase in ("cramps in pregnancy?", "numbness in elderly?", "baclofen?", "what helps?"):
+        assert not scopes.only_the_patient(phrase), phrase
+    # After a dose question, the group alone asks it again for that patient, as "and in ...?" does.
+    answers = []
+    for qualifier in ("hepatic impairment?", "and in hepatic impairment?"):
+        answer = after_a_baclofen_dose(assistant, qualifier)
+        assert not answer.abstained and "no dose written for liver impairment" in answer.notice, qualifier
+        answers.append([s.text for s in answer.statements])
+    assert answers[0] == answers[1]
+    own = after_a_baclofen_dose(assistant, "neuropathy in CKD?")
+    assert own.standalone_query == "neuropathy in chronic kidney disease?"
+    # Where no dose is written for older adults, the advice on dosing written for them is what the sources say,
+    # from the article that gives baclofen's dose too; not a decline, and no usual dose beside it.
+    for qualifier in ("elderly?", "and in the elderly?"):
+        older = after_a_baclofen_dose(assistant, qualifier)
+        says_what_is_written_for_the_group(older, "older adults", "Elderly", "lower doses", assistant.store)
+
+
 def test_a_patients_age_names_their_group(embeddings) -> None:
     from assistant.features import SPECIAL_POPULATIONS
     from assistant.scope import Scopes
