@@ -922,6 +922,11 @@ def _asked_treatments(pool: Pool) -> tuple[set[str], set[str]]:
     named = {stem(w) for w in words(question.text) if Lexicon.specificity(w) >= NAMED_SECTION}
     asked = (named | {t for group in question.required_groups for t in group}) - ACTION_TERMS
     treatments = _treatments(pool)
+    if question.dose_wanted and not asked & treatments:
+        # A dose asked of what the conversation is about ("top dose?" after a gabapentin answer) is that
+        # treatment's, as ``dose_subjects`` reads it.
+        carried = {stem(w) for w in words(question.context) if Lexicon.specificity(w) >= NAMED_SECTION}
+        asked = carried - ACTION_TERMS
     return asked & treatments, treatments
 
 

@@ -1090,7 +1090,15 @@ class Assistant:
             # Never let a dose question be answered by lines that give no dose, or another drug's.
             lexicon = self.vocabulary()
             answers_dose, undosed = doses_for_subject(scored.pool, lexicon.variant if lexicon is not None else None)
+            # A line on another treatment gives that one's dose, whatever heading it shares ("Pregabalin: Start 75
+            # mg ..." under "Gabapentin/Pregabalin", asked of gabapentin).
+            answers_dose &= ~of_another_treatment(scored.pool)
             groups = self.patients_of(view)
+            if not any(answers_dose[at[id(c)]] for c, _ in chosen) and not groups and answers_dose.any():
+                # The lines that give the dose of what was asked, though others' doses scored closer ("top dose?"
+                # after tizanidine's lines, nearer to baclofen's "Maximum dose: ..."): selected as any answer is.
+                limit = DETAILED if detailed else BRIEF
+                chosen = select(scored.pool, np.where(answers_dose, scored.probabilities, 0.0), self.model, limit)
             # (A patient group's answer is led by the dose its sources give the group, chosen or not: below.)
             if not any(answers_dose[at[id(c)]] for c, _ in chosen) and not (groups and answers_dose.any()):
                 what = f" for {_quoted_words(undosed)}" if undosed else " for it"

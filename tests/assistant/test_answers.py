@@ -1122,6 +1122,30 @@ def test_words_that_say_only_who_the_patient_is_qualify_the_last_question(assist
         says_what_is_written_for_the_group(older, "older adults", "Elderly", "lower doses", assistant.store)
 
 
+def test_a_dose_asked_of_what_the_conversation_is_about_is_that_drugs_own(assistant) -> None:
+    from assistant.vocabulary import gives_dose
+
+    # "top dose?" after a gabapentin answer is closer to baclofen's "Maximum dose: typically 80 mg/day" and to the
+    # pregabalin line under the shared heading "Gabapentin/Pregabalin" than to gabapentin's own line: only
+    # gabapentin's doses are quoted, led by one that names it.
+    conversation = Conversation()
+    assert not assistant.ask("gabapentin for burning feet - start low?", conversation).abstained
+    answer = assistant.ask("top dose?", conversation)
+    assert not answer.abstained, answer.reason
+    assert answer.statements[0].text.startswith("Gabapentin:")
+    doses = [s for s in answer.statements if gives_dose(s.text)]
+    assert doses and all("gabapentin" in s.text.lower() for s in doses), [s.text for s in doses]
+    check_honest(answer, assistant.store)
+    # And a drug's own dose line is the answer, not a decline, when other drugs' doses scored closer.
+    conversation = Conversation()
+    assert not assistant.ask("tizanidine in MS - dose?", conversation).abstained
+    answer = assistant.ask("top dose?", conversation)
+    assert not answer.abstained, answer.reason
+    assert "8-36 mg/day" in answer.statements[0].text and "Tizanidine" in answer.statements[0].heading
+    assert all("Tizanidine" in s.heading for s in answer.statements if gives_dose(s.text))
+    check_honest(answer, assistant.store)
+
+
 def test_a_patients_age_names_their_group(embeddings) -> None:
     from assistant.features import SPECIAL_POPULATIONS
     from assistant.scope import Scopes
