@@ -290,7 +290,7 @@ def is_followup(
     if len(own) <= 1:
         return True
     if len(own) <= MAX_FRAGMENT_WORDS and only_the_patient is not None and only_the_patient(question):
-        return True  # who the patient is, and nothing else: "hepatic impairment?", "dose in CKD?"
+        return True  # who the patient is, and nothing else: "hepatic impairment?", "renal failure?"
     said = frozenset().union(*(t.said for t in conversation.turns[-2:]))
     used = sum(1 for w in own if stem(w) in said)
     if used and len(words(question)) <= MAX_FRAGMENT_WORDS and measured_words(question):
