@@ -989,7 +989,10 @@ class Assistant:
                 continue
             line = pool.items[j]
             said = frozenset(terms(f"{line.heading} {line.text}"))
-            named = [w for w in subjects if names_word(w, said, variant)]
+            # (Not a drug its article's title names: in a guideline on prescribing opioids, every line for older
+            # adults names opioids, and none of them makes the guideline's usual doses theirs.)
+            title = frozenset(terms(line.passage.chunk.article_title))
+            named = [w for w in subjects if names_word(w, said, variant) and not names_word(w, title, variant)]
             linked.update((line.passage.chunk.article_id, w) for w in named)
             if not named and asks_for_dose(line.text) and not gives_dose(line.text):
                 advice.append(int(j))

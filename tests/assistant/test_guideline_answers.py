@@ -109,6 +109,36 @@ def test_a_dose_is_given_only_for_what_was_asked(guideline) -> None:
     assert any("do not address the use of opioid pain medication in children" in s.text for s in young.statements)
 
 
+def test_the_patients_group_after_a_dose_question_gets_what_the_guideline_writes_for_it(guideline) -> None:
+    from assistant.vocabulary import gives_dose
+
+    # The guideline gives no dose for kidney impairment: its morphine tablets "for renal colic" are for a pain,
+    # not for patients whose kidneys are impaired, and its usual doses are not theirs. What it writes for them is
+    # the answer, under the notice.
+    for group, notice, said in (
+        ("renal impairment?", "no dose written for kidney impairment", "renal or hepatic"),
+        ("older adults?", "no dose written for older adults", "older adults"),
+    ):
+        conversation = Conversation()
+        assert not guideline.ask("starting dose of immediate-release opioids for acute pain?", conversation).abstained
+        answer = guideline.ask(group, conversation)
+        assert not answer.abstained, (group, answer.reason)
+        assert notice in answer.notice, (group, answer.notice)
+        assert not any("renal colic" in s.text for s in answer.statements), group
+        assert not any(gives_dose(s.text) for s in answer.statements), group
+        assert any(said in s.text for s in answer.statements), group
+
+
+def test_a_word_for_a_group_read_with_the_next_may_name_another_topic(embeddings) -> None:
+    from assistant.scope import Scopes
+
+    scopes = Scopes(embeddings)
+    kidney = scopes.named_in("patients with renal failure")
+    assert kidney and kidney == scopes.named_in("reduce the dose in kidney disease")
+    assert not scopes.named_in("20 tablets for musculoskeletal pain, 15 for renal colic or abdominal pain")
+    assert not scopes.named_in("a history of kidney stones")
+
+
 def test_a_figure_asked_for_is_answered_with_one_of_its_kind(guideline) -> None:
     from assistant.vocabulary import gives_quantity
 
