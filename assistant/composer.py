@@ -1054,10 +1054,11 @@ def quotable(pool: Pool, probabilities: np.ndarray, model: AnswerModel, limit: i
 def select(
     pool: Pool, probabilities: np.ndarray, model: AnswerModel, limit: int = BRIEF
 ) -> list[tuple[Candidate, float]]:
-    """The candidates that answer the question, lead first, then in source order; with probabilities."""
+    """The candidates that answer the question, lead first, then in source order; with probabilities. A
+    candidate of probability 0 is never chosen: callers zero those a rule sets aside (a line on another drug)."""
     if not pool.items:
         return []
-    ok = eligible(pool) & same_subject_doses(pool) & adds_something(pool)
+    ok = eligible(pool) & same_subject_doses(pool) & adds_something(pool) & (probabilities > 0)
     if not ok.any():
         return []
     ok = the_rest_asked(pool, ok)

@@ -780,13 +780,28 @@ class Assistant:
         )[1]
         return [], f"The closest sources are about another condition of a similar name: they do not mention '{word}'."
 
+    def _gives_usual_dose(self, scored: Scored) -> bool:
+        """True when the indexed sources give the dose asked for, to any patient: searched for by what it is of
+        alone, since the lines retrieved for the turn may all be its patient group's ("and in older adults?" after
+        the opioid starting dose: the guideline's section on them, and none of its usual doses)."""
+        lexicon = self.vocabulary()
+        variant = lexicon.variant if lexicon is not None else None
+        subjects = dose_subjects(scored.question, variant)
+        if not subjects:
+            return False
+        passages, _ = self.retriever.search(f"{' '.join(subjects)} dose")
+        pool = candidate_pool(scored.question, passages)
+        answers, _ = doses_for_subject(pool, variant)
+        return bool((answers & ~of_another_treatment(pool)).any())
+
     def _said_for_group(
         self, scored: Scored, groups: frozenset[int], detailed: bool, written: list[frozenset[int]]
     ) -> list[tuple[Candidate, float]]:
         """The statements an answer would quote from those that speak of one of the patient ``groups`` (see
         ``Scopes.speaks_for``) and name, in their own words or headings, what the dose was asked for, giving
         no dose themselves: "The recommendations do not address the use of opioid pain medication in children"
-        for an opioid dose asked for a child."""
+        for an opioid dose asked for a child. Failing those, the group's advice on dosing
+        (``_dosing_advice_for_group``)."""
         assert self.model is not None
         pool = scored.pool
         lexicon = self.vocabulary()
@@ -1103,12 +1118,15 @@ class Assistant:
                 limit = DETAILED if detailed else BRIEF
                 chosen = select(scored.pool, np.where(answers_dose, scored.probabilities, 0.0), self.model, limit)
             # (A patient group's answer is led by the dose its sources give the group, chosen or not: below.)
-            if not any(answers_dose[at[id(c)]] for c, _ in chosen) and not (groups and answers_dose.any()):
-                what = f" for {_quoted_words(undosed)}" if undosed else " for it"
+            what = f" for {_quoted_words(undosed)}" if undosed else " for it"
+            if not any(answers_dose[at[id(c)]] for c, _ in chosen) and not groups:
                 return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
             if groups:
                 # A dose asked for a patient group ("... in renal failure?", "... for an elderly pt") is one that a
                 # source gives for that group: the usual adult dose is not what was asked, and may be wrong for it.
+                if not answers_dose.any() and not self._gives_usual_dose(scored):
+                    # Nor to anyone: what the sources say of the drug for the group would read as a dose withheld.
+                    return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
                 written = self._written_for(scored)
                 answers_dose, advice = self._doses_for_group(scored, groups, answers_dose, written)
                 if not answers_dose.any():

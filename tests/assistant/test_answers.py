@@ -297,6 +297,12 @@ def test_a_dose_question_is_never_answered_with_another_drugs_dose(assistant) ->
     midodrine = assistant.ask("What dose of midodrine?")
     assert midodrine.abstained and "give no dose" in midodrine.reason
     assert midodrine.citations == []
+    # Nor is a dose the sources give no one asked for a patient group answered with what they say of it for the
+    # group (the dialysis line that names it): that would read as a dose withheld for the group alone.
+    conversation = Conversation()
+    assistant.ask("dialysis pt, cramping on every session - what helps?", conversation)
+    for_the_group = assistant.ask("midodrine dose?", conversation)
+    assert for_the_group.abstained and "'midodrine'" in for_the_group.reason, for_the_group.reason
 
 
 def test_a_syndrome_the_bundled_articles_never_name_is_declined(assistant) -> None:

@@ -114,10 +114,12 @@ def test_the_patients_group_after_a_dose_question_gets_what_the_guideline_writes
 
     # The guideline gives no dose for kidney impairment: its morphine tablets "for renal colic" are for a pain,
     # not for patients whose kidneys are impaired, and its usual doses are not theirs. What it writes for them is
-    # the answer, under the notice.
-    for group, notice, said in (
-        ("renal impairment?", "no dose written for kidney impairment", "renal or hepatic"),
-        ("older adults?", "no dose written for older adults", "older adults"),
+    # the answer, under the notice: "and in older adults?" too, whose own words retrieve no line that gives an
+    # opioid's usual dose either; and every line quoted speaks of the group (not a recommendation for all).
+    for group, notice, said, of_it in (
+        ("renal impairment?", "no dose written for kidney impairment", "renal or hepatic", "renal"),
+        ("older adults?", "no dose written for older adults", "older adults", "≥65"),
+        ("and in older adults?", "no dose written for older adults", "older adults", "≥65"),
     ):
         conversation = Conversation()
         assert not guideline.ask("starting dose of immediate-release opioids for acute pain?", conversation).abstained
@@ -127,6 +129,7 @@ def test_the_patients_group_after_a_dose_question_gets_what_the_guideline_writes
         assert not any("renal colic" in s.text for s in answer.statements), group
         assert not any(gives_dose(s.text) for s in answer.statements), group
         assert any(said in s.text for s in answer.statements), group
+        assert all(of_it in f"{s.heading} {s.text}" for s in answer.statements), (group, answer.statements[0].text)
 
 
 def test_a_word_for_a_group_read_with_the_next_may_name_another_topic(embeddings) -> None:
