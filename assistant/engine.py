@@ -857,12 +857,12 @@ class Assistant:
         self, scored: Scored, groups: frozenset[int], chosen: list[tuple[Candidate, float]], limit: int
     ) -> list[tuple[Candidate, float]]:
         """For a turn about a patient group (named in it, or the conversation's patient: "she" after "a
-        woman of 84"), a statement written for that group that names a word the turn says leads ("Evaluate
-        fall risk with numbness in lower extremities", under "For Elderly Patients", when her feet are numb),
-        the most probable such that scores as a quoted statement must, before the description of numbness at
-        large that came closer. An article about the group itself (a kidney disease's, for a question naming
-        the kidney) has no section for it: its sections are the answer. When the lead is written for the group
-        already, or none is, the answer stays."""
+        woman of 84"), a statement written for that group that names a word the turn says, itself or in its
+        headings, leads ("Evaluate fall risk with numbness in lower extremities", under "For Elderly Patients",
+        when her feet are numb), the most probable such that scores as a quoted statement must, before the
+        description of numbness at large that came closer. An article about the group itself (a kidney
+        disease's, for a question naming the kidney) has no section for it: its sections are the answer. When
+        the lead is written for the group already, or none is, the answer stays."""
         assert self.model is not None
         pool = scored.pool
         if not groups or not chosen:
@@ -873,7 +873,9 @@ class Assistant:
             return chosen
         ok, keep = quotable(pool, scored.probabilities, self.model, limit)
         own = self._own_words(scored, groups) - ACTION_TERMS
-        named = np.array([bool(terms(c.text) & own) for c in pool.items], dtype=bool)
+        # (In its words or its headings: "In dialysis patients: Consider sodium profiling, ...", under
+        # "Pharmacological Management for Cramps", is on the cramps a dialysis patient's question asks about.)
+        named = np.array([bool(terms(f"{c.heading} {c.text}") & own) for c in pool.items], dtype=bool)
         found = [
             i
             for i in map(int, np.flatnonzero(ok & named))

@@ -1490,6 +1490,12 @@ def test_the_patients_group_section_leads_when_it_speaks_of_what_is_asked(assist
     helps = assistant.ask("what helps?", conversation)
     assert not helps.abstained, helps.reason
     assert helps.statements[0].text != "Muscle cramps are common in cirrhosis"
+    # A line for the group names what is asked in its headings too: the dialysis line stands under the management
+    # of cramps, and leads before a caution that NSAIDs "may help with pain" and harm the kidney.
+    dialysis = assistant.ask("pt with cramps, on dialysis - what helps?")
+    assert not dialysis.abstained, dialysis.reason
+    assert dialysis.statements[0].text.startswith("In dialysis patients:"), dialysis.statements[0].text
+    check_honest(dialysis, assistant.store)
 
 
 def test_doses_quoted_for_a_patient_in_a_group_come_with_the_groups_dosing_advice(assistant) -> None:
