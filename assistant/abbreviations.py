@@ -62,8 +62,10 @@ def senses(initialism: str) -> list[str]:
 
 def key_word(sense: str) -> str | None:
     """The sense's most specific word: the one English writes least often ("liver" of "liver function test",
-    "prothrombin" of "prothrombin time")."""
-    content = [w for w in words(sense) if w not in STOPWORDS and len(w) >= 3 and w.isalpha()]
+    "prothrombin" of "prothrombin time", "hirschsprung" of "Hirschsprung's disease": an eponym's possessive and
+    a hyphenated word's parts are words of their own)."""
+    parts = (part for w in words(sense) for part in re.split(r"[-']", w))
+    content = [w for w in parts if w not in STOPWORDS and len(w) >= 3 and w.isalpha()]
     return min(content, key=zipf) if content else None
 
 

@@ -29,6 +29,9 @@ def test_the_dictionary_gives_every_sense_and_the_most_specific_word_of_each() -
     assert senses("XQZW") == []
     assert key_word("prothrombin time") == "prothrombin"
     assert key_word("liver function test") == "liver"
+    # An eponym's possessive is a word of its own: the disease is Hirschsprung's, not any disease.
+    assert key_word("Hirschsprung's disease") == "hirschsprung"
+    assert key_word("Huntington’s disease") == "huntington"
 
 
 def test_only_a_sense_the_sources_can_answer_is_read(embeddings) -> None:
@@ -70,6 +73,13 @@ def test_a_question_in_initialisms_is_answered_from_what_they_stand_for(assistan
     assert "Read 'HD' as" in dialysis.notice
     assert dialysis.statements[0].text.startswith("In dialysis patients")
     check_honest(dialysis, assistant.store)
+    # Of the senses of "HD" the articles can answer only dialysis: "Hirschsprung's disease" shares no more than
+    # "disease" with them, however the rest of the question reads.
+    late = assistant.ask("calf cramps late in every HD run - anything worth a go?")
+    assert not late.abstained, late.reason
+    assert "Read 'HD' as 'hemodialysis'" in late.notice
+    assert late.statements[0].text.startswith("In dialysis patients")
+    check_honest(late, assistant.store)
     # "MS" is the articles' own word: read as written.
     plain = assistant.ask("baclofen starting dose in MS?")
     assert "Read 'MS'" not in plain.notice
