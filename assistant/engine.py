@@ -893,7 +893,13 @@ class Assistant:
         cramps in cirrhosis says none, and "Muscle cramps are common in cirrhosis" would only say back what was
         asked. Words that only frame an ask ("options", "medication") are among them."""
         typed = without_ages(re.sub(r"\([^()]*\)\s*$", "", scored.question.text))
-        return {stem(w) for w in words(typed) if w not in STOPWORDS and not self.scopes.asked(w) & groups}
+        # (The group's whole name: "disease" of "liver disease" says no more than "liver".)
+        naming = self.scopes.group_name_words(typed, groups)
+        return {
+            stem(w)
+            for w in words(typed)
+            if w not in STOPWORDS and w not in naming and not self.scopes.asked(w) & groups
+        }
 
     def _with_group_lines(
         self, scored: Scored, groups: frozenset[int], chosen: list[tuple[Candidate, float]]

@@ -381,8 +381,13 @@ def rewrite(
     if last.focus and pointer:
         stem_of_question = stem_of_question[: pointer.start()] + last.focus + stem_of_question[pointer.end() :]
         required = (last.focus,)
-    elif last.focus and (not own or (len(own) <= 1 and _FOLLOW_UP_POINTERS.search(question))):
-        # "Dose?", or "How strong is that recommendation?": about what the last answer was about.
+    elif last.focus and (
+        not own
+        or (len(own) <= 1 and _FOLLOW_UP_POINTERS.search(question))
+        or (qualifier is None and _subjectless(question))
+    ):
+        # "Dose?", or "How strong is that recommendation?": about what the last answer was about; as is what
+        # says no subject before its circumstance ("safe w/ liver disease?": is it?).
         added_focus, required = last.focus, (last.focus,)
     key_question = f"{stem_of_question} ({added_focus})" if added_focus else stem_of_question
     have = terms(key_question)

@@ -148,12 +148,21 @@ class Scopes:
         after it, which may say more of the group ("renal failure": 0.78 to kidney impairment, "renal" alone
         0.73) or take the word to another topic ("renal colic", 0.55: a pain, no impaired kidney; "kidney
         stones")."""
+        return frozenset(group for group, _ in self._group_names(text))
+
+    def group_name_words(self, text: str, groups: frozenset[int]) -> frozenset[str]:
+        """The words (lower case) with which ``text`` names one of ``groups``, as ``named_in`` reads them: "liver"
+        and "disease" of "safe w/ liver disease?", not "colic" of "renal colic"."""
+        return frozenset(w for group, named in self._group_names(text) if group in groups for w in named)
+
+    def _group_names(self, text: str) -> list[tuple[int, tuple[str, ...]]]:
+        """Each group ``text`` names, with the words that name it (see ``named_in``)."""
         naming = self.naming_words(text)
         if not naming:
-            return frozenset()
+            return []
         tokens = words(text)
         topical = set(self.words_of(text))
-        out: set[int] = set()
+        out: list[tuple[int, tuple[str, ...]]] = []
         for i, word in enumerate(tokens):
             if word not in naming:
                 continue
@@ -161,12 +170,13 @@ class Scopes:
             if group is None:
                 continue
             after = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1] in topical else None
-            if after is not None:
-                together, alone = self.closeness([f"{word} {after}", word])
-                if float(together[group]) < float(alone[group]):
-                    continue
-            out.add(group)
-        return frozenset(out)
+            if after is None:
+                out.append((group, (word,)))
+                continue
+            together, alone = self.closeness([f"{word} {after}", word])
+            if float(together[group]) >= float(alone[group]):
+                out.append((group, (word, after)))
+        return out
 
     def of_patient(self, question: str) -> frozenset[int]:
         """The groups of the patient a question is about: those its words name and those its ages fall in

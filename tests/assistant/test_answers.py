@@ -169,6 +169,14 @@ def test_a_question_with_no_subject_before_its_circumstance_is_asked_of_the_conv
     liver = assistant.ask("safe w/ liver dz?", conversation)
     assert "tizanidine" in liver.standalone_query.lower()
     assert "tizanidine" in liver.statements[0].text.lower(), liver.statements[0]
+    # Written out, it asks the same of tizanidine: not answered by the lines for patients with liver disease
+    # that say nothing of it ("Monitor for electrolyte abnormalities").
+    conversation = Conversation()
+    assistant.ask("tizanidine for ms spasticity?", conversation)
+    written = assistant.ask("safe with liver disease?", conversation)
+    assert written.key_question == "safe with liver disease? (tizanidine)"
+    assert all("tizanidine" in f"{s.heading} {s.text}".lower() for s in written.statements), written.statements
+    check_honest(written, assistant.store)
     # A subject, or a question word, before the circumstance makes a question of its own.
     assert _subjectless("still ok in pregnancy?")
     assert not _subjectless("what helps with cramps?") and not _subjectless("stretching at night?")
