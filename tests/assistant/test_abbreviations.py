@@ -50,6 +50,35 @@ def test_of_the_senses_the_sources_can_answer_the_closest_in_meaning_is_read(emb
     assert spelled_out("PT for stiff shoulders: how many sessions?", both, closeness)[1] == [("PT", "physical therapy")]
 
 
+def test_shorthand_in_small_letters_is_read_as_the_dictionary_writes_it(embeddings) -> None:
+    # Written in mixed case by the dictionary ("Tx", "Hx"), shorthand is read however it is typed; written in
+    # capitals only ("DDX"), only when English hardly writes the word ("bid" is a word, "ddx" none).
+    assert senses("tx") == ["treatment"] and senses("ddx") == ["differential diagnosis"]
+    assert senses("bid") == []
+    # A name whose capitals stand inside it is told from a word by its case: "pair" is no "pAIR".
+    assert senses("pair") == [] and senses("camp") == []
+    closeness = closeness_by(embeddings)
+    # "yo" the dictionary writes in small letters only, as English does: left to the reading of ages.
+    ages = lexicon_of("year", "old", "twice", "daily", "treatment")
+    assert spelled_out("79 yo, bid, tx?", ages, closeness) == ("79 yo, bid, treatment?", [("tx", "treatment")])
+    lexicon = lexicon_of("differential", "diagnosis", "treatment", "cramps", "calf")
+    text, fixes = spelled_out("ddx of calf cramps, and tx?", lexicon, closeness)
+    assert fixes == [("ddx", "differential diagnosis"), ("tx", "treatment")]
+    assert text == "differential diagnosis of calf cramps, and treatment?"
+    # "pt" is understood as the patient already; a word inside another ("mg/day") is no shorthand.
+    assert spelled_out("pt on 10 mg/day", lexicon_of("patient", "physical", "therapy"), closeness)[1] == []
+
+
+def test_a_sense_is_read_as_the_word_of_it_the_sources_write_when_that_word_means_it_all(embeddings) -> None:
+    closeness = closeness_by(embeddings)
+    # Sources that write "diabetes", never "mellitus": "DM" is read as their word.
+    text, fixes = spelled_out("DM and calf cramps?", lexicon_of("diabetes", "cramps", "calf"), closeness)
+    assert fixes == [("DM", "diabetes")] and text == "diabetes and calf cramps?"
+    # A word that names only a kind of the thing is not read for it: "disease" is not Hirschsprung's disease,
+    # nor "dialysis" peritoneal dialysis.
+    assert spelled_out("PD and calf cramps?", lexicon_of("disease", "dialysis", "cramps"), closeness)[1] == []
+
+
 def test_initialisms_the_sources_write_and_words_in_capitals_are_left() -> None:
     def never(text, others):
         raise AssertionError("nothing to choose")
@@ -80,6 +109,13 @@ def test_a_question_in_initialisms_is_answered_from_what_they_stand_for(assistan
     assert "Read 'HD' as 'hemodialysis'" in late.notice
     assert late.statements[0].text.startswith("In dialysis patients")
     check_honest(late, assistant.store)
+    # The articles write "diabetic" and "diabetes", never "mellitus": "DM" is read as what they write, and
+    # the neuropathy lines answer.
+    diabetic = assistant.ask("DM pt w/ burning feet at night, tx?")
+    assert not diabetic.abstained, diabetic.reason
+    assert "Read 'DM' as 'diabetes'" in diabetic.notice
+    assert any("neuropathy" in s.text.lower() for s in diabetic.statements[:3])
+    check_honest(diabetic, assistant.store)
     # "MS" is the articles' own word: read as written.
     plain = assistant.ask("baclofen starting dose in MS?")
     assert "Read 'MS'" not in plain.notice

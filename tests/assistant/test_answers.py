@@ -554,9 +554,11 @@ def test_a_terse_dose_question_with_words_after_the_dose_is_a_dose_question(assi
 
     assert asks_for_dose("gabapentin dose qhs?") and asks_for_dose("baclofen dose liver pt?")
     assert not asks_for_dose("missed dose what to do?") and not asks_for_dose("Is the dose too high?")
-    # Asked so, the gabapentin dose leads, not pregabalin's line beside it under "Gabapentin/Pregabalin".
+    # Asked so, the gabapentin dose leads, not pregabalin's line beside it under "Gabapentin/Pregabalin"; "qhs"
+    # read as nightly, the line that gives a nightly dose.
     answer = assistant.ask("gabapentin dose qhs?")
-    assert not answer.abstained and answer.statements[0].text.startswith("Gabapentin: Start 300 mg daily")
+    assert "Read 'qhs' as 'every night/nightly'" in answer.notice
+    assert not answer.abstained and answer.statements[0].text.startswith("Gabapentin: Starting dose 100-300 mg nightly")
     assert not any(s.text.startswith("Pregabalin:") for s in answer.statements)
     check_honest(answer, assistant.store)
 
