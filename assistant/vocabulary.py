@@ -143,7 +143,9 @@ def names_a_dose(text: str) -> bool:
 
 # A terse question that names a drug's dose and says a little more after it: "gabapentin dose qhs?",
 # "baclofen dose elderly?". The word before the dose word is what it is of ...
-_NAMED_DOSE = re.compile(rf"^\W*(?:\S+\s+){{0,2}}?([^\W\d_][\w-]*)\s+{_DOSE_WORD}(?:\s+\S+){{1,3}}\W*$", re.IGNORECASE)
+_NAMED_DOSE = re.compile(
+    rf"^\W*(?:\S+\s+){{0,2}}?([^\W\d_][\w-]*)\s+{_DOSE_WORD}[,;:]?(?:\s+\S+){{1,3}}\W*$", re.IGNORECASE
+)
 # ... when it is at least this specific in English (a drug's name, not "missed" or "the": "missed dose what
 # to do?" asks no amount).
 NAMED_DOSE_SPECIFICITY = 0.5

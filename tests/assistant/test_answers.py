@@ -554,6 +554,11 @@ def test_a_terse_dose_question_with_words_after_the_dose_is_a_dose_question(assi
 
     assert asks_for_dose("gabapentin dose qhs?") and asks_for_dose("baclofen dose liver pt?")
     assert not asks_for_dose("missed dose what to do?") and not asks_for_dose("Is the dose too high?")
+    # A comma after the dose changes nothing: "gabapentin dose, pt on dialysis?" asks a dose for a group, and is
+    # declined as "gabapentin dose in dialysis patients?" is, not answered with the usual dose.
+    assert asks_for_dose("tizanidine dose, elderly pt?") and not asks_for_dose("missed dose, what to do?")
+    grouped = assistant.ask("gabapentin dose, pt on dialysis?")
+    assert grouped.abstained and "none written for kidney impairment" in grouped.reason
     # Asked so, the gabapentin dose leads, not pregabalin's line beside it under "Gabapentin/Pregabalin"; "qhs"
     # read as nightly, the line that gives a nightly dose.
     answer = assistant.ask("gabapentin dose qhs?")
