@@ -138,11 +138,16 @@ def unread_senses(text: str, lexicon: Lexicon) -> list[list[str]]:
     """For each initialism of ``text`` that no sense can be read for (``spelled_out`` reads none: the sources
     have no sense's most specific word, as "renal" of "end-stage renal disease" over articles that write
     "kidney"), the dictionary's senses: they still say who the patient is."""
+    return [found for _, found in unread_initialisms(text, lexicon)]
+
+
+def unread_initialisms(text: str, lexicon: Lexicon) -> list[tuple[str, list[str]]]:
+    """The initialisms of ``text`` that no sense can be read for (see ``unread_senses``), each with its senses."""
     out = []
     for token in _unknown_initialisms(text, lexicon)[:MAX_INITIALISMS]:
         found = senses(token)
         if found and not any((w := key_word(s)) is not None and lexicon.variant(w) is not None for s in found):
-            out.append(found)
+            out.append((token, found))
     return out
 
 

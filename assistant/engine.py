@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.abbreviations import initialisms, key_word, named_conditions, spelled_out, unread_senses
+from assistant.abbreviations import initialisms, key_word, named_conditions, spelled_out, unread_initialisms
 from assistant.answerable import Decision, decide, factual_gap, names_as_asked, passage_text, title_heads
 from assistant.composer import (
     BRIEF,
@@ -485,6 +485,19 @@ class Assistant:
             if len(named) == 1:
                 out |= next(iter(named))
         return frozenset(out)
+
+    def _doses_not_for(self, unread: list[tuple[str, list[str]]], answer: Answer) -> str:
+        """The notice for an answer that quotes doses to a question that qualifies them by an initialism the
+        sources cannot be read for, neither it nor what it stands for, and that names no patient group
+        ("pregabalin dose adjust CrCl 30?": creatinine clearance is in no source): the doses are the sources'
+        usual ones, and nothing says they hold for what the initialism says of the patient. '' otherwise."""
+        if answer.abstained or not any(gives_dose(s.text) for s in answer.statements):
+            return ""
+        unheld = [(token, found) for token, found in unread if not self._groups_of_senses([found])]
+        if not unheld:
+            return ""
+        said = ", ".join(f"'{token}' ({' or '.join(found)})" for token, found in unheld)
+        return f"The indexed sources never write {said}: the doses below are not written for it."
 
     def _unknown_condition(self, view: QuestionView) -> str | None:
         """The reason to decline a turn that names a condition by a name of the medical dictionary
@@ -1363,7 +1376,8 @@ class Assistant:
             fixes += clips
             text, initials = spelled_out(text, lexicon, self._closeness, lambda w: self._said_as(w, lexicon))
             fixes += initials
-        unread = unread_senses(text, lexicon) if lexicon is not None else []
+        unread_terms = unread_initialisms(text, lexicon) if lexicon is not None else []
+        unread = [found for _, found in unread_terms]
         turn = rewrite(text, conversation, salience, self.scopes.only_the_patient)
         last = conversation.last
         notices = [notice] if notice else []
@@ -1392,6 +1406,9 @@ class Assistant:
             patient_words=self._patient_words(text, turn) if patients else frozenset(),
         )
         answer: Answer = self.chain(detailed).invoke({"question": question, "view": view, "variants": turn.variants})
+        unheld = self._doses_not_for(unread_terms, answer)
+        if unheld:
+            notices.append(unheld)
         old = self.old_evidence(answer)
         if old:
             notices.append(old)

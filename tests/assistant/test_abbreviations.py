@@ -184,3 +184,15 @@ def test_an_initialism_no_sense_of_which_can_be_read_still_says_who_the_patient_
     # A dose for such a patient is one a source writes for kidney impairment; the usual adult dose is not it.
     dose = assistant.ask("baclofen dose for a man with ESRD?")
     assert dose.abstained and "none written for kidney impairment" in dose.reason
+
+
+def test_doses_for_a_patient_told_by_an_initialism_the_sources_cannot_read_say_so(assistant) -> None:
+    # The articles write no creatinine clearance: the usual pregabalin doses are quoted under a notice that
+    # they are not written for it, never as if they held for that patient.
+    answer = assistant.ask("pregabalin dose to use at a CrCl of 25?")
+    assert not answer.abstained, answer.reason
+    assert any("mg" in s.text for s in answer.statements)
+    assert "never write 'CrCl' (Creatinine Clearance): the doses below are not written for it" in answer.notice
+    check_honest(answer, assistant.store)
+    # An initialism read, or none, adds no such notice.
+    assert "never write" not in assistant.ask("pregabalin starting dose?").notice
