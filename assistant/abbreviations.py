@@ -32,8 +32,9 @@ from corpus.text import STOPWORDS, stem, words
 
 # An initialism: two to six letters or digits, at least two of them capitals, a plural 's' allowed ("LFTs").
 _INITIALISM = re.compile(r"\b(?=(?:[A-Za-z0-9]*[A-Z]){2})[A-Z][A-Za-z0-9]{1,5}\b")
-# Shorthand typed in small letters ("ddx", "tx"), not within a word of other letters or after a slash ("mg/day").
-_SMALL_LETTERS = re.compile(r"(?<![\w/'-])[a-z]{2,5}(?![\w/'-])")
+# Shorthand typed in small letters ("ddx", "tx"; "Tx" opening a sentence), not within a word of other letters or
+# after a slash ("mg/day").
+_SMALL_LETTERS = re.compile(r"(?<![\w/'-])[A-Za-z][a-z]{1,4}(?![\w/'-])")
 # A word in capitals that English writes this often (Zipf) is the word, shouted ("IS it safe?", "baclofen OR
 # tizanidine"), not an initialism: "is" 7.1, "or" 6.5, "hi" 5.0; "hd" 4.3, "pt" 4.0, "lft" 1.9.
 ENGLISH_ZIPF = 5.0
@@ -90,8 +91,8 @@ def senses(initialism: str) -> list[str]:
     found = table.get(initialism)
     if found is None and initialism.endswith("s") and len(initialism) > 2:
         found = table.get(initialism[:-1])
-    if found is None and initialism.islower():
-        found = [s for key in _small_letter_keys(initialism) for s in table[key]]
+    if found is None and initialism[1:].islower():
+        found = [s for key in _small_letter_keys(initialism.lower()) for s in table[key]]
     return list(found or [])
 
 
@@ -112,8 +113,8 @@ def initialisms(text: str) -> frozenset[str]:
 
 def _unknown_initialisms(text: str, lexicon: Lexicon) -> list[str]:
     """The initialisms of ``text`` that the sources do not write themselves, each once, in order: those typed in
-    capitals, and shorthand typed in small letters that the dictionary reads (``_small_letter_keys``) and the
-    question's own reading does not already understand ("pt", "dose")."""
+    capitals, and shorthand typed in small letters (its first a capital or not) that the dictionary reads
+    (``_small_letter_keys``) and the question's own reading does not already understand ("pt", "dose")."""
     long_words = re.findall(r"[A-Za-z]{3,}", text)
     shouted = sum(w.isupper() for w in long_words) > len(long_words) / 2
     english = SHOUTED_ZIPF if shouted else ENGLISH_ZIPF
@@ -121,12 +122,12 @@ def _unknown_initialisms(text: str, lexicon: Lexicon) -> list[str]:
     typed += [
         (m.start(), m.group(0))
         for m in _SMALL_LETTERS.finditer(text)
-        if stem(m.group(0)) not in ACTION_TERMS and _small_letter_keys(m.group(0))
+        if stem(m.group(0).lower()) not in ACTION_TERMS and _small_letter_keys(m.group(0).lower())
     ]
     out = []
     for token in dict.fromkeys(t for _, t in sorted(typed)):
         lower = token.lower()
-        if lower in STOPWORDS or (not token.islower() and zipf(lower) >= english):
+        if lower in STOPWORDS or (not token[1:].islower() and zipf(lower) >= english):
             continue
         if lexicon.known(lower) or (lower.endswith("s") and lexicon.known(lower[:-1])):
             continue  # the sources write it themselves

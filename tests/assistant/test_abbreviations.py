@@ -65,6 +65,9 @@ def test_shorthand_in_small_letters_is_read_as_the_dictionary_writes_it(embeddin
     text, fixes = spelled_out("ddx of calf cramps, and tx?", lexicon, closeness)
     assert fixes == [("ddx", "differential diagnosis"), ("tx", "treatment")]
     assert text == "differential diagnosis of calf cramps, and treatment?"
+    # Opening a sentence, with a capital, it is the same shorthand; an English word opening one is not.
+    assert spelled_out("Ddx of calf cramps?", lexicon, closeness)[1] == [("Ddx", "differential diagnosis")]
+    assert spelled_out("Is it calf cramps?", lexicon, closeness)[1] == []
     # "pt" is understood as the patient already; a word inside another ("mg/day") is no shorthand.
     assert spelled_out("pt on 10 mg/day", lexicon_of("patient", "physical", "therapy"), closeness)[1] == []
 
