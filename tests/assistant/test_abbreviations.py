@@ -51,7 +51,7 @@ def test_of_the_senses_the_sources_can_answer_the_closest_in_meaning_is_read(emb
 
 
 def test_shorthand_in_small_letters_is_read_as_the_dictionary_writes_it(embeddings) -> None:
-    # Written in mixed case by the dictionary ("Tx", "Hx"), shorthand is read however it is typed; written in
+    # Written with a capital first letter by the dictionary ("Tx", "Hx"), shorthand is read however typed; in
     # capitals only ("DDX"), only when English hardly writes the word ("bid" is a word, "ddx" none).
     assert senses("tx") == ["treatment"] and senses("ddx") == ["differential diagnosis"]
     assert senses("bid") == []
