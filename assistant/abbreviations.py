@@ -135,15 +135,10 @@ def _unknown_initialisms(text: str, lexicon: Lexicon) -> list[str]:
     return out
 
 
-def unread_senses(text: str, lexicon: Lexicon) -> list[list[str]]:
-    """For each initialism of ``text`` that no sense can be read for (``spelled_out`` reads none: the sources
-    have no sense's most specific word, as "renal" of "end-stage renal disease" over articles that write
-    "kidney"), the dictionary's senses: they still say who the patient is."""
-    return [found for _, found in unread_initialisms(text, lexicon)]
-
-
 def unread_initialisms(text: str, lexicon: Lexicon) -> list[tuple[str, list[str]]]:
-    """The initialisms of ``text`` that no sense can be read for (see ``unread_senses``), each with its senses."""
+    """The initialisms of ``text`` that no sense can be read for (``spelled_out`` reads none: the sources have no
+    sense's most specific word, as "renal" of "end-stage renal disease" over articles that write "kidney"), each
+    with the dictionary's senses: they still say who the patient is."""
     out = []
     for token in _unknown_initialisms(text, lexicon)[:MAX_INITIALISMS]:
         found = senses(token)
@@ -162,7 +157,7 @@ def _named_by_a_word(
         for w in dict.fromkeys(words(sense))
         if w.isalpha() and len(w) >= 3 and w not in STOPWORDS and lexicon.variant(w) is not None
     ]
-    if not theirs or len(theirs) == len(words(sense)):
+    if not theirs:
         return None
     scores = closeness(sense, theirs)
     best = int(np.argmax(scores))

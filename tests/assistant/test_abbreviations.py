@@ -178,12 +178,13 @@ def test_a_condition_the_sources_never_mention_declines(assistant) -> None:
 
 
 def test_an_initialism_no_sense_of_which_can_be_read_still_says_who_the_patient_is(assistant) -> None:
-    from assistant.abbreviations import unread_senses
+    from assistant.abbreviations import unread_initialisms
 
     # The articles write "kidney" and "dialysis", never "renal": "ESRD" cannot be read into the question, but
     # its one sense, end-stage renal disease, says the patient's kidneys have failed.
-    assert unread_senses("ESRD - baclofen?", lexicon_of("kidney", "baclofen")) == [["end-stage renal disease"]]
-    assert unread_senses("ESRD - baclofen?", lexicon_of("renal", "baclofen")) == []  # read by spelled_out
+    unread = unread_initialisms("ESRD - baclofen?", lexicon_of("kidney", "baclofen"))
+    assert unread == [("ESRD", ["end-stage renal disease"])]
+    assert unread_initialisms("ESRD - baclofen?", lexicon_of("renal", "baclofen")) == []  # read by spelled_out
     # A dose for such a patient is one a source writes for kidney impairment; the usual adult dose is not it.
     dose = assistant.ask("baclofen dose for a man with ESRD?")
     assert dose.abstained and "none written for kidney impairment" in dose.reason
