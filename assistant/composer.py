@@ -1170,7 +1170,12 @@ def _label(text: str) -> str | None:
 
 
 def with_its_list(
-    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]], model: AnswerModel, limit: int
+    pool: Pool,
+    probabilities: np.ndarray,
+    chosen: list[tuple[Candidate, float]],
+    model: AnswerModel,
+    limit: int,
+    also: np.ndarray | None = None,
 ) -> list[tuple[Candidate, float]]:
     """The answer with the other items of the list its lead is an item of (the bullets under the lead's own
     heading) that score as a chosen statement must, before what other articles' sections scored, within
@@ -1179,7 +1184,8 @@ def with_its_list(
     short list ("Muscle cramps are common in cirrhosis", for what treats them) is not the answer its list is.
     The source's own list is the answer's shape: the rest of an assessment step after its first check, not
     another article's lines that came closer on one word. A lead in prose keeps the answer as chosen,
-    and so do the chosen statements of the lead's own article."""
+    and so do the chosen statements of the lead's own article. Items that ``also`` marks (those written for the
+    question's patient group, when the lead is one) come whatever they scored, before the others."""
     if not chosen or chosen[0][0].block.kind != "bullet" or not chosen[0][0].heading:
         return chosen
     lead, p = chosen[0]
@@ -1204,6 +1210,20 @@ def with_its_list(
         key=lambda x: -x[2],
     )
     at = {id(c): i for i, c in enumerate(pool.items)}
+    for_patient = also is not None and bool(also[at[id(lead)]])
+    if also is not None and for_patient:
+        listed = {id(c) for _, c, _ in siblings}
+        siblings += [
+            (i, c, float(q))
+            for i, (c, q, fine) in enumerate(zip(pool.items, probabilities, ok, strict=True))
+            if fine
+            and also[i]
+            and q > 0
+            and id(c) not in taken | listed
+            and c.block.kind == "bullet"
+            and (c.passage.chunk.id, c.heading) == here
+        ]
+        siblings.sort(key=lambda x: (not also[x[0]], -x[2]))
     rest = list(chosen[1:])
     for i, c, q in siblings:
         if any(
@@ -1213,10 +1233,17 @@ def with_its_list(
         if len(rest) + 1 >= limit:
             # Room is made by the least probable statement of another article.
             others = [x for x in rest if x[0].passage.chunk.article_id != lead.passage.chunk.article_id]
+            if also is not None and for_patient and also[i] and not others:
+                # (A line written for the patient, by one that is not.)
+                others = [x for x in rest if not also[at[id(x[0])]]]
             if not others:
                 break
             rest.remove(min(others, key=lambda x: x[1]))
         rest.append((c, q))
+    if also is not None and for_patient:
+        # What the sources write for the patient follows its lead, before the rest.
+        mine = [x for x in rest if also[at[id(x[0])]]]
+        return [(lead, p), *in_reading_order(mine), *in_reading_order([x for x in rest if not also[at[id(x[0])]]])]
     return [(lead, p), *in_reading_order(rest)]
 
 

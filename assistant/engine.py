@@ -1254,9 +1254,18 @@ class Assistant:
             chosen = self._with_group_dosing_advice(
                 scored, self.patients_of(view), chosen, DETAILED if detailed else BRIEF
             )
-            # (A dose answer quotes the lines checked above, that give or frame the dose asked for.)
+            # (A dose answer quotes the lines checked above, that give or frame the dose asked for.) A lead written
+            # for the turn's patient group brings the rest of its list that is written for the group too, whatever
+            # it scored: what the sources say for that patient is what was asked.
+            groups = self.patients_of(view)
+            written = self._written_for(scored) if groups else []
             chosen = with_its_list(
-                scored.pool, scored.probabilities, chosen, self.model, DETAILED if detailed else BRIEF
+                scored.pool,
+                scored.probabilities,
+                chosen,
+                self.model,
+                DETAILED if detailed else BRIEF,
+                also=np.array([bool(w & groups) for w in written], dtype=bool) if groups else None,
             )
             chosen = self._with_group_lines(scored, self.patients_of(view), chosen)
         kind = view.quantity_wanted

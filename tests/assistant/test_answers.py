@@ -1741,3 +1741,15 @@ def test_usual_doses_quoted_for_a_patient_group_say_they_are_not_written_for_it(
     # For no group, the usual doses are what was asked.
     plain = assistant.ask("starting baclofen for spasticity in multiple sclerosis - how?")
     assert "none is written for" not in plain.notice
+
+
+def test_a_lead_written_for_the_patient_brings_the_rest_of_its_list(assistant) -> None:
+    # The lines written for a patient with liver disease stand in one short list; the one that scores closest to
+    # a terse question on a cirrhosis patient's cramps says no more than it does, and the line that says what
+    # may help shares none of its words. What the sources write for that patient is quoted together, first.
+    answer = assistant.ask("cirrhosis pt with cramps - options?")
+    assert not answer.abstained, answer.reason
+    quoted = [s.text for s in answer.statements]
+    assert all("For Patients with Liver Disease" in s.heading for s in answer.statements[:3]), quoted
+    assert "Baclofen and albumin may be particularly effective" in quoted[:3], quoted
+    check_honest(answer, assistant.store)
