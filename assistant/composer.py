@@ -1241,9 +1241,20 @@ def with_its_list(
             rest.remove(min(others, key=lambda x: x[1]))
         rest.append((c, q))
     if also is not None and for_patient:
-        # What the sources write for the patient follows its lead, before the rest.
+        # What the sources write for the patient follows its lead, before the rest. A lead that names nothing
+        # specific the question does not, and gives no figure ("Muscle cramps are common in cirrhosis", for a
+        # cirrhosis patient's cramps), only says back who the patient is: the most probable line of theirs that
+        # names something more leads instead ("Monitor for electrolyte abnormalities"), and it follows.
         mine = [x for x in rest if also[at[id(x[0])]]]
-        return [(lead, p), *in_reading_order(mine), *in_reading_order([x for x in rest if not also[at[id(x[0])]]])]
+        others = [x for x in rest if not also[at[id(x[0])]]]
+        asked = pool.question.terms | pool.question.context_terms
+        if not _specific(lead.text) - asked and not _NUMBER.search(lead.text):
+            saying = [x for x in mine if _specific(x[0].text) - asked or _NUMBER.search(x[0].text)]
+            if saying:
+                first = max(saying, key=lambda x: x[1])
+                mine = [x for x in mine if x[0] is not first[0]] + [(lead, p)]
+                lead, p = first
+        return [(lead, p), *in_reading_order(mine), *in_reading_order(others)]
     return [(lead, p), *in_reading_order(rest)]
 
 

@@ -1752,4 +1752,6 @@ def test_a_lead_written_for_the_patient_brings_the_rest_of_its_list(assistant) -
     quoted = [s.text for s in answer.statements]
     assert all("For Patients with Liver Disease" in s.heading for s in answer.statements[:3]), quoted
     assert "Baclofen and albumin may be particularly effective" in quoted[:3], quoted
+    # Nor does the line that only says back who the patient is lead: one that names something more does.
+    assert quoted[0] != "Muscle cramps are common in cirrhosis", quoted
     check_honest(answer, assistant.store)
