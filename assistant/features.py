@@ -465,11 +465,13 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
 @lru_cache(maxsize=256)
 def _runs(text: str) -> tuple[tuple[str, ...], ...]:
     """The text's runs of adjacent words, split at punctuation and at function words: the phrases that may name
-    something ("spondylometaphyseal dysplasia algerian type", "muscular dystrophy"). Possessives dropped."""
+    something ("spondylometaphyseal dysplasia algerian type", "muscular dystrophy"). Possessives dropped. A "+"
+    or "&" between spaces is the "and" of shorthand ("numb soles + cramps"), and ends a phrase as "and" does."""
     from corpus.text import STOPWORDS, unaccented
 
     out: list[tuple[str, ...]] = []
-    for segment in re.split(r"[,.;:?!()\[\]/\"]|\s[-\u2013\u2014]\s", text if text.isascii() else unaccented(text)):
+    parts = r"[,.;:?!()\[\]/\"]|\s[-\u2013\u2014+&]\s"
+    for segment in re.split(parts, text if text.isascii() else unaccented(text)):
         run: list[str] = []
         for token in _TOKEN.findall(segment):
             low = token.lower()

@@ -91,6 +91,13 @@ def test_a_qualifier_the_source_lacks_is_found(question: str, title: str, statem
             "It is inherited in a dominant pattern.",
         ),
         ("Is Cushing's syndrome inherited?", "Cushing's Syndrome", "Most cases are not inherited."),
+        # A "+" between words is the "and" of shorthand: "numb soles" and "cramps" are two things, not a kind of
+        # "cramps and numbness" that its source never names.
+        (
+            "elderly lady, 88, numb soles + cramps. approach?",
+            "Management of Cramps and Numbness",
+            "Evaluate fall risk with numbness in lower extremities",
+        ),
     ],
 )
 def test_no_qualifier_is_found_where_the_source_is_about_it(question: str, title: str, statement: str) -> None:
