@@ -1251,7 +1251,7 @@ def with_its_list(
         if not _specific(lead.text) - asked and not _NUMBER.search(lead.text):
             saying = [x for x in mine if _specific(x[0].text) - asked or _NUMBER.search(x[0].text)]
             if saying:
-                first = max(saying, key=lambda x: x[1])
+                first = sorted(saying, key=lambda x: -x[1])[0]
                 mine = [x for x in mine if x[0] is not first[0]] + [(lead, p)]
                 lead, p = first
         return [(lead, p), *in_reading_order(mine), *in_reading_order(others)]
