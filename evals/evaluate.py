@@ -54,8 +54,8 @@ class Split:
     seed: int = 1
     fit_share: float = 0.5
 
-    def of(self, case_id: str) -> str:
-        return split_of(case_id, self.seed, self.fit_share)
+    def of(self, part_key: str) -> str:
+        return split_of(part_key, self.seed, self.fit_share)
 
 
 def evaluate(

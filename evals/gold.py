@@ -13,7 +13,8 @@ One case per line::
                 "answer": "gold answer text",
                 "standalone": "the same question asked without the conversation"},  # optional
                ...],
-     "held_out": ["article-id", ...]}          # optional: articles hidden from retrieval for this case
+     "held_out": ["article-id", ...],          # optional: articles hidden from retrieval for this case
+     "split_key": "..."}                       # optional: what decides the case's fit/report part (default: id)
 
 A turn with ``"answerable": false`` must be declined; it needs no facts, articles or answer.
 """
@@ -54,6 +55,11 @@ class GoldCase:
     turns: tuple[GoldTurn, ...]
     set: str = ""
     held_out: frozenset[str] = field(default_factory=frozenset)
+    split_key: str = ""  # what split_of hashes, when it is not the id (a case renamed keeps its part)
+
+    @property
+    def part_key(self) -> str:
+        return self.split_key or self.id
 
 
 def _turn(raw: dict, where: str) -> GoldTurn:
@@ -95,6 +101,7 @@ def parse_case(raw: dict, where: str) -> GoldCase:
         turns=tuple(_turn(t, f"{where} turn {i + 1}") for i, t in enumerate(turns)),
         set=str(raw.get("set") or ""),
         held_out=frozenset(raw.get("held_out") or ()),
+        split_key=str(raw.get("split_key") or ""),
     )
 
 
@@ -144,6 +151,8 @@ def case_json(case: GoldCase) -> dict:
         out["turns"].append(turn)
     if case.held_out:
         out["held_out"] = sorted(case.held_out)
+    if case.split_key:
+        out["split_key"] = case.split_key
     return out
 
 
@@ -161,4 +170,4 @@ def in_split(cases: Sequence[GoldCase], split: str, seed: int = 1, fit_share: fl
     """The cases of one part ('fit' or 'report'), or all of them ('all')."""
     if split == "all":
         return list(cases)
-    return [c for c in cases if split_of(c.id, seed, fit_share) == split]
+    return [c for c in cases if split_of(c.part_key, seed, fit_share) == split]

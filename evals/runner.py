@@ -193,7 +193,8 @@ def run_cases(
     progress: Callable[[str], None] = lambda _: None,
     split_of: Callable[[str], str] = lambda _: "all",
 ) -> list[TurnResult]:
-    """Every turn of every case through every system, scored. ``split_of`` names a case's part of its set."""
+    """Every turn of every case through every system, scored. ``split_of`` names a case's part of its set
+    from the case's ``part_key``."""
     results: list[TurnResult] = []
     total = len(cases) * len(systems)
     done = 0
@@ -225,7 +226,7 @@ def run_cases(
                     missed,
                     _failures(case, gold, said, scores, unsupported, missed),
                 )
-                result.split = split_of(case.id)
+                result.split = split_of(case.part_key)
                 result.features = feature_record(case, i, gold, said, result.split)
                 if i > 0 and gold.standalone and gold.answerable:
                     alone = system.ask(gold.standalone, system.new_conversation(case.held_out))

@@ -9,6 +9,11 @@
   whose words all occur in another focus is never held out (that other article covers it).
 
 Gold answers are the articles' own answer texts.
+
+MedQuAD numbers its questions per source, so a question id alone can name questions of two articles ("Is
+androgenetic alopecia inherited?" and one on endocarditis share one). A sampled case is named by its article
+and question id, which is unique; its fit/report part is still decided by the question id it was first named
+by (``split_key``), so the parts that earlier fits were made on stay as they were.
 """
 
 from __future__ import annotations
@@ -69,6 +74,11 @@ class MedQuAD:
     def article_id(file_name: str) -> str:
         return Path(file_name).stem
 
+    @classmethod
+    def case_id(cls, kind: str, q: dict) -> str:
+        """'medquad-r-<article>/<question id>': unique where the question id alone is not."""
+        return f"medquad-{kind}-{cls.article_id(q['article'])}/{q['qid']}"
+
     def answer(self, file_name: str, section: str) -> str:
         """The article's own answer text under ``section``."""
         key = (file_name, section)
@@ -102,7 +112,14 @@ class MedQuAD:
         rng = random.Random(seed)
         picked = rng.sample(self.questions, min(n, len(self.questions)))
         return [
-            GoldCase(f"medquad-r-{q['qid']}", "retrieval", (self.gold_turn(q),), "medquad-retrieval") for q in picked
+            GoldCase(
+                self.case_id("r", q),
+                "retrieval",
+                (self.gold_turn(q),),
+                "medquad-retrieval",
+                split_key=f"medquad-r-{q['qid']}",
+            )
+            for q in picked
         ]
 
     def followup_cases(self, n: int, seed: int) -> list[GoldCase]:
@@ -140,11 +157,12 @@ class MedQuAD:
             held = frozenset(self.article_id(x["article"]) for x in qs)
             cases.append(
                 GoldCase(
-                    f"medquad-o-{q['qid']}",
+                    self.case_id("o", q),
                     "out_of_corpus",
                     (GoldTurn(question=q["question"], answerable=False),),
                     "medquad-ooc",
                     held,
+                    split_key=f"medquad-o-{q['qid']}",
                 )
             )
         return cases

@@ -76,6 +76,29 @@ def test_medquad_sampler_is_seeded_and_sound() -> None:
     assert len(ooc) == 5 and all(c.held_out and not c.turns[0].answerable for c in ooc)
 
 
+@pytest.mark.skipif(not (MEDQUAD / "questions.jsonl").is_file(), reason="MedQuAD is not beside the project")
+def test_sampled_cases_have_ids_of_their_own_and_load_back_into_the_same_parts(tmp_path: Path) -> None:
+    """MedQuAD numbers its questions per source, so a question id names several questions; the README's sample
+    holds some of them. Each case is still reported under its own id, a written sample loads back as it was,
+    and each case keeps the part its question id gave it before (the parts earlier fits were made on)."""
+    from evals.evaluate import gather_cases
+    from evals.gold import in_split
+    from evals.sampling import MedQuAD
+
+    data = MedQuAD(MEDQUAD)
+    assert len({q["qid"] for q in data.questions}) < len(data.questions)  # the reason for the test
+    sampled = gather_cases([], MEDQUAD, (300, 60, 30), 13, tmp_path)
+    ids = [c.id for c in sampled]
+    assert len(set(ids)) == len(ids)
+    for case in sampled:  # the id the case had before is what decides its part
+        if case.kind != "followup":
+            assert case.part_key == f"medquad-{case.id.split('-')[1]}-{case.id.rsplit('/', 1)[1]}"
+    loaded = load_gold([tmp_path / "medquad-gold.jsonl"])
+    assert [c.id for c in loaded] == ids
+    for part in ("fit", "report"):
+        assert [c.id for c in in_split(loaded, part)] == [c.id for c in in_split(sampled, part)]
+
+
 def test_the_split_is_stable_and_divides_each_set() -> None:
     from evals.gold import in_split, split_of
 
