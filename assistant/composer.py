@@ -269,7 +269,7 @@ def _dose_subjects(
     question: QuestionView, variant: Callable[[str], str | None] | None, when: set[str] | frozenset[str] = frozenset()
 ) -> list[str]:
     from assistant.salience import PREFIX_ZIPF, Lexicon, zipf
-    from assistant.vocabulary import ACTION_TERMS, DOSING_ABBREVIATIONS
+    from assistant.vocabulary import ACTION_TERMS, DOSING_ABBREVIATIONS, NAMED_DOSE_SPECIFICITY, words_before_dose
 
     # A word that names the patient's group ("renal dosing?"), and the circumstance it is said in ("in hepatic
     # impairment"), say whom the dose is for, which the group's own checks judge (a dose its sources write for the
@@ -292,7 +292,27 @@ def _dose_subjects(
             found = [w for w in content if Lexicon.specificity(w) >= floor]
             if found:
                 break
+        if at == 0 and found:
+            # When every specific word found names a circumstance ("for spasticity", "after a stroke"), what
+            # the dose is of is named outside them by a commoner word ("Botox for spasticity - how many
+            # units?"): it is a subject too, or the dose of a drug the sources do give for spasticity would
+            # stand in for it.
+            free = set(words(_CIRCUMSTANCE.sub(" ", question.text)))
+            if not set(found) & free:
+                found += [w for w in content if w in free and Lexicon.specificity(w) >= DOSE_SUBJECT_FALLBACK]
         if at == 0 and variant is not None:
+            # So is a word written just before the dose word that the sources have in no form, as specific as a
+            # terse question's drug must be ("spasticity in MS - botox dose?"): no line gives its dose. (Not
+            # one they have in some form: "nightly dose" is when it is taken.)
+            before = words_before_dose(question.text)
+            found += [
+                w
+                for w in content
+                if w in before
+                and w not in found
+                and Lexicon.specificity(w) >= NAMED_DOSE_SPECIFICITY
+                and variant(w) is None
+            ]
             outside = _CIRCUMSTANCE.sub(" ", question.text)
             if not set(found) & set(words(outside)):
                 found += [

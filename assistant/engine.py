@@ -176,6 +176,16 @@ def _quoted_words(found: list[str]) -> str:
     return ", ".join(f"'{w}'" for w in found[:3])
 
 
+def no_dose_reason(undosed: list[str], lexicon: Lexicon | None) -> str:
+    """Why a dose question is declined: the words asked of that no dose line names, and, when the sources have
+    none of them in any form, that no source mentions them (not that they mention it without a dose)."""
+    if not undosed:
+        return "The indexed sources mention this but give no dose for it."
+    if lexicon is not None and all(lexicon.variant(w) is None for w in undosed):
+        return f"The indexed sources give no dose for {_quoted_words(undosed)}: no source mentions it."
+    return f"The indexed sources mention this but give no dose for {_quoted_words(undosed)}."
+
+
 def without_word(text: str, word: str) -> str:
     """``text`` with every occurrence of ``word`` (as a whole word) removed; for the group an age stands for
     ("child" for "a 9 yo"), the age."""
@@ -1139,15 +1149,14 @@ class Assistant:
                 limit = DETAILED if detailed else BRIEF
                 chosen = select(scored.pool, np.where(answers_dose, scored.probabilities, 0.0), self.model, limit)
             # (A patient group's answer is led by the dose its sources give the group, chosen or not: below.)
-            what = f" for {_quoted_words(undosed)}" if undosed else " for it"
             if not any(answers_dose[at[id(c)]] for c, _ in chosen) and not groups:
-                return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
+                return declined(no_dose_reason(undosed, lexicon), decision.probability)
             if groups:
                 # A dose asked for a patient group ("... in renal failure?", "... for an elderly pt") is one that a
                 # source gives for that group: the usual adult dose is not what was asked, and may be wrong for it.
                 if not answers_dose.any() and not self._gives_usual_dose(scored):
                     # Nor to anyone: what the sources say of the drug for the group would read as a dose withheld.
-                    return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
+                    return declined(no_dose_reason(undosed, lexicon), decision.probability)
                 written = self._written_for(scored)
                 answers_dose, advice = self._doses_for_group(scored, groups, answers_dose, written)
                 if not answers_dose.any():
@@ -1212,8 +1221,7 @@ class Assistant:
             chosen = _on_the_subject(view, scored.passages, chosen)
             if view.dose_wanted and not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 # The dose lines were another condition's.
-                what = f" for {_quoted_words(undosed)}" if undosed else " for it"
-                return declined(f"The indexed sources mention this but give no dose{what}.", decision.probability)
+                return declined(no_dose_reason(undosed, self.vocabulary()), decision.probability)
         if not view.dose_wanted and not found:
             # Nor does another treatment's dose stand in an answer about one treatment (a dose question checks its
             # lines above): the dose would read as this one's.

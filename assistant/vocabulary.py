@@ -111,7 +111,8 @@ def dose_owners(text: str, specific: Callable[[str], bool]) -> list[tuple[str, s
 _DOSE_WORD = r"(?:doses?|dosages?|dosing)"
 # A question that asks for an amount: "how much" (not "how much more", "how much longer"), "how many units", a dose word
 # as what is asked for ("what starting dose", "the gabapentin dose?", "dose of baclofen", "dose w/ ...", "dose at
-# bedtime?", "dosing?"), "mg", or an infusion rate. Not a dose word that only names what is acted on ("What
+# bedtime?", "dosing?", a clause after a dash that ends in one: "... on dialysis - albumin dose?"), "mg", or an
+# infusion rate. Not a dose word that only names what is acted on ("What
 # should I check before increasing the dose?").
 _DOSE_QUESTION = re.compile(
     rf"\bhow much\b(?!\s+(?:more|less|longer|shorter|better|worse|higher|lower|greater|time|of a)\b)"
@@ -119,7 +120,7 @@ _DOSE_QUESTION = re.compile(
     rf"|\b(?:what|which|usual|starting|start|initial|maximum|typical|recommended|right|correct|safe|daily"
     rf"|loading|maintenance|target|best)\s+(?:\S+\s+){{0,3}}?{_DOSE_WORD}\b"
     rf"|\b{_DOSE_WORD}\s+(?:(?:of|for|in|with|during|on|at|range|schedule|regimen|adjust\w*)\b|w/)"
-    rf"|(?:^|[,;:]\s)\W*(?:\S+\s+){{0,3}}?{_DOSE_WORD}\W*$"
+    rf"|(?:^|[,;:]\s|\s[-–—]\s)\W*(?:\S+\s+){{0,3}}?{_DOSE_WORD}\W*$"
     rf"|\b(?:how|when)\s+(?:do|should|would|to)\s+(?:i|we|you\s+)?\s*dose\b"
     rf"|\binfusion\s+rates?\b",
     re.IGNORECASE,
@@ -149,6 +150,15 @@ _NAMED_DOSE = re.compile(
 # ... when it is at least this specific in English (a drug's name, not "missed" or "the": "missed dose what
 # to do?" asks no amount).
 NAMED_DOSE_SPECIFICITY = 0.5
+
+
+# The word just before a dose word: in English the noun before "dose" names what the dose is of ("botox dose?").
+_BEFORE_DOSE = re.compile(rf"\b([^\W\d_][\w-]*)\s+{_DOSE_WORD}\b", re.IGNORECASE)
+
+
+def words_before_dose(text: str) -> set[str]:
+    """The words of ``text`` written just before a dose word ("albumin" of "albumin dose?"), lower-cased."""
+    return {m.group(1).lower() for m in _BEFORE_DOSE.finditer(text)}
 
 
 def asks_for_dose(question: str) -> bool:

@@ -331,6 +331,20 @@ def test_a_syndrome_the_bundled_articles_never_name_is_declined(assistant) -> No
     check_honest(named, assistant.store)
 
 
+def test_a_dose_asked_of_a_drug_the_sources_never_name_is_not_another_drugs(assistant) -> None:
+    # "Botox" is common enough in English to pass for an everyday word, and the question's most specific words
+    # ("spasms in MS", "spasticity") say what it is for: before, both were answered with baclofen's doses.
+    for question in ("Botox for spasms in MS - how many units?", "spasticity in MS - botox dose?"):
+        answer = assistant.ask(question)
+        assert answer.abstained and "no dose for 'botox': no source mentions it" in answer.reason, (question, answer)
+        assert answer.citations == []
+    # A dose asked of a drug they do give, with when it is taken or only what it is for, is still answered.
+    for question in ("nightly dose of baclofen?", "for spasticity, what starting dose?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained and any("10 mg/day" in s.text for s in answer.statements), question
+        check_honest(answer, assistant.store)
+
+
 def test_the_dose_of_a_drug_asked_for_a_condition_is_that_drugs_not_the_conditions(assistant) -> None:
     from assistant.composer import dose_of
     from assistant.question import QuestionView
