@@ -332,9 +332,11 @@ def _dose_subjects(
 # its clause.
 _WHEN_TAKEN = re.compile(r"(?i)\bat\b[^,;:?.!]*?(?=[,;:?.!]|\s[-–—]\s|$)")
 # A circumstance a question adds after a preposition ("for numbness", "in renal failure", "with cirrhosis"), to
-# the end of its clause: what it names is what a dose is for, or whom, not what the dose is of.
+# the end of its clause, or to a question word that asks on, unpunctuated ("in the elderly with cramps how much
+# ..."): what it names is what a dose is for, or whom, not what the dose is of.
 _CIRCUMSTANCE = re.compile(
-    r"(?i)\b(?:for|in|with|during|after|among|on|while|without|if|when)\b[^,;:?.!]*?(?=[,;:?.!]|\s[-–—]\s|$)"
+    r"(?i)\b(?:for|in|with|during|after|among|on|while|without|if|when)\b[^,;:?.!]*?"
+    r"(?=[,;:?.!]|\s[-–—]\s|\s(?:how|what|what's|whats|which)\b|$)"
 )
 
 

@@ -331,13 +331,21 @@ def test_a_syndrome_the_bundled_articles_never_name_is_declined(assistant) -> No
     check_honest(named, assistant.store)
 
 
-def test_a_dose_asked_of_a_drug_the_sources_never_name_is_not_another_drugs(assistant) -> None:
+def test_a_dose_asked_of_a_drug_the_sources_give_none_for_is_not_another_drugs(assistant) -> None:
     # "Botox" is common enough in English to pass for an everyday word, and the question's most specific words
     # ("spasms in MS", "spasticity") say what it is for: before, both were answered with baclofen's doses.
     for question in ("Botox for spasms in MS - how many units?", "spasticity in MS - botox dose?"):
         answer = assistant.ask(question)
         assert answer.abstained and "no dose for 'botox': no source mentions it" in answer.reason, (question, answer)
         assert answer.citations == []
+    # Nor is a dose asked after a circumstance left unpunctuated ("... with cramps how much magnesium?") one of the
+    # cramp drugs': before, albumin's and baclofen's doses answered it.
+    for question, asked in [
+        ("in an older pt with cramps how much magnesium?", "magnesium"),
+        ("for cramps after a run how much potassium?", "potassium"),
+    ]:
+        answer = assistant.ask(question)
+        assert answer.abstained and f"no dose for '{asked}'" in answer.reason, (question, answer.reason)
     # A dose asked of a drug they do give, with when it is taken or only what it is for, is still answered.
     for question in ("nightly dose of baclofen?", "for spasticity, what starting dose?"):
         answer = assistant.ask(question)

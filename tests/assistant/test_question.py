@@ -156,6 +156,21 @@ def test_a_dose_question_names_what_the_dose_is_for(question: str, subjects: lis
     assert dose_subjects(QuestionView.of(question)) == subjects
 
 
+@pytest.mark.parametrize(
+    ("question", "of"),
+    [
+        ("what's the dose of duloxetine for numbness?", ["duloxetine"]),
+        ("for cramps after a run how much potassium?", ["potassium"]),  # the circumstance ends where it asks on
+        ("what dose for spasticity?", []),  # nothing but what it is for: every subject counts
+    ],
+)
+def test_what_a_dose_is_of_is_named_outside_the_circumstances(question: str, of: list[str]) -> None:
+    from assistant.composer import dose_of, dose_subjects
+
+    view = QuestionView.of(question)
+    assert dose_of(view, dose_subjects(view)) == of
+
+
 def test_a_bullet_keeps_the_words_that_introduce_its_list() -> None:
     from assistant.composer import lead_in
     from corpus.types import Block
