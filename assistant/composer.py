@@ -211,6 +211,10 @@ def same_subject_doses(pool: Pool) -> np.ndarray:
         t for group in question.required_groups for t in group if _names_something(t)
     }
     wanted = asked & named_by_question & set().union(*subjects)
+    # Of those, what the dose is asked of, when the question says apart from what it is for ("for night cramps
+    # how much baclofen?"): albumin's line under "For persistent cramps" names the cramps, not the drug asked.
+    of = wanted & set(terms(" ".join(dose_of(question, dose_subjects(question)))))
+    wanted = of or wanted
     if wanted:
         for i, mine in zip(doses, subjects, strict=True):
             ok[i] = bool(mine & wanted)

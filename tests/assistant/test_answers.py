@@ -351,6 +351,14 @@ def test_a_dose_asked_of_a_drug_the_sources_give_none_for_is_not_another_drugs(a
         answer = assistant.ask(question)
         assert not answer.abstained and any("10 mg/day" in s.text for s in answer.statements), question
         check_honest(answer, assistant.store)
+    # And with no other drug's dose beside it: albumin's line stands under "For persistent cramps", which names
+    # what the question says the dose is for, not what it is of.
+    from assistant.vocabulary import gives_dose
+
+    baclofen = assistant.ask("for night cramps how much baclofen?")
+    with_dose = [s for s in baclofen.statements if gives_dose(s.text)]
+    shown = [(s.heading, s.text) for s in with_dose]
+    assert with_dose and all("aclofen" in f"{heading} {text}" for heading, text in shown), shown
 
 
 def test_the_dose_of_a_drug_asked_for_a_condition_is_that_drugs_not_the_conditions(assistant) -> None:
