@@ -347,7 +347,7 @@ def test_a_dose_asked_of_a_drug_the_sources_give_none_for_is_not_another_drugs(a
         answer = assistant.ask(question)
         assert answer.abstained and f"no dose for '{asked}'" in answer.reason, (question, answer.reason)
     # A dose asked of a drug they do give, with when it is taken or only what it is for, is still answered.
-    for question in ("nightly dose of baclofen?", "for spasticity, what starting dose?"):
+    for question in ("for spasticity, what starting dose?", "nightly dose of baclofen?"):
         answer = assistant.ask(question)
         assert not answer.abstained and any("10 mg/day" in s.text for s in answer.statements), question
         check_honest(answer, assistant.store)
