@@ -112,8 +112,8 @@ _DOSE_WORD = r"(?:doses?|dosages?|dosing)"
 # A question that asks for an amount: "how much" (not "how much more", "how much longer"), "how many units", a dose word
 # as what is asked for ("what starting dose", "the gabapentin dose?", "dose of baclofen", "dose w/ ...", "dose at
 # bedtime?", "dosing?", a clause after a dash that ends in one: "... on dialysis - albumin dose?"), "mg", or an
-# infusion rate. Not a dose word that only names what is acted on ("What
-# should I check before increasing the dose?").
+# infusion rate. Not a dose word that only names what is acted on ("What should I check before increasing the
+# dose?").
 _DOSE_QUESTION = re.compile(
     rf"\bhow much\b(?!\s+(?:more|less|longer|shorter|better|worse|higher|lower|greater|time|of a)\b)"
     rf"|\bhow many (?:mg|milligrams|units|tablets|pills)\b|\bmg\b"
