@@ -50,9 +50,24 @@ _MEASURED = re.compile(
 )
 
 
+# A test's result said of the patient, just before or after the test ("raised liver enzymes", "LFTs up",
+# "abnormal kidney function tests"): the organ is then the patient's condition, not what to check. A closed class of
+# English words for a result away from normal.
+_RESULT_WORDS = frozenset(
+    "up high raised elevated abnormal deranged increased rising worsening low reduced decreased falling off".split()
+)
+
+
 def measured_words(text: str) -> set[str]:
-    """The words of ``text`` that name what a test measures ("liver" of "liver checks?"), lower-cased."""
-    return {m.group(1).lower() for m in _MEASURED.finditer(text)}
+    """The words of ``text`` that name what a test measures ("liver" of "liver checks?"), lower-cased; not those
+    of a test whose result the text gives ("raised liver enzymes": the patient's liver)."""
+    out = set()
+    for m in _MEASURED.finditer(text):
+        before = re.findall(r"[a-z]+", text[: m.start()].lower())[-1:]
+        after = re.findall(r"[a-z]+", text[m.end() :].lower())[:1]
+        if not _RESULT_WORDS & {*before, *after}:
+            out.add(m.group(1).lower())
+    return out
 
 
 # A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%", "20–30 MME/day").

@@ -917,13 +917,16 @@ def test_a_dose_asked_for_a_patient_group_is_one_written_for_that_group(assistan
     assert not assistant.ask("gabapentin dose?").abstained
     # The articles give no tizanidine dose for liver disease, but say to check liver function with it: that is
     # the answer, under a notice, with no dose.
-    liver_check = assistant.ask("tizanidine dose in liver disease?")
-    assert not liver_check.abstained and "no dose written for liver impairment" in liver_check.notice
-    assert liver_check.statements and all(
-        "tizanidine" in f"{s.heading} {s.text}".lower() and "liver" in s.text for s in liver_check.statements
-    )
-    assert not any(gives_dose(s.text) for s in liver_check.statements)
-    check_honest(liver_check, assistant.store)
+    # So with the group told by a test's result ("raised liver enzymes"): before, the usual dose came with no word
+    # that none is written for the patient's liver.
+    for question in ("tizanidine dose in liver disease?", "tizanidine dose with raised liver enzymes?"):
+        liver_check = assistant.ask(question)
+        assert not liver_check.abstained and "no dose written for liver impairment" in liver_check.notice, question
+        assert liver_check.statements and all(
+            "tizanidine" in f"{s.heading} {s.text}".lower() and "liver" in s.text for s in liver_check.statements
+        )
+        assert not any(gives_dose(s.text) for s in liver_check.statements)
+        check_honest(liver_check, assistant.store)
     # The cramps article advises lower doses for older patients: that advice leads, then its own baclofen dose;
     # the MS article's doses, given with no word on older patients, are not quoted.
     led_by_the_advice_for_older_patients(assistant.ask("baclofen dose for an elderly pt"), assistant.store)
