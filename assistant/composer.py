@@ -284,6 +284,9 @@ def _dose_subjects(
         for m in _CIRCUMSTANCE.finditer(text):
             if set(words(m.group(0))) & question.patient_words:
                 for_whom.update(words(m.group(0)))
+    # The question's own words outside the circumstances it adds: where what the dose is of is named.
+    outside = _CIRCUMSTANCE.sub(" ", question.text)
+    free = set(words(outside))
     for at, text in enumerate((" ".join([question.text, *question.required]), question.context)):
         capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+s?\b", text)}
         content = [
@@ -296,14 +299,11 @@ def _dose_subjects(
             found = [w for w in content if Lexicon.specificity(w) >= floor]
             if found:
                 break
-        if at == 0 and found:
-            # When every specific word found names a circumstance ("for spasticity", "after a stroke"), what
-            # the dose is of is named outside them by a commoner word ("Botox for spasticity - how many
-            # units?"): it is a subject too, or the dose of a drug the sources do give for spasticity would
-            # stand in for it.
-            free = set(words(_CIRCUMSTANCE.sub(" ", question.text)))
-            if not set(found) & free:
-                found += [w for w in content if w in free and Lexicon.specificity(w) >= DOSE_SUBJECT_FALLBACK]
+        if at == 0 and found and not set(found) & free:
+            # When every specific word found names a circumstance ("for spasms", "after a stroke"), what the dose
+            # is of is named outside them by a less specific word ("Botox for spasms in MS - how many units?"): it
+            # is a subject too, or the dose of a drug the sources do give for spasms would stand in for it.
+            found += [w for w in content if w in free and Lexicon.specificity(w) >= DOSE_SUBJECT_FALLBACK]
         if at == 0 and variant is not None:
             # So is a word written just before the dose word that the sources have in no form, as specific as a
             # terse question's drug must be ("spasticity in MS - botox dose?"): no line gives its dose. (Not
@@ -317,8 +317,7 @@ def _dose_subjects(
                 and Lexicon.specificity(w) >= NAMED_DOSE_SPECIFICITY
                 and variant(w) is None
             ]
-            outside = _CIRCUMSTANCE.sub(" ", question.text)
-            if not set(found) & set(words(outside)):
+            if not set(found) & free:
                 found += [
                     w
                     for w in dict.fromkeys(re.findall(r"\b[a-z]{3,4}\b", outside))

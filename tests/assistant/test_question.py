@@ -149,7 +149,7 @@ def test_what_a_test_measures_is_read_from_the_noun_of_testing_after_it(text: st
         ("Insulin dose for type 2 diabetes?", ["insulin"]),  # no rarer word: the commoner drug name
         ("What is the maximum dose?", []),
         ("Baclofen dose for an ESRD patient?", ["baclofen"]),  # shorthand in capitals describes the patient
-        # The specific word is what it is for: the commoner one outside that circumstance is what it is of.
+        # The specific word is what it is for: the less specific one outside that circumstance is what it is of.
         ("Botox for spasms after a stroke - how many units?", ["spasms", "botox"]),
     ],
 )
