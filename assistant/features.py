@@ -226,13 +226,20 @@ _SHARED_PREFIX = 5
 
 def names_word(word: str, have: frozenset[str] | set[str], variant: Callable[[str], str | None] | None = None) -> bool:
     """``have`` (stemmed words) names ``word``: its stem, the stem of the corpus word it is a form of, or a stem
-    sharing a long prefix with it."""
+    sharing a long prefix with it. A hyphenated word not found whole is named when each of its parts is: a
+    prefix it shares with one part says nothing of the rest ("craniofacial-deafness-hand" is not named by
+    "craniofacial"); one ending in "-like" only whole."""
     forms = {stem(word)}
     other = variant(word) if variant is not None else None
     if other:
         forms.add(stem(other))
     if forms & have:
         return True
+    if word.endswith("-like"):
+        return False  # "Pitt-Hopkins-like" names a condition that resembles Pitt-Hopkins syndrome, not it
+    parts = [p for p in word.split("-") if len(p) > 1]
+    if len(parts) > 1:
+        return all(names_word(p, have, variant) for p in parts)
     for form in forms:
         for term in have:
             shared = shared_prefix(form, term)
@@ -501,6 +508,17 @@ def _title_words(title: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...
     return tokens, named_by, frozenset(acronyms(title))
 
 
+def _designated(tokens: tuple[str, ...], word: str) -> bool:
+    """Whether ``word`` stands in ``tokens`` followed by a subtype designator, directly or after "type"."""
+    for k, t in enumerate(tokens):
+        if t != word:
+            continue
+        j = k + 2 if k + 2 < len(tokens) and tokens[k + 1] == "type" and t != "type" else k + 1
+        if j < len(tokens) and SUBTYPE_DESIGNATOR.fullmatch(tokens[j]):
+            return True
+    return False
+
+
 @lru_cache(maxsize=4096)
 def _qualifiers(text: str, title: str) -> tuple[tuple[str, str, float, bool], ...]:
     """The words of ``text`` that qualify the name ``title`` gives (see ``qualifier_absent``), each with the form
@@ -519,15 +537,15 @@ def _qualifiers(text: str, title: str) -> tuple[tuple[str, str, float, bool], ..
             if stem(w) in title_words or w in initials:
                 continue
             if SUBTYPE_DESIGNATOR.fullmatch(w):
-                # "type 2" where the title has "type 1A": another subtype of the same name.
+                # "type 2" where the title has "type 1A", "ataxia 11" where it has "ataxia type 2": another
+                # subtype of the same name.
                 before = low[i - 1] if i > 0 else ""
-                at = [k for k, t in enumerate(title_tokens) if t == before]
-                if before and any(
-                    k + 1 < len(title_tokens) and SUBTYPE_DESIGNATOR.fullmatch(title_tokens[k + 1]) for k in at
-                ):
+                name = low[i - 2] if before == "type" and i > 1 else before
+                if before and (_designated(title_tokens, before) or _designated(title_tokens, name)):
                     out.append((w, run[i], 1.0, True))
             elif len(w) >= 4 and not run[i].isupper():
-                value = Lexicon.specificity(w)
+                # A name made "-like" ("Pitt-Hopkins-like") is another condition however common its words are.
+                value = 1.0 if w.endswith("-like") else Lexicon.specificity(w)
                 if value > 0:
                     out.append((w, w, value, False))
     return tuple(out)

@@ -37,6 +37,17 @@ def test_an_answer_quotes_no_sibling_condition(dystrophies) -> None:
     assert not any("tibial" in s.text.lower() or "finnish" in s.text.lower() for s in answer.statements)
 
 
+def test_a_name_that_only_begins_like_the_source_is_declined(tmp_path_factory, embeddings) -> None:
+    # Only craniofacial microsomia is indexed; its inheritance section is the closest passage to a question on
+    # craniofacial-deafness-hand syndrome, and says nothing of it.
+    assistant = assistant_over_medquad(tmp_path_factory, embeddings, ("ghr-0000248",))
+    answer = assistant.ask("Is craniofacial-deafness-hand syndrome inherited?")
+    assert answer.abstained and "craniofacial-deafness-hand" in answer.reason
+    assert answer.citations == []
+    own = assistant.ask("Is craniofacial microsomia inherited?")
+    assert not own.abstained and {c.article_id for c in own.citations} == {"ghr-0000248"}
+
+
 def test_each_dystrophy_is_answered_from_its_own_source(dystrophies) -> None:
     answer = dystrophies.ask("limb-girdle muscular dystrophy: which muscles are weak?")
     assert not answer.abstained
@@ -56,6 +67,27 @@ def test_each_dystrophy_is_answered_from_its_own_source(dystrophies) -> None:
         # Another subtype designator where the title has its own.
         ("Symptoms of Achondrogenesis type 2?", "Achondrogenesis type 1A", "Short ribs", "2"),
         ("Is hemophilia type A inherited?", "Hemophilia type B", "X-linked", "A"),
+        # A number after the name where the title has another after "type".
+        (
+            "Is spinocerebellar ataxia 11 inherited?",
+            "spinocerebellar ataxia type 2",
+            "This condition is inherited in an autosomal dominant pattern.",
+            "11",
+        ),
+        # A condition named as resembling the title's, whatever else the source says "like".
+        (
+            "Symptoms of Pitt-Hopkins-like syndrome?",
+            "Pitt-Hopkins syndrome",
+            "Features may include constipation, like other Pitt-Hopkins signs.",
+            "pitt-hopkins-like",
+        ),
+        # A hyphenated name that begins with a word of the title: the title's word names only part of it.
+        (
+            "Is craniofacial-deafness-hand syndrome inherited?",
+            "craniofacial microsomia",
+            "Craniofacial microsomia most often occurs in a single individual in a family.",
+            "craniofacial-deafness-hand",
+        ),
     ],
 )
 def test_a_qualifier_the_source_lacks_is_found(question: str, title: str, statement: str, word: str) -> None:
@@ -91,6 +123,18 @@ def test_a_qualifier_the_source_lacks_is_found(question: str, title: str, statem
             "It is inherited in a dominant pattern.",
         ),
         ("Is Cushing's syndrome inherited?", "Cushing's Syndrome", "Most cases are not inherited."),
+        # The title's own subtype, written with "type" where the title has none.
+        (
+            "Is spinocerebellar ataxia type 2 inherited?",
+            "Spinocerebellar ataxia 2",
+            "This condition is inherited in an autosomal dominant pattern.",
+        ),
+        # A hyphenated name whose every part the source names, spelt apart.
+        (
+            "Is limb-girdle muscular dystrophy type 2A inherited?",
+            "Limb girdle muscular dystrophy type 2A",
+            "Limb girdle muscular dystrophy type 2A is inherited in an autosomal recessive pattern.",
+        ),
         # A "+" between words is the "and" of shorthand: "numb soles" and "cramps" are two things, not a kind of
         # "cramps and numbness" that its source never names.
         (
