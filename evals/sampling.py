@@ -5,8 +5,9 @@
 - followup: articles with three or more question types; turn 1 names the condition, later turns only say
   "it" ("How is it treated?"); each later turn carries the original question as its standalone form.
 - out_of_corpus: a few foci are held out (their articles hidden from retrieval for that case, as if never
-  indexed) and a question about them must be declined. Foci are compared with accents folded, and a focus
-  whose words all occur in another focus is never held out (that other article covers it).
+  indexed) and a question about them must be declined. Foci are compared with accents folded, possessives
+  dropped and plurals made singular ("Thalassemias" is "Thalassemia"), and a focus whose words all occur in
+  another focus is never held out (that other article covers it).
 
 Gold answers are the articles' own answer texts.
 
@@ -47,10 +48,21 @@ FOLLOWUP_WORDING = {
 }
 
 
+def _singular(word: str) -> str:
+    """A plural's singular, for comparing names only: 'thalassemias' -> 'thalassemia', 'allergies' -> 'allergy'."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def normalize_focus(focus: str) -> str:
-    """Lower case, accents folded ('Barré' = 'Barre'), punctuation as spaces."""
-    folded = unicodedata.normalize("NFKD", focus).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", folded.lower()).strip()
+    """Lower case, accents folded ('Barré' = 'Barre'), possessives dropped ("Kaposi's" = 'Kaposi'), plurals
+    singular ('Thalassemias' = 'Thalassemia'), punctuation as spaces: one name however each source writes it."""
+    bare = re.sub(r"['\u2019]s\b", "", focus.lower())
+    folded = unicodedata.normalize("NFKD", bare).encode("ascii", "ignore").decode()
+    return " ".join(_singular(w) for w in re.sub(r"[^a-z0-9]+", " ", folded).split())
 
 
 class MedQuAD:
