@@ -926,8 +926,16 @@ def _heading_subjects(heading: str, floor: float = 0.0) -> set[str]:
 
 def _treatments(pool: Pool) -> set[str]:
     """The treatments the pool's sources name: what statements open with ("Pregabalin: ...") or what heads their
-    sections ("Tizanidine"; not "Dosing" nor "Cautions")."""
-    return set().union(*(_opening_subject(c.text) | _heading_subjects(c.heading, NAMED_SECTION) for c in pool.items))
+    sections ("Tizanidine"; not "Dosing" nor "Cautions"), with the other names of a heading that opens with one
+    ("Benzodiazepines" of "Diazepam and Other Benzodiazepines")."""
+    from assistant.salience import Lexicon
+
+    out = set().union(*(_opening_subject(c.text) | _heading_subjects(c.heading, NAMED_SECTION) for c in pool.items))
+    for heading in {c.heading for c in pool.items}:
+        for part in heading.split(" > "):
+            if _heading_subjects(part, NAMED_SECTION):
+                out |= {stem(w) for w in words(part) if _names_something(w) and Lexicon.specificity(w) >= NAMED_SECTION}
+    return out
 
 
 def _names_treatment(c: Candidate, treatments: set[str]) -> bool:
@@ -935,7 +943,7 @@ def _names_treatment(c: Candidate, treatments: set[str]) -> bool:
     return bool((terms(c.text) | _heading_subjects(c.heading)) & treatments)
 
 
-def _asked_treatments(pool: Pool) -> tuple[set[str], set[str]]:
+def _asked_treatments(pool: Pool, carried: bool = False) -> tuple[set[str], set[str]]:
     """(the treatments the question names, every treatment the pool's sources name). The treatment is a name of
     the question (of all of it: "ms cramps, baclofen not enough. next?" asks "next?"), or what its "it" stood
     for, as rare in English as a drug's, that statements here open with ("Pregabalin: ...") or that heads their
@@ -947,12 +955,28 @@ def _asked_treatments(pool: Pool) -> tuple[set[str], set[str]]:
     named = {stem(w) for w in words(question.text) if Lexicon.specificity(w) >= NAMED_SECTION}
     asked = (named | {t for group in question.required_groups for t in group}) - ACTION_TERMS
     treatments = _treatments(pool)
-    if question.dose_wanted and not asked & treatments:
+    if (question.dose_wanted or carried) and not asked & treatments:
         # A dose asked of what the conversation is about ("top dose?" after a gabapentin answer) is that
-        # treatment's, as ``dose_subjects`` reads it.
-        carried = {stem(w) for w in words(question.context) if Lexicon.specificity(w) >= NAMED_SECTION}
-        asked = carried - ACTION_TERMS
+        # treatment's, as ``dose_subjects`` reads it; so is what a pointer stands for (``carried``: "what if LFTs
+        # go up on it?"), when the sources give a dose of it: a heading's subject may be a condition
+        # ("Sprengel deformity"), which "its symptoms" stands for, and no treatment.
+        context = {stem(w) for w in words(question.context) if Lexicon.specificity(w) >= NAMED_SECTION}
+        asked = context - ACTION_TERMS
+        if not question.dose_wanted:
+            asked = {t for t in asked & treatments if any(_names_treatment(c, {t}) for c in _dose_lines(pool))}
     return asked & treatments, treatments
+
+
+def _dose_lines(pool: Pool) -> list[Candidate]:
+    """The statements that give an amount of something (not a share: "Scoliosis 90%" is how often a sign is
+    seen)."""
+    return [c for c in pool.items if any(not m.group().endswith("%") for m in DOSE.finditer(c.text))]
+
+
+def treatments_asked(pool: Pool, carried: bool = False) -> list[str]:
+    """The treatments the question names, or with ``carried`` its pointer stands for (see ``_asked_treatments``),
+    sorted."""
+    return sorted(_asked_treatments(pool, carried)[0])
 
 
 def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
@@ -970,13 +994,13 @@ def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
     return about
 
 
-def of_another_treatment(pool: Pool) -> np.ndarray:
+def of_another_treatment(pool: Pool, carried: bool = False) -> np.ndarray:
     """True for each statement whose own words name a treatment other than the one the question names, and not
     that one ("Duloxetine for neuropathic pain ..." for a gabapentin dose), or that stands in another
     treatment's section and names the asked one neither in its words nor its headings ("Short-term use only at
     lowest effective dose", under "Diazepam and Other Benzodiazepines"); all False when the question names
-    none."""
-    subjects, treatments = _asked_treatments(pool)
+    none. With ``carried``, a question that names none is about what its pointer stands for."""
+    subjects, treatments = _asked_treatments(pool, carried)
     if not subjects:
         return np.zeros(len(pool.items), dtype=bool)
     others = treatments - subjects

@@ -53,6 +53,7 @@ from assistant.composer import (
     select,
     source_reference,
     statement_probabilities,
+    treatments_asked,
     with_antecedents,
     with_its_list,
 )
@@ -1227,6 +1228,20 @@ class Assistant:
             # lines above): the dose would read as this one's.
             another = doses_of_another_treatment(scored.pool)
             chosen = [(c, p) for c, p in chosen if not another[at[id(c)]]] or chosen
+            if refers_back(view.text) and not asks_for_another(view.ask) and not treatments_asked(scored.pool):
+                # A follow-up whose pointer stands for a treatment asks about that treatment ("what if LFTs go up
+                # on it?" after baclofen's dose): another's lines ("Regular assessment of liver function with
+                # tizanidine") say nothing of it, and beside it would read as its own. Led by one, the sources
+                # say nothing closer of the treatment asked about.
+                another_drug = of_another_treatment(scored.pool, carried=True)
+                if another_drug[at[id(chosen[0][0])]]:
+                    asked = " or ".join(treatments_asked(scored.pool, carried=True))
+                    return declined(
+                        f"The indexed sources say nothing of this for {asked}: the closest lines are about another "
+                        "treatment.",
+                        decision.probability,
+                    )
+                chosen = [(c, p) for c, p in chosen if not another_drug[at[id(c)]]]
         opening = chosen[0][0]
         if view.dose_wanted and not found and opening.block.kind != "recommendation":
             # A dose question is led by a line that gives the dose, not by the assessment step that scored
