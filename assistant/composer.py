@@ -273,7 +273,13 @@ def _dose_subjects(
     question: QuestionView, variant: Callable[[str], str | None] | None, when: set[str] | frozenset[str] = frozenset()
 ) -> list[str]:
     from assistant.salience import PREFIX_ZIPF, Lexicon, zipf
-    from assistant.vocabulary import ACTION_TERMS, DOSING_ABBREVIATIONS, NAMED_DOSE_SPECIFICITY, words_before_dose
+    from assistant.vocabulary import (
+        ACTION_TERMS,
+        DOSING_ABBREVIATIONS,
+        NAMED_DOSE_SPECIFICITY,
+        words_before_dose,
+        words_of_amount,
+    )
 
     # A word that names the patient's group ("renal dosing?"), and the circumstance it is said in ("in hepatic
     # impairment"), say whom the dose is for, which the group's own checks judge (a dose its sources write for the
@@ -294,6 +300,16 @@ def _dose_subjects(
             for w in dict.fromkeys(words(text))
             if len(w) >= 5 and w.isalpha() and w not in capitals | when | for_whom and stem(w) not in ACTION_TERMS
         ]
+        if at == 0:
+            # What the question asks an amount of, by grammar and outside its circumstances, is the subject ("how
+            # much magnesium?", "magnesium - how much?"): the rest says whom it is for ("cramping on dialysis"),
+            # however more specific a word it is.
+            amount = words_of_amount(question.text)
+            asked = [
+                w for w in content if w in amount and w in free and Lexicon.specificity(w) >= DOSE_SUBJECT_FALLBACK
+            ]
+            if asked:
+                return asked
         found: list[str] = []
         for floor in (DOSE_SUBJECT_SPECIFICITY, DOSE_SUBJECT_FALLBACK):
             found = [w for w in content if Lexicon.specificity(w) >= floor]

@@ -176,6 +176,20 @@ def words_before_dose(text: str) -> set[str]:
     return {m.group(1).lower() for m in _BEFORE_DOSE.finditer(text)}
 
 
+# What an amount is asked of, by grammar: the noun after "how much" or "how many <units> of" ("how much
+# magnesium?"), or the one a dash or colon sets before it ("magnesium - how much?").
+_AMOUNT_OF = re.compile(
+    r"(?i)\bhow\s+(?:much|many\s+[a-z]+)\s+(?:of\s+)?(?:the\s+)?([^\W\d_][\w-]*)"
+    r"|([^\W\d_][\w-]*)\s*[-\u2013\u2014:]\s*how\s+(?:much|many)\b"
+)
+
+
+def words_of_amount(text: str) -> set[str]:
+    """The words of ``text`` that an amount is asked of ("magnesium" of "how much magnesium?" and of "magnesium
+    - how much?"), lower-cased."""
+    return {(m.group(1) or m.group(2)).lower() for m in _AMOUNT_OF.finditer(text)}
+
+
 def asks_for_dose(question: str) -> bool:
     """True for a question that asks how much of something to give; also one that is nothing but a dose's
     stage ("Highest?", "Starting?"), a follow-up asking for that dose."""

@@ -366,6 +366,10 @@ def test_a_dose_asked_of_a_drug_the_sources_give_none_for_is_not_another_drugs(a
     for question, asked in [
         ("in an older pt with cramps how much magnesium?", "magnesium"),
         ("for cramps after a run how much potassium?", "potassium"),
+        # Nor, for a patient on dialysis who has cramps, one of what the sources give for the group: what an amount
+        # is asked of ("how much magnesium", "magnesium - how much") is the subject, not "cramping".
+        ("cramping on dialysis, how much magnesium?", "magnesium"),
+        ("dialysis pt, cramping badly. magnesium - how much?", "magnesium"),
     ]:
         answer = assistant.ask(question)
         assert answer.abstained and f"no dose for '{asked}'" in answer.reason, (question, answer.reason)

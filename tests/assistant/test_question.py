@@ -165,6 +165,11 @@ def test_a_dose_question_names_what_the_dose_is_for(question: str, subjects: lis
         ("what's the dose of duloxetine for numbness?", ["duloxetine"]),
         ("for cramps after a run how much potassium?", ["potassium"]),  # the circumstance ends where it asks on
         ("what dose for spasticity?", []),  # nothing but what it is for: every subject counts
+        # What an amount is asked of, by grammar, outside the circumstances: not the patient's "cramping".
+        ("cramping on dialysis, how much magnesium?", ["magnesium"]),
+        ("pt cramping, magnesium - how much?", ["magnesium"]),
+        ("how many units of botox for spasticity?", ["botox"]),
+        ("quinine for leg cramps - how much?", ["quinine"]),  # "cramps" is what it is for
     ],
 )
 def test_what_a_dose_is_of_is_named_outside_the_circumstances(question: str, of: list[str]) -> None:
