@@ -58,13 +58,17 @@ _RESULT_WORDS = frozenset(
 )
 
 
+_UP_TO_DATE = re.compile(r"^\W*up[\s-]+to[\s-]+date\b")
+
+
 def measured_words(text: str) -> set[str]:
     """The words of ``text`` that name what a test measures ("liver" of "liver checks?"), lower-cased; not those
     of a test whose result the text gives ("raised liver enzymes": the patient's liver)."""
     out = set()
     for m in _MEASURED.finditer(text):
         before = re.findall(r"[a-z]+", text[: m.start()].lower())[-1:]
-        after = re.findall(r"[a-z]+", text[m.end() :].lower())[:1]
+        # "up to date" says when the test was done, not its result ("kidney function tests up to date?").
+        after = re.findall(r"[a-z]+", _UP_TO_DATE.sub(" ", text[m.end() :].lower()))[:1]
         if not _RESULT_WORDS & {*before, *after}:
             out.add(m.group(1).lower())
     return out

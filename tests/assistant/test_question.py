@@ -134,6 +134,10 @@ def test_an_age_is_read_for_its_meaning_as_its_group_and_taken_out_of_the_words_
         # A test whose result is given is the patient's condition, not a test to order.
         ("tizanidine dose with raised liver enzymes?", set()),
         ("kidney function tests low, baclofen ok?", set()),
+        ("liver function tests up on tizanidine - dose?", set()),
+        # "Up to date" says when the test was done, not what it found.
+        ("kidney function tests up to date before baclofen?", {"kidney"}),
+        ("are his liver tests up-to-date?", {"liver"}),
     ],
 )
 def test_what_a_test_measures_is_read_from_the_noun_of_testing_after_it(text: str, measured: set[str]) -> None:
