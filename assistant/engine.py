@@ -1235,7 +1235,8 @@ class Assistant:
                 # say nothing closer of the treatment asked about.
                 another_drug = of_another_treatment(scored.pool, carried=True)
                 if another_drug[at[id(chosen[0][0])]]:
-                    asked = " or ".join(treatments_asked(scored.pool, carried=True))
+                    spelled = {stem(w): w for w in reversed(words(view.context))}  # as the conversation wrote it
+                    asked = " or ".join(spelled.get(t, t) for t in treatments_asked(scored.pool, carried=True))
                     return declined(
                         f"The indexed sources say nothing of this for {asked}: the closest lines are about another "
                         "treatment.",
