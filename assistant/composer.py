@@ -946,10 +946,10 @@ def _treatments(pool: Pool) -> set[str]:
     ("Benzodiazepines" of "Diazepam and Other Benzodiazepines")."""
     from assistant.salience import Lexicon
 
-    out = set().union(*(_opening_subject(c.text) | _heading_subjects(c.heading, NAMED_SECTION) for c in pool.items))
+    out = set().union(*(_opening_subject(c.text) for c in pool.items))
     for heading in {c.heading for c in pool.items}:
         for part in heading.split(" > "):
-            if _heading_subjects(part, NAMED_SECTION):
+            if _heading_subjects(part, NAMED_SECTION):  # its first word names one: so does each as specific
                 out |= {stem(w) for w in words(part) if _names_something(w) and Lexicon.specificity(w) >= NAMED_SECTION}
     return out
 
@@ -979,7 +979,8 @@ def _asked_treatments(pool: Pool, carried: bool = False) -> tuple[set[str], set[
         context = {stem(w) for w in words(question.context) if Lexicon.specificity(w) >= NAMED_SECTION}
         asked = context - ACTION_TERMS
         if not question.dose_wanted:
-            asked = {t for t in asked & treatments if any(_names_treatment(c, {t}) for c in _dose_lines(pool))}
+            dosed = _dose_lines(pool)
+            asked = {t for t in asked & treatments if any(_names_treatment(c, {t}) for c in dosed)}
     return asked & treatments, treatments
 
 

@@ -473,15 +473,11 @@ def topic_phrase(question: str) -> str | None:
     return question[spans[0][0] : spans[-1][1]]
 
 
-# How specific in English a word of a label before a colon must be for the label to name a thing ("Pregabalin:
-# Start 75 mg ...", "Human albumin: ..."), not a field of the thing the section is about ("Mechanism: GABA-B
-# receptor agonist ...", "Dosing: ...", "Monitoring: ...").
-NAMED_LABEL = 0.9
-
-
 def _lead_subject(lead: str, heading: str = "") -> str | None:
     """What the lead statement is about, by its own words ("Baclofen is ...", "Pregabalin: ..."); for a field's
-    label ("Mechanism: ..."), the name its section is filed under (``heading``: "... > Baclofen")."""
+    label ("Mechanism: ...", "Dosing: ...": no word of it as specific as a section's name, NAMED_SECTION), the
+    name its section is filed under (``heading``: "... > Baclofen")."""
+    from assistant.composer import NAMED_SECTION
     from assistant.salience import Lexicon
 
     for labelled, pattern in enumerate(
@@ -493,10 +489,10 @@ def _lead_subject(lead: str, heading: str = "") -> str | None:
         match = re.match(pattern, lead)
         if not match or match.group(1).split()[0].lower() in _NOT_A_SUBJECT or not topic_words(match.group(1)):
             continue
-        if labelled and all(Lexicon.specificity(w) < NAMED_LABEL for w in words(match.group(1))):
+        if labelled and all(Lexicon.specificity(w) < NAMED_SECTION for w in words(match.group(1))):
             # A field's label: "it" is still what the section is about, when its heading names it.
             section = heading.split(" > ")[-1].strip()
-            if section and any(Lexicon.specificity(w) >= NAMED_LABEL for w in words(section)):
+            if section and any(Lexicon.specificity(w) >= NAMED_SECTION for w in words(section)):
                 return section
             continue
         said = [w.lower() for w in match.group(1).split()]
