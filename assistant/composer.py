@@ -979,8 +979,8 @@ def _asked_treatments(pool: Pool, carried: bool = False) -> tuple[set[str], set[
         context = {stem(w) for w in words(question.context) if Lexicon.specificity(w) >= NAMED_SECTION}
         asked = context - ACTION_TERMS
         if not question.dose_wanted:
-            dosed = _dose_lines(pool)
-            asked = {t for t in asked & treatments if any(_names_treatment(c, {t}) for c in dosed)}
+            giving = _dose_lines(pool)
+            asked = {t for t in asked & treatments if any(_names_treatment(c, {t}) for c in giving)}
     return asked & treatments, treatments
 
 
