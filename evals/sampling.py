@@ -6,7 +6,8 @@
   "it" ("How is it treated?"); each later turn carries the original question as its standalone form.
 - out_of_corpus: a few foci are held out (their articles hidden from retrieval for that case, as if never
   indexed) and a question about them must be declined. Foci are compared with accents folded, possessives
-  dropped and plurals made singular ("Thalassemias" is "Thalassemia"), and a focus whose words all occur in
+  dropped, plurals made singular ("Thalassemias" is "Thalassemia") and a publisher's frame left out ("What I need
+  to know about Hepatitis A" is "Hepatitis A"), and a focus whose words all occur in
   another focus is never held out (that other article covers it).
 
 Gold answers are the articles' own answer texts.
@@ -57,12 +58,20 @@ def _singular(word: str) -> str:
     return word
 
 
+# How two of MedQuAD's publishers frame a condition's name in their titles, which is no part of the name:
+# NIDDK's "What I need to know about Hepatitis A" is MedlinePlus's "Hepatitis A", CDC's "Parasites - Lymphatic
+# Filariasis" GARD's "Lymphatic filariasis".
+_PUBLISHER_FRAME = re.compile(r"^(?:what i need to know about|parasite)\s+(?=\S)")
+
+
 def normalize_focus(focus: str) -> str:
     """Lower case, accents folded ('Barré' = 'Barre'), possessives dropped ("Kaposi's" = 'Kaposi'), plurals
-    singular ('Thalassemias' = 'Thalassemia'), punctuation as spaces: one name however each source writes it."""
+    singular ('Thalassemias' = 'Thalassemia'), punctuation as spaces, a publisher's frame dropped ("What I need
+    to know about Gas" = 'Gas'): one name however each source writes it."""
     bare = re.sub(r"['\u2019]s\b", "", focus.lower())
     folded = unicodedata.normalize("NFKD", bare).encode("ascii", "ignore").decode()
-    return " ".join(_singular(w) for w in re.sub(r"[^a-z0-9]+", " ", folded).split())
+    name = " ".join(_singular(w) for w in re.sub(r"[^a-z0-9]+", " ", folded).split())
+    return _PUBLISHER_FRAME.sub("", name, count=1)
 
 
 class MedQuAD:

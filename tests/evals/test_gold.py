@@ -86,6 +86,10 @@ def test_a_focus_is_one_name_however_a_source_writes_it() -> None:
     # A subtype's letter is no possessive, and a word that only ends in "s" keeps it.
     assert normalize_focus("Protein S deficiency") == "protein s deficiency"
     assert normalize_focus("Cystic fibrosis") == "cystic fibrosis"
+    # A publisher's frame around the name is no part of it; a name that only begins with the frame's word is.
+    assert normalize_focus("What I need to know about Hepatitis A") == normalize_focus("Hepatitis A")
+    assert normalize_focus("Parasites - Lymphatic Filariasis") == normalize_focus("Lymphatic filariasis")
+    assert normalize_focus("Parasitic twin") == "parasitic twin"
 
 
 @pytest.mark.skipif(not (MEDQUAD / "questions.jsonl").is_file(), reason="MedQuAD is not beside the project")
@@ -101,6 +105,19 @@ def test_a_name_in_the_plural_and_the_singular_is_one_focus() -> None:
     assert singular <= set(data.gold_turn(plural).articles)
     foci = data.by_focus.keys()
     assert "thalassemia" in foci and "thalassemias" not in foci
+
+
+@pytest.mark.skipif(not (MEDQUAD / "questions.jsonl").is_file(), reason="MedQuAD is not beside the project")
+def test_a_name_framed_by_its_publisher_is_the_focus_of_the_bare_name() -> None:
+    """NIDDK titles an article "What I need to know about Hepatitis A", MedlinePlus "Hepatitis A": a question on
+    one scores the other's article as gold too, so that an out-of-corpus case on the name hides both."""
+    from evals.sampling import MedQuAD
+
+    data = MedQuAD(MEDQUAD)
+    framed = next(q for q in data.questions if q["focus"] == "What I need to know about Hepatitis A")
+    bare = {data.article_id(q["article"]) for q in data.questions if q["focus"] == "Hepatitis A"}
+    assert bare and data.article_id(framed["article"]) not in bare
+    assert bare <= set(data.gold_turn(framed).articles)
 
 
 @pytest.mark.skipif(not (MEDQUAD / "questions.jsonl").is_file(), reason="MedQuAD is not beside the project")
