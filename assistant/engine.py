@@ -69,6 +69,7 @@ from assistant.features import (
     qualifier_absent,
     turn_features,
     unknown_words,
+    unretrieved_words,
 )
 from assistant.followup import (
     Conversation,
@@ -635,6 +636,10 @@ class Assistant:
         absent = list(close)
         # The words the corpus has in no form, and how far the question's meaning moves without each (``topic_absent``).
         unknown = unknown_words(question, lexicon)
+        # The words the corpus has but no retrieved passage, weighed the same way (``rare_absent``).
+        weights = unretrieved_words(question, passages, lexicon)
+        rare = list(weights)
+        unretrieved: dict[str, float] = {}
         topical: dict[str, float] = {}
         # The same measure for each run of such words (``adjacent_runs``): not a reason to decline (a lay name of
         # what the sources say otherwise, "charley horse", or a scene, "heavy drinker", moves the meaning as far as a
@@ -642,7 +647,7 @@ class Assistant:
         # fell above every value, no out-of-corpus turn there being answered with such a run), but one to say that
         # the answer leaves it out.
         unsaid: dict[str, float] = {}
-        if absent or unknown:
+        if absent or unknown or rare:
             # A follow-up's own words count too: in "Would you use it in a child?" the child is the point, however
             # little it moves the meaning of the whole conversation's question.
             said = asked_in_own_words(question)
@@ -661,15 +666,18 @@ class Assistant:
                 *own,
                 *read,
                 *(without_words(question.context, run.split()) for run in runs),
+                *(without_word(question.context, w) for w in rare),
             ]
             matrix = embed_matrix(self.embeddings, [for_meaning(t) for t in texts])
             n = len(absent) + len(unknown)
             as_read = dict(zip(clipped, matrix[n + len(own) : n + len(own) + len(read)], strict=True))
             assert question.context_vector is not None  # set_vectors ran before scoring
             best = float(pool.context_sem.max()) if len(pool.items) else 0.0
+            start = n + len(own) + len(read)
             removed = [
                 *zip(unknown, matrix[len(absent) : n], strict=True),
-                *zip(runs, matrix[len(matrix) - len(runs) :], strict=True),
+                *zip(runs, matrix[start : start + len(runs)], strict=True),
+                *zip(rare, matrix[start + len(runs) :], strict=True),
             ]
             for word, row in removed:
                 shift = 1.0 - float(np.dot(row, question.context_vector))
@@ -680,7 +688,10 @@ class Assistant:
                     # options?") moves every statement away, not only one that says it in other words.
                     gain = max(0.0, best - float((pool.vectors @ row).max()))
                     shift -= min(gain, SAID_OTHERWISE_SHARE * max(0.0, shift))
-                (unsaid if word in runs else topical)[word] = shift
+                if word in weights and word not in unknown:
+                    unretrieved[word] = weights[word] * shift
+                else:
+                    (unsaid if word in runs else topical)[word] = shift
             for i, word in enumerate(absent):
                 shift = 1.0 - float(np.dot(matrix[i], as_read.get(word, question.context_vector)))
                 if own:
@@ -692,7 +703,7 @@ class Assistant:
         brief = select(pool, probabilities, self.model, BRIEF)
         at = {id(c): i for i, c in enumerate(pool.items)}
         evidence = turn_features(
-            question, pool, passages, lexicon, population, lead, [at[id(c)] for c, _ in brief], topical
+            question, pool, passages, lexicon, population, lead, [at[id(c)] for c, _ in brief], topical, unretrieved
         )
         evidence.readings = readings
         timings["score"] = (time.perf_counter() - t1) * 1000

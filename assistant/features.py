@@ -136,7 +136,8 @@ TURN_FEATURES = (
     # meaning to the nearest of SPECIAL_POPULATIONS rises above a floor, times how much the question's meaning
     # moves without it
     "rare_absent",  # of the question's words that the corpus has but no retrieved passage, the highest corpus
-    # rarity times English specificity (a drug the corpus mentions elsewhere, not "measures")
+    # rarity times English specificity (a drug the corpus mentions elsewhere, not "measures"), times how far the
+    # question's meaning moves without it (a word the question is about, not one said in passing)
     "lead_absent",  # the English specificity of the most specific question word that other retrieved passages
     # have but the lead statement's article does not: the answer would be about something else
     "answer_absent",  # the English specificity of the most specific word of the question itself that retrieved
@@ -389,13 +390,15 @@ def turn_features(
     lead: Candidate | None = None,
     quoted: Sequence[int] = (),
     topical: dict[str, float] | None = None,
+    unretrieved: dict[str, float] | None = None,
 ) -> TurnEvidence:
     """The turn features (TURN_FEATURES) of a question over its retrieved passages and candidates.
 
     ``population`` gives, for each word no passage has, how much it names a special population that matters
     to the question (computed by the engine, which holds the model); ``lead`` is the statement the answer
     would lead with; ``quoted`` the indices (in ``pool``) of the statements it would quote; ``topical`` gives, for
-    each of ``unknown_words``, how far the question's meaning moves without it (computed by the engine too).
+    each of ``unknown_words``, how far the question's meaning moves without it (computed by the engine too);
+    ``unretrieved`` the same for ``unretrieved_words``, times the word's weight.
     """
     values = dict.fromkeys(TURN_FEATURES, 0.0)
     if len(pool.items):
@@ -411,17 +414,12 @@ def turn_features(
     if lexicon is not None:
         scored = []
         for w in absent:
-            known = lexicon.known(w)
-            variant = w if known else lexicon.variant(w)
+            if lexicon.known(w):
+                continue  # weighed by the engine (``unretrieved``)
+            variant = lexicon.variant(w)
             if variant is not None and variant != w and found(variant):
                 continue  # a form of a word the passages use
-            if known:
-                value = lexicon.rarity(w) * lexicon.specificity(w) if len(w) >= 4 else 0.0
-                if value > values["rare_absent"]:
-                    values["rare_absent"] = value
-                    rule_words["rare_absent"] = w
-            else:
-                scored.append((lexicon.nameness(w), w))
+            scored.append((lexicon.nameness(w), w))
         scored.sort(reverse=True)
         if scored and scored[0][0] > 0:
             values["name_absent"] = scored[0][0]
@@ -434,6 +432,10 @@ def turn_features(
         word = max(topical, key=lambda w: topical[w])
         values["topic_absent"] = topical[word]
         rule_words["topic_absent"] = word
+    if unretrieved:
+        word, weight = sorted(unretrieved.items(), key=lambda item: item[1])[-1]
+        values["rare_absent"] = weight
+        rule_words["rare_absent"] = word
     if lead is not None:
         article = lead.passage.chunk.article_id
         own = set().union(*(passage_words(p) for p in passages if p.chunk.article_id == article))
@@ -606,6 +608,23 @@ def absent_candidates(question: QuestionView, passages: Sequence[Passage], lexic
 
 
 MAX_UNKNOWN_WORDS = 4
+
+
+def unretrieved_words(question: QuestionView, passages: Sequence[Passage], lexicon: Lexicon | None) -> dict[str, float]:
+    """The question's words that the corpus has but no retrieved passage (nor a form of them), each with its
+    rarity in the corpus times its specificity in English: a drug or condition the sources speak of elsewhere,
+    not "measures". At most MAX_UNKNOWN_WORDS of them, the weightiest first. How far the question's meaning moves
+    without each (the engine measures it) tells a word that the answer is about (the question is about something
+    retrieval did not find) from one said in passing."""
+    if lexicon is None:
+        return {}
+    seen = set().union(*(passage_words(p) for p in passages)) if passages else set()
+    out = []
+    for w in question_words(question):
+        if len(w) < 4 or w in seen or stem(w) in seen or not lexicon.known(w):
+            continue
+        out.append((lexicon.rarity(w) * lexicon.specificity(w), w))
+    return {w: value for value, w in sorted(out, reverse=True)[:MAX_UNKNOWN_WORDS] if value > 0}
 
 
 def unknown_words(question: QuestionView, lexicon: Lexicon | None) -> list[str]:

@@ -103,3 +103,32 @@ def test_a_disease_is_answered_from_the_source_on_it_not_from_a_syndrome_sharing
     answer = wilson.ask("What are the genetic changes related to Wilson disease?")
     assert not answer.abstained
     assert {c.article_id for c in answer.citations} == {"niddk-0000133"}
+
+
+# NINDS's research pages on ten neurological disorders, and GARD's symptom list of a syndrome that names agnosia in
+# one row: the corpus has the word, in a passage no question on agnosia's research retrieves.
+RESEARCH = (
+    *(f"ninds-{n:07d}" for n in (1, 2, 3, 4, 5, 6, 8, 9, 11, 12)),
+    "gard-0004944",
+)
+
+
+@pytest.fixture(scope="module")
+def research(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, RESEARCH)
+
+
+@pytest.mark.parametrize("question", ["What research is being done on agnosia?", "clinical trials for agnosia?"])
+def test_a_condition_no_retrieved_source_names_is_not_answered_with_other_conditions_research(
+    research, question: str
+) -> None:
+    # Before, the research lines of Aicardi-Goutieres syndrome and of agenesis of the corpus callosum answered.
+    answer = research.ask(question)
+    assert answer.abstained and "'agnosia'" in answer.reason
+    assert answer.statements == [] and answer.citations == []
+
+
+def test_the_research_of_a_condition_a_source_is_about_is_answered(research) -> None:
+    answer = research.ask("What research is being done on Pompe disease?")
+    assert not answer.abstained
+    assert answer.citations[0].article_id == "ninds-0000003"
