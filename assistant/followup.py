@@ -502,6 +502,15 @@ def _lead_subject(lead: str, heading: str = "") -> str | None:
     return None
 
 
+def _section_subject(heading: str) -> str | None:
+    """The name the last part of ``heading`` is, when its first word is as specific as a treatment's name
+    (``composer.NAMED_SECTION``: "Baclofen", "Gabapentin/Pregabalin"; not "Dosing protocol" nor "Cautions")."""
+    from assistant.composer import NAMED_SECTION, _heading_subjects
+
+    section = heading.split(" > ")[-1].strip()
+    return section if section and _heading_subjects(section, NAMED_SECTION) else None
+
+
 def _labels(subject: str, lead: str, question: str) -> bool:
     """The lead is a label over the question's own topic ("Gene Review: <the condition asked about>"): its
     subject names a resource, not what the next "it" stands for."""
@@ -536,6 +545,12 @@ def answer_focus(
     subject = _lead_subject(lead, lead_heading)
     if subject and _labels(subject, lead, question):
         subject = None
+    filed_under = _section_subject(lead_heading) if subject is None else None
+    if filed_under and not terms(filed_under) <= terms(question):
+        # A line with no subject of its own ("FDA-approved specifically for spasticity ...") is about what its
+        # section is filed under, when that is named as a treatment's section is ("... > Baclofen"), and the
+        # question did not name it (when it did, "it" is that name as the question wrote it).
+        subject = filed_under
     if subject and not terms(subject) <= terms(question):
         # A lead about a peer of what was asked, under a heading that names both ("Pregabalin is ..." under
         # "Gabapentin/Pregabalin" for a question about gabapentin), does not move "it" off what was asked.

@@ -233,6 +233,26 @@ def test_it_stands_for_what_the_lead_statement_is_filed_under() -> None:
     assert answer_focus(field, "MS, painful spasms: first choice?", lead_heading="Options > Baclofen") == "Baclofen"
     first = "Baclofen is the first-line treatment for spasms in MS"
     assert answer_focus(first, "First-line drug for spasms in MS?", lead_heading="Treatment") == "Baclofen"
+    # A line with no subject of its own is about the treatment its section is filed under, named or not.
+    bare = "FDA-approved specifically for spasticity in multiple sclerosis"
+    asked = "spasms in MS, which drug first?"
+    assert answer_focus(bare, asked, lead_heading="First-Line Pharmacological Options > Baclofen") == "Baclofen"
+    # Under a section no treatment names, "it" stays what the question was about.
+    step = "Rule out electrolyte abnormalities"
+    assert answer_focus(step, asked, answer="spasms MS " + step, lead_heading="Algorithm > 1. Initial Assessment") == (
+        "spasms in MS"
+    )
+
+
+def test_it_after_a_question_for_a_drug_is_the_drug_the_answer_gives(assistant) -> None:
+    # The answer to "which drug first?" is led by a line of baclofen's section that names no subject: the next
+    # "it" is baclofen, not the spasms, and what the sources say of it for that patient group is what answers.
+    conversation = Conversation()
+    first = assistant.ask("spasms in MS, which drug first?", conversation)
+    assert "baclofen" in " ".join(s.heading + " " + s.text for s in first.statements[:1]).lower()
+    answer = assistant.ask("is it safe in kidney disease?", conversation)
+    assert "baclofen" in answer.standalone_query.lower()
+    assert answer.statements and "baclofen" in answer.statements[0].text.lower()
 
 
 def test_a_pointer_to_a_drug_is_not_answered_with_another_drug(assistant) -> None:
