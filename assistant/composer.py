@@ -927,7 +927,7 @@ def doses_on_the_line(
 NAMED_SECTION = 0.9
 
 
-def _heading_subjects(heading: str, floor: float = 0.0) -> set[str]:
+def heading_subjects(heading: str, floor: float = 0.0) -> set[str]:
     """The subjects a statement's headings are sections of: the specific first word of each ("Baclofen", in
     "First-Line Pharmacological Options > Baclofen > Dosing protocol"; nothing of "3. Second-Line Options (if
     baclofen inadequate or not tolerated)"), at least ``floor`` specific in English."""
@@ -949,14 +949,14 @@ def _treatments(pool: Pool) -> set[str]:
     out = set().union(*(_opening_subject(c.text) for c in pool.items))
     for heading in {c.heading for c in pool.items}:
         for part in heading.split(" > "):
-            if _heading_subjects(part, NAMED_SECTION):  # its first word names one: so does each as specific
+            if heading_subjects(part, NAMED_SECTION):  # its first word names one: so does each as specific
                 out |= {stem(w) for w in words(part) if _names_something(w) and Lexicon.specificity(w) >= NAMED_SECTION}
     return out
 
 
 def _names_treatment(c: Candidate, treatments: set[str]) -> bool:
     """``c`` names one of ``treatments`` in its own words or its section's."""
-    return bool((terms(c.text) | _heading_subjects(c.heading)) & treatments)
+    return bool((terms(c.text) | heading_subjects(c.heading)) & treatments)
 
 
 def _asked_treatments(pool: Pool, carried: bool = False) -> tuple[set[str], set[str]]:
@@ -1006,7 +1006,7 @@ def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
 
     def about(c: Candidate) -> bool:
         own = terms(c.text)
-        return bool(own & subjects or _heading_subjects(c.heading) & subjects) and not own & (treatments - subjects)
+        return bool(own & subjects or heading_subjects(c.heading) & subjects) and not own & (treatments - subjects)
 
     return about
 
@@ -1026,7 +1026,7 @@ def of_another_treatment(pool: Pool, carried: bool = False) -> np.ndarray:
         own = terms(c.text)
         if own & treatments:
             return bool(own & others) and not own & subjects
-        heads = _heading_subjects(c.heading)
+        heads = heading_subjects(c.heading)
         return bool(heads & others) and not heads & subjects
 
     return np.array([elsewhere(c) for c in pool.items], dtype=bool)
@@ -1043,10 +1043,7 @@ def doses_of_another_treatment(pool: Pool) -> np.ndarray:
     subjects, treatments = _asked_treatments(pool)
     others = treatments - subjects
     return np.array(
-        [
-            bool(DOSE.search(c.text)) and not about(c) and bool(_heading_subjects(c.heading) & others)
-            for c in pool.items
-        ],
+        [bool(DOSE.search(c.text)) and not about(c) and bool(heading_subjects(c.heading) & others) for c in pool.items],
         dtype=bool,
     )
 

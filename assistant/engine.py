@@ -688,7 +688,7 @@ class Assistant:
                     # options?") moves every statement away, not only one that says it in other words.
                     gain = max(0.0, best - float((pool.vectors @ row).max()))
                     shift -= min(gain, SAID_OTHERWISE_SHARE * max(0.0, shift))
-                if word in weights and word not in unknown:
+                if word in weights:  # a corpus word (``unknown`` and ``runs`` are of words it lacks)
                     unretrieved[word] = weights[word] * shift
                 else:
                     (unsaid if word in runs else topical)[word] = shift

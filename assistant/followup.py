@@ -505,10 +505,10 @@ def _lead_subject(lead: str, heading: str = "") -> str | None:
 def _section_subject(heading: str) -> str | None:
     """The name the last part of ``heading`` is, when its first word is as specific as a treatment's name
     (``composer.NAMED_SECTION``: "Baclofen", "Gabapentin/Pregabalin"; not "Dosing protocol" nor "Cautions")."""
-    from assistant.composer import NAMED_SECTION, _heading_subjects
+    from assistant.composer import NAMED_SECTION, heading_subjects
 
     section = heading.split(" > ")[-1].strip()
-    return section if section and _heading_subjects(section, NAMED_SECTION) else None
+    return section if section and heading_subjects(section, NAMED_SECTION) else None
 
 
 def _labels(subject: str, lead: str, question: str) -> bool:
