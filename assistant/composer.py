@@ -767,22 +767,23 @@ def duration_leads(
 ) -> list[tuple[Candidate, float]]:
     """For a question of how long, the statement of the lead's own section that gives a number of time units
     leads ("If inadequate response after 4 weeks at maximum tolerated dose, proceed to next step" before "Start
-    baclofen 10 mg/day, increase weekly ..." for how long to keep at it), the most probable such. When that
-    section gives none, or the lead gives one, the answer stays as chosen: words answer it too."""
+    baclofen 10 mg/day, increase weekly ..." for how long to keep at it), the most probable such; when the lead's
+    section gives none, the first other chosen statement's section that does ("Increase weekly by 10 mg/day"
+    under "Dosing protocol" leading, "Start baclofen 10 mg/day ..." chosen from the algorithm's step that gives
+    the 4 weeks). When none gives one, or the lead gives one, the answer stays as chosen: words answer it too."""
     if not chosen or gives_duration(chosen[0][0].text):
         return chosen
-    lead = chosen[0][0]
-    where = (lead.passage.chunk.id, lead.heading)
     ok = eligible(pool) & adds_something(pool)
-    found = [
-        (c, float(p))
-        for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
-        if fine and p > 0 and (c.passage.chunk.id, c.heading) == where and gives_duration(c.text)
-    ]
-    if not found:
-        return chosen
-    first = max(found, key=lambda x: x[1])
-    return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
+    for where in dict.fromkeys((c.passage.chunk.id, c.heading) for c, _ in chosen):
+        found = [
+            (c, float(p))
+            for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
+            if fine and p > 0 and (c.passage.chunk.id, c.heading) == where and gives_duration(c.text)
+        ]
+        if found:
+            first = sorted(found, key=lambda x: -x[1])[0]
+            return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
+    return chosen
 
 
 def _lines_of(c: Candidate) -> set[int]:

@@ -1553,6 +1553,13 @@ def test_how_long_is_led_by_the_duration_its_section_gives(assistant) -> None:
     # A section that gives no figure leaves the answer as it was: words answer how long too.
     diazepam = assistant.ask("How long should I keep a patient on diazepam for cramps?")
     assert not diazepam.abstained and "Short-term use only" in diazepam.statements[0].text
+    # Led by a dose line of a section that gives no figure, the answer's next section that does ("Start baclofen
+    # ..." is chosen from the algorithm's step that gives the 4 weeks) answers how long.
+    conversation = Conversation()
+    assistant.ask("spasms in MS, which drug first?", conversation)
+    until = assistant.ask("how long until it works?", conversation)
+    assert not until.abstained and "4 weeks" in until.statements[0].text, until.statements[0]
+    check_honest(until, assistant.store)
 
 
 def test_a_lead_from_a_short_list_brings_the_rest_of_its_list(assistant) -> None:
