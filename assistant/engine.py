@@ -63,6 +63,7 @@ from assistant.features import (
     Pool,
     absent_candidates,
     candidate_pool,
+    corpus_weights,
     names_word,
     other_condition,
     passage_words,
@@ -565,12 +566,18 @@ class Assistant:
         """Retrieve for ``question`` and score every candidate statement and the turn itself."""
         assert self.model is not None
         t0 = time.perf_counter()
-        texts = list(dict.fromkeys([*question.texts_to_embed(), *variants]))
+        lexicon = self.vocabulary()
+        # The question without each corpus word that may turn out absent from what is retrieved (``rare_absent``),
+        # embedded with the question: a word moves the meaning less than all of it (a cosine stays above 0), so
+        # one weighing less than the rule's threshold cannot reach it and is not embedded.
+        floor = self.model.answerable.thresholds.get("rare_absent", 0.0)
+        weighed = {w: v for w, v in corpus_weights(question, lexicon).items() if v >= floor}
+        without = {w: for_meaning(without_word(question.context, w)) for w in weighed}
+        texts = list(dict.fromkeys([*question.texts_to_embed(), *variants, *without.values()]))
         vectors = dict(zip(texts, embed_matrix(self.embeddings, texts), strict=True))
         question.set_vectors(vectors)
         embed_ms = (time.perf_counter() - t0) * 1000
         focus = for_meaning(question.text) if question.text != question.context else None
-        lexicon = self.vocabulary()
         query = for_meaning(question.context)
         # A word the corpus writes in another form ("interdialytic" for dialysate) is searched for in that form too.
         spelled = lexicon.in_corpus_words(query) if lexicon is not None else query
@@ -637,8 +644,7 @@ class Assistant:
         # The words the corpus has in no form, and how far the question's meaning moves without each (``topic_absent``).
         unknown = unknown_words(question, lexicon)
         # The words the corpus has but no retrieved passage, weighed the same way (``rare_absent``).
-        weights = unretrieved_words(question, passages, lexicon)
-        rare = list(weights)
+        rare = unretrieved_words(passages, weighed)
         unretrieved: dict[str, float] = {}
         topical: dict[str, float] = {}
         # The same measure for each run of such words (``adjacent_runs``): not a reason to decline (a lay name of
@@ -647,7 +653,25 @@ class Assistant:
         # fell above every value, no out-of-corpus turn there being answered with such a run), but one to say that
         # the answer leaves it out.
         unsaid: dict[str, float] = {}
-        if absent or unknown or rare:
+        context_vector = question.context_vector
+        assert context_vector is not None  # set_vectors ran before scoring
+        best = float(pool.context_sem.max()) if len(pool.items) else 0.0
+
+        def moved(row: np.ndarray) -> float:
+            """How far the question's meaning moves to ``row`` (the question without a word), less what that
+            brings nearer to the best statement: one the sources say in other words ("charley horse" for a cramp)
+            brings the question nearer to what they say. At most a share of the move: a word whose removal leaves
+            next to nothing ("migraine" of "migraine ppx options?") moves every statement away, not only one that
+            says it in other words."""
+            shift = 1.0 - float(np.dot(row, context_vector))
+            if len(pool.items):
+                gain = max(0.0, best - float((pool.vectors @ row).max()))
+                shift -= min(gain, SAID_OTHERWISE_SHARE * max(0.0, shift))
+            return shift
+
+        for w, weight in rare.items():
+            unretrieved[w] = weight * moved(vectors[without[w]])
+        if absent or unknown:
             # A follow-up's own words count too: in "Would you use it in a child?" the child is the point, however
             # little it moves the meaning of the whole conversation's question.
             said = asked_in_own_words(question)
@@ -666,34 +690,18 @@ class Assistant:
                 *own,
                 *read,
                 *(without_words(question.context, run.split()) for run in runs),
-                *(without_word(question.context, w) for w in rare),
             ]
             matrix = embed_matrix(self.embeddings, [for_meaning(t) for t in texts])
             n = len(absent) + len(unknown)
             as_read = dict(zip(clipped, matrix[n + len(own) : n + len(own) + len(read)], strict=True))
-            assert question.context_vector is not None  # set_vectors ran before scoring
-            best = float(pool.context_sem.max()) if len(pool.items) else 0.0
-            start = n + len(own) + len(read)
             removed = [
                 *zip(unknown, matrix[len(absent) : n], strict=True),
-                *zip(runs, matrix[start : start + len(runs)], strict=True),
-                *zip(rare, matrix[start + len(runs) :], strict=True),
+                *zip(runs, matrix[len(matrix) - len(runs) :], strict=True),
             ]
             for word, row in removed:
-                shift = 1.0 - float(np.dot(row, question.context_vector))
-                if len(pool.items):
-                    # Less what the word adds to the best statement's closeness: one the sources say in other words
-                    # ("charley horse" for a cramp) brings the question nearer to what they say. At most a share
-                    # of the shift: a word whose removal leaves next to nothing ("migraine" of "migraine ppx
-                    # options?") moves every statement away, not only one that says it in other words.
-                    gain = max(0.0, best - float((pool.vectors @ row).max()))
-                    shift -= min(gain, SAID_OTHERWISE_SHARE * max(0.0, shift))
-                if word in weights:  # a corpus word (``unknown`` and ``runs`` are of words it lacks)
-                    unretrieved[word] = weights[word] * shift
-                else:
-                    (unsaid if word in runs else topical)[word] = shift
+                (unsaid if word in runs else topical)[word] = moved(row)
             for i, word in enumerate(absent):
-                shift = 1.0 - float(np.dot(matrix[i], as_read.get(word, question.context_vector)))
+                shift = 1.0 - float(np.dot(matrix[i], as_read.get(word, context_vector)))
                 if own:
                     shift = max(shift, 1.0 - float(np.dot(matrix[n + 1 + i], matrix[n])))
                 named = max(0.0, float(close[word].max()) - POPULATION_FLOOR) / (1.0 - POPULATION_FLOOR)

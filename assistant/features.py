@@ -608,23 +608,32 @@ def absent_candidates(question: QuestionView, passages: Sequence[Passage], lexic
 
 
 MAX_UNKNOWN_WORDS = 4
+# How many of the question's corpus words are weighed for ``rare_absent`` (each costs an embedding per turn).
+MAX_UNRETRIEVED_WORDS = 2
 
 
-def unretrieved_words(question: QuestionView, passages: Sequence[Passage], lexicon: Lexicon | None) -> dict[str, float]:
-    """The question's words that the corpus has but no retrieved passage (nor a form of them), each with its
-    rarity in the corpus times its specificity in English: a drug or condition the sources speak of elsewhere,
-    not "measures". At most MAX_UNKNOWN_WORDS of them, the weightiest first. How far the question's meaning moves
-    without each (the engine measures it) tells a word that the answer is about (the question is about something
-    retrieval did not find) from one said in passing."""
+def corpus_weights(question: QuestionView, lexicon: Lexicon | None) -> dict[str, float]:
+    """The question's words that the corpus has, each with its rarity in the corpus times its specificity in
+    English (a drug or condition the sources speak of, not "measures"): at most MAX_UNRETRIEVED_WORDS of them,
+    the weightiest first."""
     if lexicon is None:
         return {}
+    out = [
+        (lexicon.rarity(w) * lexicon.specificity(w), w)
+        for w in question_words(question)
+        if len(w) >= 4 and lexicon.known(w)
+    ]
+    return {w: value for value, w in sorted(out, reverse=True)[:MAX_UNRETRIEVED_WORDS] if value > 0}
+
+
+def unretrieved_words(passages: Sequence[Passage], weights: dict[str, float]) -> dict[str, float]:
+    """Of the words ``weights`` weighs (``corpus_weights``), those no retrieved passage has (nor a form of them),
+    the weightiest first: something the sources speak of elsewhere. How far the
+    question's meaning moves without each (the engine measures it) tells a word that the answer is about (the
+    question is about something retrieval did not find) from one said in passing."""
     seen = set().union(*(passage_words(p) for p in passages)) if passages else set()
-    out = []
-    for w in question_words(question):
-        if len(w) < 4 or w in seen or stem(w) in seen or not lexicon.known(w):
-            continue
-        out.append((lexicon.rarity(w) * lexicon.specificity(w), w))
-    return {w: value for value, w in sorted(out, reverse=True)[:MAX_UNKNOWN_WORDS] if value > 0}
+    absent = [(v, w) for w, v in weights.items() if w not in seen and stem(w) not in seen]
+    return {w: v for v, w in sorted(absent, reverse=True)}
 
 
 def unknown_words(question: QuestionView, lexicon: Lexicon | None) -> list[str]:
