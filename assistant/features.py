@@ -135,9 +135,10 @@ TURN_FEATURES = (
     "population_absent",  # for a word no passage has (an age counts as its group): how far its closeness in
     # meaning to the nearest of SPECIAL_POPULATIONS rises above a floor, times how much the question's meaning
     # moves without it
-    "rare_absent",  # of the question's words that the corpus has but no retrieved passage, the highest corpus
-    # rarity times English specificity (a drug the corpus mentions elsewhere, not "measures"), times how far the
-    # question's meaning moves without it (a word the question is about, not one said in passing)
+    "rare_absent",  # of the question's two corpus words of most weight (corpus rarity times English
+    # specificity: a drug the corpus mentions elsewhere, not "measures") that no retrieved passage has, the highest
+    # weight times how far the question's meaning moves without it (a word the question is about, not one said in
+    # passing)
     "lead_absent",  # the English specificity of the most specific question word that other retrieved passages
     # have but the lead statement's article does not: the answer would be about something else
     "answer_absent",  # the English specificity of the most specific word of the question itself that retrieved
