@@ -655,7 +655,7 @@ class Assistant:
         unsaid: dict[str, float] = {}
         context_vector = question.context_vector
         assert context_vector is not None  # set_vectors ran before scoring
-        best = float(pool.context_sem.max()) if len(pool.items) else 0.0
+        best = float(np.amax(pool.context_sem)) if len(pool.items) else 0.0
 
         def moved(row: np.ndarray) -> float:
             """How far the question's meaning moves to ``row`` (the question without a word), less what that
@@ -665,8 +665,8 @@ class Assistant:
             says it in other words."""
             shift = 1.0 - float(np.dot(row, context_vector))
             if len(pool.items):
-                gain = max(0.0, best - float((pool.vectors @ row).max()))
-                shift -= min(gain, SAID_OTHERWISE_SHARE * max(0.0, shift))
+                gain = float(np.clip(best - float(np.amax(pool.vectors @ row)), 0.0, None))
+                shift -= min(gain, SAID_OTHERWISE_SHARE * float(np.clip(shift, 0.0, None)))
             return shift
 
         for w, weight in rare.items():

@@ -632,6 +632,8 @@ def unretrieved_words(passages: Sequence[Passage], weights: dict[str, float]) ->
     the weightiest first: something the sources speak of elsewhere. How far the
     question's meaning moves without each (the engine measures it) tells a word that the answer is about (the
     question is about something retrieval did not find) from one said in passing."""
+    if not weights:
+        return {}  # (the passages' words are not read again for nothing)
     seen = set().union(*(passage_words(p) for p in passages)) if passages else set()
     absent = [(v, w) for w, v in weights.items() if w not in seen and stem(w) not in seen]
     return {w: v for v, w in sorted(absent, reverse=True)}
