@@ -33,7 +33,7 @@ _ACTION_WORDS = """treat treatment treatments manage management option options t
 # starting dose is not answered first with the maximum one ("Maximum dose: 80 mg/day" for "initial dose?").
 _DOSE_STAGES = {
     "start": frozenset(["start", "starting", "starts", "initial", "initially", "begin", "beginning", "starter"]),
-    "maximum": frozenset(["maximum", "highest", "ceiling"]),
+    "maximum": frozenset(["maximum", "highest", "ceiling", "top", "upper"]),
 }
 # A word that names a stage ("initial") asks about a stage, like "start", and names no topic of its own: never
 # what a follow-up's "it" stands for ("the initial cramp workup" is about cramps).
@@ -128,18 +128,22 @@ def dose_owners(text: str, specific: Callable[[str], bool]) -> list[tuple[str, s
 
 
 _DOSE_WORD = r"(?:doses?|dosages?|dosing)"
+# "Amount" asks for a dose as the dose words do where it is what is asked for ("what amount", "daily amount?",
+# "baclofen amount per day?"), not where it names a quantity of something else ("the amount of exercise").
+_AMOUNT_WORD = rf"(?:{_DOSE_WORD}|amounts?)"
 # A question that asks for an amount: "how much" (not "how much more", "how much longer"), "how many units", a dose word
 # as what is asked for ("what starting dose", "the gabapentin dose?", "dose of baclofen", "dose w/ ...", "dose at
-# bedtime?", "dosing?", a clause after a dash that ends in one: "... on dialysis - albumin dose?"), "mg", or an
-# infusion rate. Not a dose word that only names what is acted on ("What should I check before increasing the
-# dose?").
+# bedtime?", "dosing?", a clause after a dash that ends in one: "... on dialysis - albumin dose?"), an amount asked
+# for as a dose is ("top daily amount?", "amount per day?"), "mg", or an infusion rate. Not a dose word that only
+# names what is acted on ("What should I check before increasing the dose?").
 _DOSE_QUESTION = re.compile(
     rf"\bhow much\b(?!\s+(?:more|less|longer|shorter|better|worse|higher|lower|greater|time|of a)\b)"
     rf"|\bhow many (?:mg|milligrams|units|tablets|pills)\b|\bmg\b"
     rf"|\b(?:what|which|usual|starting|start|initial|maximum|typical|recommended|right|correct|safe|daily"
-    rf"|loading|maintenance|target|best)\s+(?:\S+\s+){{0,3}}?{_DOSE_WORD}\b"
-    rf"|\b{_DOSE_WORD}\s+(?:(?:of|for|in|with|during|on|at|range|schedule|regimen|adjust\w*)\b|w/)"
-    rf"|(?:^|[,;:]\s|\s[-–—]\s)\W*(?:\S+\s+){{0,3}}?{_DOSE_WORD}\W*$"
+    rf"|loading|maintenance|target|best)\s+(?:\S+\s+){{0,3}}?{_AMOUNT_WORD}\b"
+    rf"|\b{_DOSE_WORD}\s+(?:(?:of|for|in|with|during|on|at|per|range|schedule|regimen|adjust\w*)\b|w/)"
+    rf"|\b{_AMOUNT_WORD}\s+(?:per|a|each)\s+(?:day|week|dose)\b"
+    rf"|(?:^|[,;:]\s|\s[-–—]\s)\W*(?:\S+\s+){{0,3}}?{_AMOUNT_WORD}\W*$"
     rf"|\b(?:how|when)\s+(?:do|should|would|to)\s+(?:i|we|you\s+)?\s*dose\b"
     rf"|\binfusion\s+rates?\b",
     re.IGNORECASE,
@@ -164,7 +168,7 @@ def names_a_dose(text: str) -> bool:
 # A terse question that names a drug's dose and says a little more after it: "gabapentin dose qhs?",
 # "baclofen dose elderly?". The word before the dose word is what it is of ...
 _NAMED_DOSE = re.compile(
-    rf"^\W*(?:\S+\s+){{0,2}}?([^\W\d_][\w-]*)\s+{_DOSE_WORD}[,;:]?(?:\s+\S+){{1,3}}\W*$", re.IGNORECASE
+    rf"^\W*(?:\S+\s+){{0,2}}?([^\W\d_][\w-]*)\s+{_AMOUNT_WORD}[,;:]?(?:\s+\S+){{1,3}}\W*$", re.IGNORECASE
 )
 # ... when it is at least this specific in English (a drug's name, not "missed" or "the": "missed dose what
 # to do?" asks no amount).

@@ -709,6 +709,17 @@ def test_a_dose_asked_at_a_stage_is_led_by_a_line_of_that_stage(assistant) -> No
     assert "10 mg/day" in start.statements[0].text
     most = assistant.ask("Highest dose of baclofen?")
     assert not most.abstained and dose_stage(most.statements[0].text) == "maximum"
+    top = assistant.ask("baclofen top dose?")
+    assert not top.abstained and "80 mg/day" in top.statements[0].text
+
+
+def test_an_amount_asked_for_is_a_dose_question() -> None:
+    from assistant.vocabulary import asks_for_dose
+
+    for question in ("top daily amount?", "tizanidine amount per day?", "what amount of baclofen?", "Top?"):
+        assert asks_for_dose(question), question
+    # The amount of something else is no dose.
+    assert not asks_for_dose("does the amount of exercise matter?")
 
 
 def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) -> None:
