@@ -1152,6 +1152,10 @@ class Assistant:
             chosen = [lead, *[(c, p) for c, p in chosen if c.block is not lead[0].block]]
         if not chosen:
             return declined("No sentence of the matching passages answers the question.", decision.probability)
+        if absent_own and not view.dose_wanted and gives_dose(chosen[0][0].text) and not treatments_asked(scored.pool):
+            # Nor one answered with a dose, whatever its words ("upper limit of X per day?"), that names something
+            # no source mentions and no treatment they speak of: the dose would be another drug's.
+            return declined(no_dose_reason(absent_own[:1], self.vocabulary()), decision.probability)
         answers_dose = np.zeros(0, dtype=bool)
         undosed: list[str] = []
         at = {id(c): i for i, c in enumerate(scored.pool.items)}

@@ -747,6 +747,14 @@ def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) 
     assert dose_stage(after_symptom.statements[0].text) == "maximum"
 
 
+def test_a_question_answered_with_a_dose_that_names_a_drug_no_source_has_is_declined(assistant) -> None:
+    # No dose word, yet the closest lines give doses: of other drugs, never of the one asked about.
+    answer = assistant.ask("upper limit of warfarin per day?")
+    assert answer.abstained and "warfarin" in answer.reason
+    # Named as the patient's other medicine, it is no reason to decline what the question asks.
+    assert not assistant.ask("Pt on warfarin with leg cramps, what can I give?").abstained
+
+
 def test_a_dose_question_is_led_by_a_line_that_gives_the_dose(assistant) -> None:
     from assistant.question import QuestionView
     from assistant.vocabulary import gives_dose
