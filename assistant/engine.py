@@ -1334,6 +1334,18 @@ class Assistant:
         )
         return answer
 
+    def _nothing_close(self, answer: Answer) -> bool:
+        """``answer`` was declined only because no statement came close enough in meaning to the question: no fact
+        check failed and the question names nothing the sources lack."""
+        scored = answer.trace
+        return (
+            answer.abstained
+            and isinstance(scored, Scored)
+            and not scored.fact_gap
+            and self.model is not None
+            and self.model.answerable.fired(scored.evidence.values) == "best_context_sem"
+        )
+
     def _usual_doses_only(self, scored: Scored, chosen: list[tuple[Candidate, float]]) -> str:
         """The notice for a turn about a patient group that asks no dose ("what about baclofen for him?" after
         his kidney failure) whose answer quotes doses none of which is written for the group: the usual doses
@@ -1445,23 +1457,37 @@ class Assistant:
                 notices.append(problem)
         variant = lexicon.variant if lexicon is not None else None
         where_said = last.sections if last is not None else frozenset()
-        # The patient a follow-up is about, or one that says "she" or "him", is the conversation's ("what dose
-        # would you start him on?" after "a 79 yo man ..."), unless it names a group or an age of its own ("And
-        # in dialysis patients?", "what about a 30 year old?").
-        patients = self.scopes.of_patient(turn.query) | self._groups_of_senses(unread)
-        new_patient = bool(patients) or bool(ages_in_years(text))
-        if not new_patient and last is not None and (turn.continues or speaks_of_the_patient(text)):
-            patients = last.patients
-        view = QuestionView.of(
-            turn.key_question,
-            context=turn.query,
-            required=turn.required,
-            variant=variant,
-            spoken=where_said,
-            patients=patients,
-            patient_words=self._patient_words(text, turn) if patients else frozenset(),
-        )
-        answer: Answer = self.chain(detailed).invoke({"question": question, "view": view, "variants": turn.variants})
+
+        def answered(turn: Rewrite) -> tuple[Answer, frozenset[int]]:
+            # The patient a follow-up is about, or one that says "she" or "him", is the conversation's ("what dose
+            # would you start him on?" after "a 79 yo man ..."), unless it names a group or an age of its own
+            # ("And in dialysis patients?", "what about a 30 year old?").
+            patients = self.scopes.of_patient(turn.query) | self._groups_of_senses(unread)
+            new_patient = bool(patients) or bool(ages_in_years(text))
+            if not new_patient and last is not None and (turn.continues or speaks_of_the_patient(text)):
+                patients = last.patients
+            view = QuestionView.of(
+                turn.key_question,
+                context=turn.query,
+                required=turn.required,
+                variant=variant,
+                spoken=where_said,
+                patients=patients,
+                patient_words=self._patient_words(text, turn) if patients else frozenset(),
+            )
+            answer = self.chain(detailed).invoke({"question": question, "view": view, "variants": turn.variants})
+            return answer, patients
+
+        answer, patients = answered(turn)
+        if last is not None and not turn.continues and self.llm is None and self._nothing_close(answer):
+            # Read on its own, nothing in the sources comes near the question: its words name no topic the corpus
+            # has ("top daily amount?" after a baclofen answer), so it is read as asking about the conversation's,
+            # and answered so when that reading is covered (by the same checks as any turn), saying so.
+            again = rewrite(text, conversation, salience, self.scopes.only_the_patient, topicless=True)
+            retried, retried_patients = answered(again)
+            if not retried.abstained:
+                answer, patients, turn = retried, retried_patients, again
+                notices.append(f"Read as a follow-up: '{again.key_question}'.")
         unheld = self._doses_not_for(unread_terms, answer)
         if unheld:
             notices.append(unheld)

@@ -747,6 +747,24 @@ def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) 
     assert dose_stage(after_symptom.statements[0].text) == "maximum"
 
 
+def test_a_question_whose_words_come_near_nothing_is_read_as_a_follow_up(assistant) -> None:
+    from assistant.vocabulary import gives_dose
+
+    # Its words name no topic of the sources: read alone, nothing comes near it and it is declined.
+    alone = assistant.ask("top daily amount?")
+    assert alone.abstained
+    conversation = Conversation()
+    assistant.ask("baclofen for MS cramps - how to start?", conversation)
+    answer = assistant.ask("top daily amount?", conversation)
+    assert not answer.abstained, answer.reason
+    # Asked of what the conversation is about, and said so; no other drug's dose is quoted for it.
+    assert "Read as a follow-up" in answer.notice and "baclofen" in answer.notice
+    assert answer.statements and all(
+        "aclofen" in f"{s.heading} {s.text}" for s in answer.statements if gives_dose(s.text)
+    )
+    check_honest(answer, assistant.store)
+
+
 def test_a_question_answered_with_a_dose_that_names_a_drug_no_source_has_is_declined(assistant) -> None:
     # No dose word, yet the closest lines give doses: of other drugs, never of the one asked about.
     answer = assistant.ask("upper limit of warfarin per day?")
