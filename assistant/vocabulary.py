@@ -368,17 +368,18 @@ def treatment_lines(text: str) -> set[int]:
 
 # A question that asks for something other than what it names: instead of it, after it fails or is not borne
 # ("what can I use instead of baclofen?", "baclofen not helping, next drug?", "if it fails, what next?", "and if
-# it doesn't help after a month?"). Not
-# "is tizanidine an alternative?", which asks about what it names, nor "how will I know it has failed?",
-# which asks how to tell.
+# it doesn't help after a month?", "useless, now what?"). Not "is tizanidine an alternative?", which asks about
+# what it names, nor "how will I know it has failed?", which asks how to tell.
 _FAILURE = (
     r"\b(?:fails?|failed|failing|doesn'?t work|does not work|isn'?t working|not working|not helping|not helped"
     r"|doesn'?t help|does not help|didn'?t help|did not help|not improving|no improvement|no better"
     r"|stopped working|not responding|no response|unresponsive|refractory|inadequate|can'?t tolerate"
-    r"|cannot tolerate|not tolerated|intolerant)\b"
+    r"|cannot tolerate|not tolerated|intolerant|useless|ineffective|not effective|no effect|no benefit|no relief"
+    r"|hasn'?t helped|has not helped|isn'?t helping|is not helping)\b"
 )
 _ANOTHER = re.compile(
     r"\binstead\b|\balternatives? (?:to|for)\b|\bother than\b|\bwhat else\b|\bwhat next\b|\bnext\s*\?"
+    r"|\b(?:now|then) what\b|\bwhat now\b"
     r"|\bnext (?:drug|step|option|agent|med|medication|choice|line)s?\b|" + _FAILURE,
     re.IGNORECASE,
 )

@@ -555,6 +555,17 @@ def test_the_first_choice_is_the_first_line_and_no_help_is_a_failure(assistant) 
     assert "tizanidine" in lead.text.lower() and "Second-Line" in lead.heading
 
 
+def test_a_drug_said_to_be_of_no_use_asks_for_what_comes_after_it(assistant) -> None:
+    from assistant.vocabulary import asks_for_another
+
+    for question in ("baclofen useless after a month. now what?", "baclofen ineffective - then what?"):
+        assert asks_for_another(question), question
+    answer = assistant.ask("ms cramps, baclofen useless after a month. now what?")
+    assert not answer.abstained, answer.reason
+    assert "tizanidine" in answer.statements[0].text.lower(), answer.statements[0]
+    check_honest(answer, assistant.store)
+
+
 def test_how_to_tell_that_a_drug_has_failed_is_answered_by_the_criterion_the_sources_give(assistant) -> None:
     # The dose lines name baclofen and scored closest; the criterion ("If inadequate response after 4 weeks at
     # maximum tolerated dose, proceed to next step") names no drug, and was not in the answer at all.
