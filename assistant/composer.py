@@ -621,9 +621,12 @@ def the_rest_asked(pool: Pool, ok: np.ndarray) -> np.ndarray:
 
 
 # A figure of how often something occurs in people, not a share of a feature among patients ("90 percent of
-# affected individuals have ..."), nor of anything else ("5 to 30 percent of normal").
+# affected individuals have ..."), nor of anything else ("5 to 30 percent of normal"); a ratio between groups of
+# people is one ("two to three times as many women as men have the disease").
 _OCCURS = re.compile(
-    r"\b(?:affects?|occurs?|occurring|prevalence|incidence|estimated|births|newborns|population)\b", re.IGNORECASE
+    r"\b(?:affects?|occurs?|occurring|prevalence|incidence|estimated|births|newborns|population)\b"
+    r"|\btimes\s+(?:as\s+(?:many|common|likely|frequent)|(?:more|less)\s+(?:common|likely|frequent|often))\b",
+    re.IGNORECASE,
 )
 
 

@@ -325,12 +325,12 @@ def gives_quantity(text: str, kind: str) -> bool:
 
 
 # A question about how common something is or how likely it is ("How rare is X?", "How many people are affected
-# by X?", "What is the likelihood a sibling is affected?"), and a figure that answers one: a rate ("1 in 14,000", "per
-# 100,000"), a share ("25 percent", "about ten percent"), a ratio ("three times more frequent"). Words
-# answer it too ("Its prevalence is unknown"), so such a figure is preferred when the sources give one, never
-# required.
+# by X?", "What is the likelihood a sibling is affected?", "How much more common is X in women?"), and a figure
+# that answers one: a rate ("1 in 14,000", "per 100,000"), a share ("25 percent", "about ten percent"), a ratio
+# ("three times more frequent"). Words answer it too ("Its prevalence is unknown"), so such a figure is preferred
+# when the sources give one, never required.
 _HOW_COMMON = re.compile(
-    r"\bhow (?:common|rare|frequent|prevalent|likely|widespread)\b"
+    r"\bhow (?:much |many times )?(?:more |less )?(?:common|rare|frequent|prevalent|likely|widespread)\b"
     r"|\bhow many (?:people|persons|individuals|patients|children|babies|newborns|adults|men|women|cases)\b"
     r"|\b(?:prevalence|incidence)\b"
     r"|\bwhat (?:percentage|proportion|fraction|share)\b"

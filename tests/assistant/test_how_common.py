@@ -18,6 +18,9 @@ ARTICLES = ("ghr-0000113", "ghr-0000108", "ghr-0000111")  # Beckwith-Wiedemann, 
         ("How many people are affected by Bartter syndrome?", True),
         ("What are the odds that a sibling has it too?", True),
         ("Prevalence of Bardet-Biedl syndrome in Europe?", True),
+        ("How much more common is Bartter syndrome in boys than in girls?", True),
+        ("How many times more likely is a brother to have it?", True),
+        ("How much more can I give?", False),
         ("How is Bartter syndrome treated?", False),
         ("How many mg of potassium a day?", False),
     ],
@@ -146,3 +149,22 @@ def test_the_section_s_other_figures_follow_the_lead_figure(
     assert gives_frequency(answer.statements[0].text)
     for figure in figures:
         assert any(figure in s.text for s in answer.statements), figure
+
+
+# Two MedQuAD articles on rheumatoid arthritis: MedlinePlus's says that more women get it, NIHSeniorHealth's how
+# many more.
+ARTHRITIS = ("mplushealthtopics-0000782", "nihseniorhealth-0000061")
+
+
+@pytest.fixture(scope="module")
+def arthritis(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, ARTHRITIS)
+
+
+def test_how_much_more_common_is_led_by_the_ratio_between_groups(arthritis) -> None:
+    answer = arthritis.ask("How much more common is rheumatoid arthritis in women than in men?")
+    assert not answer.abstained, answer.reason
+    lead = answer.statements[0]
+    assert gives_frequency(lead.text) and "women" in lead.text, lead.text
+    cited = [c for c in answer.citations if c.number in lead.citation_numbers]
+    assert cited and cited[0].article_id == "nihseniorhealth-0000061"
