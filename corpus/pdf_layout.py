@@ -21,6 +21,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 # The top and bottom bands of a page, as shares of its height, where running headers and footers live.
@@ -35,6 +36,8 @@ SUPERSCRIPT = 0.85
 GUTTER = 8.0
 # Words closer than this share of the type size are one token split by a change of font ("(" "58" ")").
 TIGHT = 0.04
+# In letter-spaced type, a gap this many times the letters' own spacing is a space between words.
+WORD_GAP_OVER_LETTERS = 2.5
 # Bold, black, heavy and semibold faces, written out or abbreviated ("HelveticaNeueLTStd-Bd", "Arial,Bold").
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|[-,](?:bd|hv|blk|bk)(?![a-z])", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?$", re.IGNORECASE)
@@ -145,25 +148,49 @@ def _group_lines(words: list[dict[str, Any]], page: int, column: int) -> list[Li
     return [_line(sorted(row, key=lambda w: w["x0"]), page, column) for row in rows]
 
 
+_RUN_STOPS = frozenset(":;,.")
+
+
+def _words_of_run(run: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """A run of letter-spaced single letters cut into its words: where a gap is clearly wider than the spacing of
+    its letters (the run's typical gap), and at least a quarter of the type's size ("A P P E N D I X  A" is two
+    words, its letters 1.5 pt apart at 17 pt, its words 7.3 pt)."""
+    gaps = [b["x0"] - a["x1"] for a, b in pairwise(run)]
+    if not gaps:
+        return [run]
+    spacing = statistics.median(gaps)
+    words: list[list[dict[str, Any]]] = [[run[0]]]
+    for gap, letter in zip(gaps, run[1:], strict=True):
+        if gap > max(WORD_GAP_OVER_LETTERS * spacing, 0.25 * float(letter["size"])):
+            words.append([letter])
+        else:
+            words[-1].append(letter)
+    return words
+
+
 def _unspace(row: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Letter-spaced type ("F O R  O U T P A T I E N T") as words: runs of single letters closer together than
-    the gaps between them and the next run are joined."""
+    the gaps between them and the next run are joined, each word of the run (``_words_of_run``) on its own."""
     out: list[dict[str, Any]] = []
     run: list[dict[str, Any]] = []
 
     def flush() -> None:
         if len(run) >= 3:
-            merged = dict(run[0])
-            merged["text"] = "".join(w["text"] for w in run)
-            merged["x1"] = run[-1]["x1"]
-            out.append(merged)
+            for letters in _words_of_run(run):
+                merged = dict(letters[0])
+                merged["text"] = "".join(w["text"] for w in letters)
+                merged["x1"] = letters[-1]["x1"]
+                out.append(merged)
         else:
             out.extend(run)
         run.clear()
 
     for w in row:
-        single = w["text"].isalpha() and (len(w["text"]) == 1 or (len(w["text"]) == 2 and w["text"].isupper()))
-        if single and (not run or w["x0"] - run[-1]["x1"] < 0.6 * float(w["size"])):
+        # A letter, or two or three capitals set closer than the rest by kerning ("PAT" of "O U T P A T I E N T").
+        single = w["text"].isalpha() and (len(w["text"]) == 1 or (len(w["text"]) <= 3 and w["text"].isupper()))
+        # A stop or colon set as the run's letters are ends its word ("A P P E N D I X  A :").
+        stop = w["text"] in _RUN_STOPS and bool(run)
+        if (single or stop) and (not run or w["x0"] - run[-1]["x1"] < 0.6 * float(w["size"])):
             run.append(w)
             continue
         flush()

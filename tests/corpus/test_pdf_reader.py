@@ -254,6 +254,31 @@ def test_a_bold_recommendation_is_no_run_in_heading(opioids: Article) -> None:
     )
 
 
+def test_letter_spaced_type_reads_as_its_words() -> None:
+    from corpus.pdf_layout import _line
+
+    def letters(spec: str) -> list[dict]:
+        # Letters 1.5 pt apart at 17 pt, words 7.3 pt apart; "PAT" kerned into one extracted word.
+        out, x = [], 100.0
+        for word in spec.split(" "):
+            for i, part in enumerate(word.split("|")):
+                x += 1.5 if i else 7.3
+                out.append({"text": part, "x0": x, "x1": x + 9.0, "top": 30.0, "bottom": 47.0, "size": 17.0})
+                x += 9.0
+        return out
+
+    row = letters("A|P|P|E|N|D|I|X A|: F|O|R O|U|T|PAT|I|E|N|T S|E|T|T|I|N|G|S")
+    assert _line(row, 0, 0).text == "APPENDIX A: FOR OUTPATIENT SETTINGS"
+
+
+def test_a_letter_spaced_appendix_title_is_its_own_section(infection: Article) -> None:
+    labels = [section.label for section in infection.sections]
+    assert any(
+        label.startswith("APPENDIX A: INFECTION PREVENTION CHECKLIST FOR OUTPATIENT SETTINGS") for label in labels
+    )
+    assert not any("REFERENCES >" in label for label in labels)
+
+
 def test_copies_drawn_over_a_character_are_dropped_once() -> None:
     char = {"upright": True, "text": "A", "fontname": "F-Bold", "size": 9.0, "x0": 10.0, "doctop": 100.0}
     shifted = {**char, "x0": 10.4, "doctop": 100.3}  # the same glyph drawn again to fake bold
