@@ -325,7 +325,7 @@ def gives_quantity(text: str, kind: str) -> bool:
 
 
 # A question about how common something is or how likely it is ("How rare is X?", "How many people are affected
-# by X?", "What is the likelihood a sibling is affected?", "How much more common is X in women?"), and a figure
+# by X?", "What is the likelihood a sibling is affected?", "How many times more likely in women?"), and a figure
 # that answers one: a rate ("1 in 14,000", "per 100,000"), a share ("25 percent", "about ten percent"), a ratio
 # ("three times more frequent"). Words answer it too ("Its prevalence is unknown"), so such a figure is preferred
 # when the sources give one, never required.

@@ -161,7 +161,7 @@ def _words_of_run(run: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     spacing = statistics.median(gaps)
     words: list[list[dict[str, Any]]] = [[run[0]]]
     for gap, letter in zip(gaps, run[1:], strict=True):
-        if gap > max(WORD_GAP_OVER_LETTERS * spacing, 0.25 * float(letter["size"])):
+        if gap > WORD_GAP_OVER_LETTERS * spacing and gap > 0.25 * float(letter["size"]):
             words.append([letter])
         else:
             words[-1].append(letter)

@@ -18,7 +18,7 @@ ARTICLES = ("ghr-0000113", "ghr-0000108", "ghr-0000111")  # Beckwith-Wiedemann, 
         ("How many people are affected by Bartter syndrome?", True),
         ("What are the odds that a sibling has it too?", True),
         ("Prevalence of Bardet-Biedl syndrome in Europe?", True),
-        ("How much more common is Bartter syndrome in boys than in girls?", True),
+        ("Bartter syndrome: how much more frequent in boys?", True),
         ("How many times more likely is a brother to have it?", True),
         ("How much more can I give?", False),
         ("How is Bartter syndrome treated?", False),
@@ -161,8 +161,8 @@ def arthritis(tmp_path_factory: pytest.TempPathFactory, embeddings):
     return assistant_over_medquad(tmp_path_factory, embeddings, ARTHRITIS)
 
 
-def test_how_much_more_common_is_led_by_the_ratio_between_groups(arthritis) -> None:
-    answer = arthritis.ask("How much more common is rheumatoid arthritis in women than in men?")
+def test_a_ratio_between_groups_leads_an_answer_on_how_frequent(arthritis) -> None:
+    answer = arthritis.ask("Rheumatoid arthritis: how much more frequent in women?")
     assert not answer.abstained, answer.reason
     lead = answer.statements[0]
     assert gives_frequency(lead.text) and "women" in lead.text, lead.text
