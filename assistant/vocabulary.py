@@ -33,7 +33,7 @@ _ACTION_WORDS = """treat treatment treatments manage management option options t
 # starting dose is not answered first with the maximum one ("Maximum dose: 80 mg/day" for "initial dose?").
 _DOSE_STAGES = {
     "start": frozenset(["start", "starting", "starts", "initial", "initially", "begin", "beginning", "starter"]),
-    "maximum": frozenset(["maximum", "highest", "ceiling", "top", "upper"]),
+    "maximum": frozenset(["maximum", "highest", "ceiling", "top", "upper", "high"]),
 }
 # A word that names a stage ("initial") asks about a stage, like "start", and names no topic of its own: never
 # what a follow-up's "it" stands for ("the initial cramp workup" is about cramps).
@@ -134,8 +134,9 @@ _AMOUNT_WORD = rf"(?:{_DOSE_WORD}|amounts?)"
 # A question that asks for an amount: "how much" (not "how much more", "how much longer"), "how many units", a dose word
 # as what is asked for ("what starting dose", "the gabapentin dose?", "dose of baclofen", "dose w/ ...", "dose at
 # bedtime?", "dosing?", a clause after a dash that ends in one: "... on dialysis - albumin dose?"), an amount asked
-# for as a dose is ("top daily amount?", "amount per day?"), "mg", or an infusion rate. Not a dose word that only
-# names what is acted on ("What should I check before increasing the dose?").
+# for as a dose is ("top daily amount?", "amount per day?"), "mg", an infusion rate, or how high the dose may go
+# ("how high can I go?", "how high should we titrate?"). Not a dose word that only names what is acted on ("What
+# should I check before increasing the dose?").
 _DOSE_QUESTION = re.compile(
     rf"\bhow much\b(?!\s+(?:more|less|longer|shorter|better|worse|higher|lower|greater|time|of a)\b)"
     rf"|\bhow many (?:mg|milligrams|units|tablets|pills)\b|\bmg\b"
@@ -145,7 +146,8 @@ _DOSE_QUESTION = re.compile(
     rf"|\b{_AMOUNT_WORD}\s+(?:per|a|each)\s+(?:day|week|dose)\b"
     rf"|(?:^|[,;:]\s|\s[-–—]\s)\W*(?:\S+\s+){{0,3}}?{_AMOUNT_WORD}\W*$"
     rf"|\b(?:how|when)\s+(?:do|should|would|to)\s+(?:i|we|you\s+)?\s*dose\b"
-    rf"|\binfusion\s+rates?\b",
+    rf"|\binfusion\s+rates?\b"
+    rf"|\bhow\s+high\s+(?:can|could|should|may|do|to)\s+(?:i\s+|we\s+|you\s+)?(?:go|push|titrate)\b",
     re.IGNORECASE,
 )
 

@@ -733,6 +733,19 @@ def test_an_amount_asked_for_is_a_dose_question() -> None:
     assert not asks_for_dose("does the amount of exercise matter?")
 
 
+def test_how_high_a_dose_may_go_is_asked_of_the_drug_spoken_of(assistant) -> None:
+    from assistant.vocabulary import asks_for_dose, dose_stage
+
+    assert asks_for_dose("how high should we titrate?") and not asks_for_dose("how high is the risk?")
+    conversation = Conversation()
+    assistant.ask("baclofen for ms cramps - how to start?", conversation)
+    answer = assistant.ask("how high can I go?", conversation)
+    # "high" named no topic of the sources and declined the turn; it asks for the ceiling of the dose.
+    assert not answer.abstained, answer.reason
+    assert dose_stage(answer.statements[0].text) == "maximum" and "80 mg/day" in answer.statements[0].text
+    check_honest(answer, assistant.store)
+
+
 def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) -> None:
     from assistant.vocabulary import asks_for_dose, dose_stage, naming_the_dose
 
