@@ -175,7 +175,8 @@ def _unspace(row: list[dict[str, Any]]) -> list[dict[str, Any]]:
     run: list[dict[str, Any]] = []
 
     def flush() -> None:
-        if len(run) >= 3:
+        # Mostly lone letters: three short words in capitals set at word spacing ("CDC MME FDA") are no run.
+        if len(run) >= 3 and 2 * sum(len(w["text"]) == 1 and w["text"].isalpha() for w in run) > len(run):
             for letters in _words_of_run(run):
                 merged = dict(letters[0])
                 merged["text"] = "".join(w["text"] for w in letters)

@@ -269,6 +269,12 @@ def test_letter_spaced_type_reads_as_its_words() -> None:
 
     row = letters("A|P|P|E|N|D|I|X A|: F|O|R O|U|T|PAT|I|E|N|T S|E|T|T|I|N|G|S")
     assert _line(row, 0, 0).text == "APPENDIX A: FOR OUTPATIENT SETTINGS"
+    # Short words in capitals at word spacing stay apart.
+    words = [
+        {"text": t, "x0": x, "x1": x + 20.0, "top": 30.0, "bottom": 40.0, "size": 10.0}
+        for t, x in (("CDC", 100.0), ("MME", 123.0), ("FDA", 146.0))
+    ]
+    assert _line(words, 0, 0).text == "CDC MME FDA"
 
 
 def test_a_letter_spaced_appendix_title_is_its_own_section(infection: Article) -> None:
