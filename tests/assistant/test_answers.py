@@ -733,19 +733,6 @@ def test_an_amount_asked_for_is_a_dose_question() -> None:
     assert not asks_for_dose("does the amount of exercise matter?")
 
 
-def test_how_high_a_dose_may_go_is_asked_of_the_drug_spoken_of(assistant) -> None:
-    from assistant.vocabulary import asks_for_dose, dose_stage
-
-    assert asks_for_dose("how high should we titrate?") and not asks_for_dose("how high is the risk?")
-    conversation = Conversation()
-    assistant.ask("baclofen for ms cramps - how to start?", conversation)
-    answer = assistant.ask("how high can I go?", conversation)
-    # "high" named no topic of the sources and declined the turn; it asks for the ceiling of the dose.
-    assert not answer.abstained, answer.reason
-    assert dose_stage(answer.statements[0].text) == "maximum" and "80 mg/day" in answer.statements[0].text
-    check_honest(answer, assistant.store)
-
-
 def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) -> None:
     from assistant.vocabulary import asks_for_dose, dose_stage, naming_the_dose
 
@@ -754,12 +741,15 @@ def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) 
     assert not asks_for_dose("Where do I start?")
     assert asks_for_dose("gabapentin dose with renal insufficiency?")
     assert asks_for_dose("pregabalin dose w/ renal failure?")
-    conversation = Conversation()
-    assistant.ask("baclofen for MS cramps?", conversation)
-    most = assistant.ask("max?", conversation)
-    assert not most.abstained, most.reason
-    assert dose_stage(most.statements[0].text) == "maximum" and "80 mg/day" in most.statements[0].text
-    check_honest(most, assistant.store)
+    assert asks_for_dose("how high should we titrate?") and not asks_for_dose("how high is the risk?")
+    # "high", a word the sources never write, declined "how high can I go?": it asks for the dose's ceiling.
+    for follow_up in ("max?", "how high can I go?"):
+        conversation = Conversation()
+        assistant.ask("baclofen for MS cramps?", conversation)
+        most = assistant.ask(follow_up, conversation)
+        assert not most.abstained, (follow_up, most.reason)
+        assert dose_stage(most.statements[0].text) == "maximum" and "80 mg/day" in most.statements[0].text
+        check_honest(most, assistant.store)
     # After an answer about a symptom, "Max?" is searched for as the dose it asks for, its stage written out (a
     # word shortened to its first letters is still that word).
     assert naming_the_dose("Init?") == "starting dose?" and naming_the_dose("max benefit?") == "max benefit?"
