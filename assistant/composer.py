@@ -1038,16 +1038,25 @@ def of_another_treatment(pool: Pool, carried: bool = False) -> np.ndarray:
 
 def doses_of_another_treatment(pool: Pool) -> np.ndarray:
     """True for each statement that gives a dose under a heading naming another treatment than the one the
-    question names or carries, and is not about that one ("Titrate up to 30 mg/day", under baclofen's dosing,
-    in a follow-up on tizanidine); all False when the question names none. A dose is only ever quoted for what
-    it is the dose of."""
+    question names or carries, or that is labelled with another's name, and is not about that one ("Titrate up to
+    30 mg/day", under baclofen's dosing, in a follow-up on tizanidine; "Pregabalin: Start 75 mg twice daily ...",
+    under "Gabapentin/Pregabalin", in an answer on gabapentin); all False when the question names none. A dose
+    is only ever quoted for what it is the dose of."""
+
+    def labelled(c: Candidate) -> set[str]:
+        found = LABEL.match(c.text)
+        return _specific(found.group(1)) if found else set()
+
     about = _about_treatment_asked(pool)
     if about is None:
         return np.zeros(len(pool.items), dtype=bool)
     subjects, treatments = _asked_treatments(pool)
     others = treatments - subjects
     return np.array(
-        [bool(DOSE.search(c.text)) and not about(c) and bool(heading_subjects(c.heading) & others) for c in pool.items],
+        [
+            bool(DOSE.search(c.text)) and not about(c) and bool((heading_subjects(c.heading) | labelled(c)) & others)
+            for c in pool.items
+        ],
         dtype=bool,
     )
 

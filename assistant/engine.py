@@ -1315,6 +1315,11 @@ class Assistant:
                 also=np.array([bool(w & groups) for w in written], dtype=bool) if groups else None,
             )
             chosen = self._with_group_lines(scored, self.patients_of(view), chosen)
+            if not found and not asks_for_another(view.ask):
+                # What those bring stays clear of another treatment's doses too ("Pregabalin: Starting dose ..." from
+                # the list of a gabapentin line), unless the question asks for another.
+                another = doses_of_another_treatment(scored.pool)
+                chosen = [(c, p) for c, p in chosen if not another[at[id(c)]]] or chosen
         kind = view.quantity_wanted
         if kind and not view.dose_wanted and not any(gives_quantity(c.text, kind) for c, _ in chosen):
             # "How many days of isolation ...?" answered by lines that give no number of days answers nothing:

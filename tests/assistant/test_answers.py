@@ -787,6 +787,16 @@ def test_a_question_answered_with_a_dose_that_names_a_drug_no_source_has_is_decl
     assert not assistant.ask("Pt on warfarin with leg cramps, what can I give?").abstained
 
 
+def test_an_answer_on_one_drug_quotes_no_line_labelled_with_another_drugs_dose(assistant) -> None:
+    # No dose word: the gabapentin lines lead; the pregabalin lines beside them (one under "Gabapentin/Pregabalin",
+    # one in the same list as a gabapentin line) gave pregabalin's doses in an answer on gabapentin.
+    answer = assistant.ask("gabapentin for burning feet - how to initiate?")
+    assert not answer.abstained, answer.reason
+    assert answer.statements[0].text.startswith("Gabapentin")
+    assert not any(s.text.startswith("Pregabalin") for s in answer.statements), [s.text for s in answer.statements]
+    check_honest(answer, assistant.store)
+
+
 def test_a_dose_question_is_led_by_a_line_that_gives_the_dose(assistant) -> None:
     from assistant.question import QuestionView
     from assistant.vocabulary import gives_dose
