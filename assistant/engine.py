@@ -1246,10 +1246,10 @@ class Assistant:
             if view.dose_wanted and not any(answers_dose[at[id(c)]] for c, _ in chosen):
                 # The dose lines were another condition's.
                 return declined(no_dose_reason(undosed, self.vocabulary()), decision.probability)
-        if not view.dose_wanted and not found:
-            # Nor does another treatment's dose stand in an answer about one treatment (a dose question checks its
-            # lines above): the dose would read as this one's.
-            another = doses_of_another_treatment(scored.pool)
+        # Nor does another treatment's dose stand in an answer about one treatment (a dose question checks its
+        # lines above): the dose would read as this one's.
+        another = doses_of_another_treatment(scored.pool) if not view.dose_wanted and not found else None
+        if another is not None:
             chosen = [(c, p) for c, p in chosen if not another[at[id(c)]]] or chosen
             if refers_back(view.text) and not asks_for_another(view.ask) and not treatments_asked(scored.pool):
                 # A follow-up whose pointer stands for a treatment asks about that treatment ("what if LFTs go up
@@ -1315,10 +1315,9 @@ class Assistant:
                 also=np.array([bool(w & groups) for w in written], dtype=bool) if groups else None,
             )
             chosen = self._with_group_lines(scored, self.patients_of(view), chosen)
-            if not found and not asks_for_another(view.ask):
+            if another is not None and not asks_for_another(view.ask):
                 # What those bring stays clear of another treatment's doses too ("Pregabalin: Starting dose ..." from
                 # the list of a gabapentin line), unless the question asks for another.
-                another = doses_of_another_treatment(scored.pool)
                 chosen = [(c, p) for c, p in chosen if not another[at[id(c)]]] or chosen
         kind = view.quantity_wanted
         if kind and not view.dose_wanted and not any(gives_quantity(c.text, kind) for c, _ in chosen):

@@ -742,14 +742,12 @@ def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) 
     assert asks_for_dose("gabapentin dose with renal insufficiency?")
     assert asks_for_dose("pregabalin dose w/ renal failure?")
     assert asks_for_dose("how high should we titrate?") and not asks_for_dose("how high is the risk?")
-    # "high", a word the sources never write, declined "how high can I go?": it asks for the dose's ceiling.
-    for follow_up in ("max?", "how high can I go?"):
-        conversation = Conversation()
-        assistant.ask("baclofen for MS cramps?", conversation)
-        most = assistant.ask(follow_up, conversation)
-        assert not most.abstained, (follow_up, most.reason)
-        assert dose_stage(most.statements[0].text) == "maximum" and "80 mg/day" in most.statements[0].text
-        check_honest(most, assistant.store)
+    conversation = Conversation()
+    assistant.ask("baclofen for MS cramps?", conversation)
+    most = assistant.ask("max?", conversation)
+    assert not most.abstained, most.reason
+    assert dose_stage(most.statements[0].text) == "maximum" and "80 mg/day" in most.statements[0].text
+    check_honest(most, assistant.store)
     # After an answer about a symptom, "Max?" is searched for as the dose it asks for, its stage written out (a
     # word shortened to its first letters is still that word).
     assert naming_the_dose("Init?") == "starting dose?" and naming_the_dose("max benefit?") == "max benefit?"
@@ -762,7 +760,7 @@ def test_a_follow_up_that_names_only_a_dose_stage_asks_for_that_dose(assistant) 
 
 
 def test_a_question_whose_words_come_near_nothing_is_read_as_a_follow_up(assistant) -> None:
-    from assistant.vocabulary import gives_dose
+    from assistant.vocabulary import dose_stage, gives_dose
 
     # Its words name no topic of the sources: read alone, nothing comes near it and it is declined.
     alone = assistant.ask("top daily amount?")
@@ -777,6 +775,11 @@ def test_a_question_whose_words_come_near_nothing_is_read_as_a_follow_up(assista
         "aclofen" in f"{s.heading} {s.text}" for s in answer.statements if gives_dose(s.text)
     )
     check_honest(answer, assistant.store)
+    # "high", a word the sources never write, declined "how high can I go?": it asks for the dose's ceiling.
+    higher = assistant.ask("how high can I go?", conversation)
+    assert not higher.abstained, higher.reason
+    assert dose_stage(higher.statements[0].text) == "maximum" and "80 mg/day" in higher.statements[0].text
+    check_honest(higher, assistant.store)
 
 
 def test_a_question_answered_with_a_dose_that_names_a_drug_no_source_has_is_declined(assistant) -> None:
