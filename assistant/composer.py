@@ -879,7 +879,7 @@ def line_leads(
             for i, c, q in found
             if named[i] == named[at] and c.passage.chunk.article_id == lead.passage.chunk.article_id
         ]
-        naming = [(c, q) for c, q in peers if _names_treatment(c, treatments)]
+        naming = [(c, q) for c, q in peers if names_treatment(c, treatments)]
         if naming:
             lead, p = max(naming, key=lambda x: (bool(terms(x[0].text) & treatments), x[1]))
     # The rest of the answer is what the lead's article puts on that line too ("Consider tizanidine as an
@@ -958,7 +958,7 @@ def _treatments(pool: Pool) -> set[str]:
     return out
 
 
-def _names_treatment(c: Candidate, treatments: set[str]) -> bool:
+def names_treatment(c: Candidate, treatments: set[str]) -> bool:
     """``c`` names one of ``treatments`` in its own words or its section's."""
     return bool((terms(c.text) | heading_subjects(c.heading)) & treatments)
 
@@ -984,7 +984,7 @@ def _asked_treatments(pool: Pool, carried: bool = False) -> tuple[set[str], set[
         asked = context - ACTION_TERMS
         if not question.dose_wanted:
             giving = _dose_lines(pool)
-            asked = {t for t in asked & treatments if any(_names_treatment(c, {t}) for c in giving)}
+            asked = {t for t in asked & treatments if any(names_treatment(c, {t}) for c in giving)}
     return asked & treatments, treatments
 
 

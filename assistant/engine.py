@@ -32,6 +32,7 @@ from assistant.answerable import Decision, decide, factual_gap, names_as_asked, 
 from assistant.composer import (
     BRIEF,
     DETAILED,
+    NAMED_SECTION,
     adds_something,
     compose,
     dose_subjects,
@@ -44,6 +45,7 @@ from assistant.composer import (
     figure_leads,
     in_reading_order,
     line_leads,
+    names_treatment,
     not_led_by_a_resource,
     not_set_aside,
     of_another_treatment,
@@ -1333,7 +1335,12 @@ class Assistant:
         answer.confidence = decision.probability
         answer.notice = " ".join(
             n
-            for n in (self._unsaid(scored), self._group_unaddressed(scored) or self._usual_doses_only(scored, chosen))
+            for n in (
+                self._unsaid(scored),
+                self._group_unaddressed(scored)
+                or self._usual_doses_only(scored, chosen)
+                or self._treatment_unaddressed(scored),
+            )
             if n
         )
         return answer
@@ -1408,6 +1415,46 @@ class Assistant:
             f"None of the retrieved sources speaks of {asked} (some give advice for {given}): the lines below "
             f"are not written for {asked}."
         )
+
+    def _treatment_unaddressed(self, scored: Scored) -> str:
+        """The notice for a turn about a treatment for a patient group ("duloxetine for numbness, any change in
+        renal impairment?", or "and if kidney function is poor?" after a gabapentin answer) when no retrieved
+        statement speaks of both: what the sources write for the group is about other things ("In dialysis
+        patients: Consider sodium profiling ..."), and what they write of the treatment is not written for the
+        group. The treatment is one the question names, or one its conversation is about whose lines were
+        retrieved (``treatments_asked``); a word that names the group itself ("dialysis") is no treatment here.
+        '' otherwise."""
+        pool = scored.pool
+        groups = self.patients_of(scored.question)
+        if not groups or not pool.items:
+            return ""
+        subjects = {t for t in treatments_asked(pool, carried=True) if not self.scopes.named_in(t) & groups}
+        if not subjects:
+            return ""
+        written = self._written_for(scored)
+        speaks = self.scopes.speaks_for(pool, groups, np.ones(len(pool.items), dtype=bool), written)
+        for c, spoken, written_for in zip(pool.items, speaks, written, strict=True):
+            if spoken and names_treatment(c, subjects):
+                return ""
+            if written_for & groups and self._for_any_treatment(c.text, groups):
+                return ""
+        context = scored.question.context
+        shown = sorted({w for w in words(context) if stem(w) in subjects}, key=lambda w: context.find(w))
+        if not shown:
+            return ""
+        named = " or ".join(SPECIAL_POPULATIONS[g] for g in sorted(groups))
+        return (
+            f"None of the retrieved sources speaks of {' or '.join(shown)} for {named}: the lines below are not "
+            f"written for {named}."
+        )
+
+    def _for_any_treatment(self, text: str, groups: frozenset[int]) -> bool:
+        """Whether a statement written for one of ``groups`` names nothing as specific as a drug's name, besides
+        the group ("Start medications at lower doses and titrate slowly", for older adults): what it says holds
+        for any treatment of the group. "In dialysis patients: Consider sodium profiling, dialysate
+        modifications, or midodrine" names its own."""
+        group_words = self.scopes.group_name_words(text, groups)
+        return not any(Lexicon.specificity(w) >= NAMED_SECTION for w in words(text) if w.lower() not in group_words)
 
     def old_evidence(self, answer: Answer) -> str:
         """The notice naming cited evidence older than ``max_evidence_age`` years ('' when none or no limit)."""

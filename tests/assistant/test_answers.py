@@ -1700,6 +1700,31 @@ def test_a_turn_about_a_group_the_sources_never_speak_of_says_so(assistant) -> N
         assert "not written for" not in answer.notice, question
 
 
+def test_a_drug_asked_about_for_a_group_the_sources_write_for_only_otherwise_says_so(assistant) -> None:
+    # The cramps article writes for dialysis patients (sodium profiling, dialysate, midodrine) and for kidney
+    # disease in its assessment, never of a drug for poor kidneys: a follow-up on gabapentin for such a patient was
+    # answered with assessment lines, and a question on duloxetine in renal impairment with the dialysis line, in
+    # silence.
+    conversation = Conversation()
+    assistant.ask("gabapentin for tingling toes - how to initiate?", conversation)
+    kidneys = assistant.ask("and if kidney function is poor?", conversation)
+    assert kidneys.abstained or "speaks of gabapentin for kidney impairment" in kidneys.notice, kidneys.notice
+    renal = assistant.ask("duloxetine for numbness, any change for renal impairment?")
+    assert not renal.abstained, renal.reason
+    assert "speaks of duloxetine for kidney impairment" in renal.notice, renal.notice
+    check_honest(renal, assistant.store)
+    # A line the sources write for the group about any drug ("Start medications at lower doses and titrate
+    # slowly", for elderly patients) speaks of this one too; a line for the group naming the drug does.
+    for conversation_turns in (
+        ("an 84 year old with night cramps", "if stretching fails, baclofen for her - amount?"),
+        ("baclofen in cirrhosis?",),
+    ):
+        conversation = Conversation()
+        for question in conversation_turns:
+            answer = assistant.ask(question, conversation)
+        assert "None of the retrieved sources speaks of" not in answer.notice, (conversation_turns, answer.notice)
+
+
 def test_a_follow_up_on_one_drug_quotes_no_dose_of_another(assistant) -> None:
     # The tizanidine answer quotes a line of the baclofen section, so a follow-up may draw on that section; its
     # dose lines ("Titrate up to 30 mg/day ...") would read as tizanidine's.
