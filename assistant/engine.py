@@ -1423,7 +1423,8 @@ class Assistant:
         patients: Consider sodium profiling ..."), and what they write of the treatment is not written for the
         group. The treatment is one the question names, or one its conversation is about whose lines were
         retrieved (``treatments_asked``); a word that names the group itself ("dialysis") is no treatment here.
-        '' otherwise."""
+        Only sources that write for some group can leave one out: an article on a condition, asked whether a
+        father passes it on to his kids, has no such notice. '' otherwise."""
         pool = scored.pool
         groups = self.patients_of(scored.question)
         if not groups or not pool.items:
@@ -1432,6 +1433,8 @@ class Assistant:
         if not subjects:
             return ""
         written = self._written_for(scored)
+        if not any(written):
+            return ""  # sources with no lines for any group (an article on a condition) left out no group's advice
         speaks = self.scopes.speaks_for(pool, groups, np.ones(len(pool.items), dtype=bool), written)
         for c, spoken, written_for in zip(pool.items, speaks, written, strict=True):
             if spoken and names_treatment(c, subjects):
