@@ -200,6 +200,9 @@ _CANNOT_TAKE = re.compile(
     rf"(?:(?:any|the|a|an|all)\s+)?({_NOT_A_THING}[a-z][\w/+-]*)",
     re.IGNORECASE,
 )
+# A plural thing after a bare "before" ("what to try before pills?"); one that is not a treatment ("before
+# meals") is seldom what a question asks to do something in place of.
+_BEFORE_PLURAL = re.compile(rf"\bbefore\s+({_NOT_A_THING}[a-z][\w/-]*[^\Ws]s)\b", re.IGNORECASE)
 _TELL_APART = re.compile(r"\b(?:tell|distinguish|differentiate|separate)\b", re.IGNORECASE)
 # "Before" sets aside what follows it only when the ask is for something to do in its place first ("what to try
 # before any drug?"): a verb of applying a treatment, or "first", comes before it in the ask. Otherwise the ask
@@ -211,15 +214,30 @@ _DOING_FIRST = re.compile(
 )
 
 
+# An ask that is nothing but its question word before "before" ("..., what before any drug?", "anything before
+# pills?") asks for something to do first as plainly as "what to try before ...".
+_ONLY_ASKING = re.compile(r"^(?:(?:and|so|but)\s+)?(?:what|anything|something)(?:\s+else)?$", re.IGNORECASE)
+
+
 def set_aside(text: str) -> list[re.Match[str]]:
     """The clauses of ``text`` that set something aside ("other than medications"), the thing as group 1."""
+    before = [
+        m for m in _BEFORE_PLURAL.finditer(text) if not any(n.start() == m.start() for n in _SET_ASIDE.finditer(text))
+    ]
     found = [
         m
-        for m in _SET_ASIDE.finditer(text)
+        for m in [*_SET_ASIDE.finditer(text), *before]
         if not _TELL_APART.search(text[: m.start()])
-        and (not m.group(0).lower().startswith("before") or _DOING_FIRST.search(_ask_before(text, m.start())))
+        and (not m.group(0).lower().startswith("before") or _doing_first(text, m.start()))
     ]
     return sorted([*found, *_CANNOT_TAKE.finditer(text)], key=lambda m: m.start())
+
+
+def _doing_first(text: str, at: int) -> bool:
+    """Whether the ask before position ``at`` (a "before") asks for something to do first (``_DOING_FIRST``,
+    ``_ONLY_ASKING``)."""
+    ask = _ask_before(text, at)
+    return bool(_DOING_FIRST.search(ask) or _ONLY_ASKING.match(ask.split(",")[-1].strip()))
 
 
 def _ask_before(text: str, at: int) -> str:

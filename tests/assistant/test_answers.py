@@ -926,6 +926,8 @@ def test_what_is_set_aside_in_other_words_leaves_the_measures_without_it(assista
     [
         "Old man, calf cramps most nights: what could he try before any drug?",
         "night cramps - anything to do before trying medicines?",
+        "84 y/o woman, calves cramping overnight, what before any drug?",
+        "night cramps in an older lady - what to try before drugs?",
     ],
 )
 def test_what_to_try_before_drugs_is_the_section_without_them(assistant, question: str) -> None:

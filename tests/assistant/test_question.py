@@ -295,6 +295,14 @@ def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -
         ("Cramps: treatments other than medications?", "Cramps: treatments non-medications?", {"medicat"}),
         ("What to try before any drug?", "What to try non-drug?", {"drug"}),
         ("Night cramps: what first, before any pills?", "Night cramps: what first, non-pills?", {"pill"}),
+        # An ask of nothing but its question word, or a bare plural after "before", sets aside as plainly.
+        ("Calf cramps in an old man, what before any drug?", "Calf cramps in an old man, what non-drug?", {"drug"}),
+        (
+            "Nocturnal calf spasms - anything before tablets?",
+            "Nocturnal calf spasms - anything non-tablets?",
+            {"tablet"},
+        ),
+        ("What to try before drugs?", "What to try non-drugs?", {"drug"}),
         ("Non-drug measures other than physiotherapy?", "Non-drug measures non-physiotherapy?", {"physiotherapy"}),
         # What the patient cannot take: its lines are not the answer.
         ("Can't tolerate gabapentin - what else?", "non-gabapentin - what else?", {"gabapentin"}),
@@ -314,6 +322,8 @@ def test_a_dose_line_or_question_names_its_stage(text: str, stage: str | None) -
         # Getting ready for a drug is asking about it ("before trying" sets aside only what is tried in its place).
         ("What should be checked before trying tizanidine?", None, set()),
         ("Which labs before any drug is started?", None, set()),
+        ("What to check before statins?", None, set()),
+        ("Stretch before meals?", None, set()),
         ("Do I check liver tests before trying tizanidine?", None, set()),
         ("Other than that, anything?", None, set()),
         ("Immediate-release instead of extended-release?", None, set()),
