@@ -35,6 +35,7 @@ from assistant.vocabulary import (
     gives_duration,
     gives_frequency,
     may_name_a_stage,
+    speaks_of_stopping,
     states_failure_criterion,
     treatment_lines,
 )
@@ -787,6 +788,32 @@ def duration_leads(
             first = sorted(found, key=lambda x: -x[1])[0]
             return [first, *[(c, p) for c, p in chosen if c is not first[0]]]
     return chosen
+
+
+def stopping_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    """For a question of how to stop a treatment it names or carries ("how do I taper baclofen off?"), the most
+    probable statement about that treatment that speaks of stopping it leads ("Avoid abrupt discontinuation of
+    baclofen (can precipitate withdrawal including seizures)"), and the doses that say nothing of stopping
+    ("Increase weekly by 10 mg/day") are left out: read under that question they would be a taper the sources
+    never give. When no statement about it speaks of stopping, the answer stays as chosen."""
+    subjects = set(treatments_asked(pool, carried=True))
+    if not chosen or not subjects:
+        return chosen
+    ok = eligible(pool) & adds_something(pool)
+    found = [
+        (c, float(p))
+        for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
+        if fine and p > 0 and names_treatment(c, subjects) and speaks_of_stopping(c.text)
+    ]
+    if not found:
+        return chosen
+    first = sorted(found, key=lambda x: -x[1])[0]
+    rest = [
+        (c, p) for c, p in chosen if c is not first[0] and not (DOSE.search(c.text) and not speaks_of_stopping(c.text))
+    ]
+    return [first, *rest]
 
 
 def _lines_of(c: Candidate) -> set[int]:

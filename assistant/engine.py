@@ -55,6 +55,7 @@ from assistant.composer import (
     select,
     source_reference,
     statement_probabilities,
+    stopping_leads,
     treatments_asked,
     with_antecedents,
     with_its_list,
@@ -124,6 +125,7 @@ from assistant.vocabulary import (
     gives_dose,
     gives_quantity,
     measured_words,
+    speaks_of_stopping,
     treatment_lines,
 )
 from corpus.text import STOPWORDS, stem, terms, words
@@ -1288,6 +1290,8 @@ class Assistant:
             chosen = figure_leads(scored.pool, scored.probabilities, chosen)
         elif asks_how_long(view.ask) and not view.dose_wanted:
             chosen = duration_leads(scored.pool, scored.probabilities, chosen)
+        elif speaks_of_stopping(view.ask) and not view.dose_wanted:
+            chosen = stopping_leads(scored.pool, scored.probabilities, chosen)
         lines = treatment_lines(view.ask)
         if len(lines) == 1 and not view.dose_wanted and not found:
             chosen = line_leads(scored.pool, scored.probabilities, chosen, min(lines))

@@ -432,6 +432,21 @@ def gives_frequency(text: str) -> bool:
     return bool(_FREQUENCY.search(text))
 
 
+# Stopping a treatment, in the words of its verbs and their nouns ("taper", "wean", "discontinuation",
+# "withdrawal"); "stop" followed by another verb's -ing form stops that ("stop increasing"), not the treatment.
+_STOPPING = re.compile(
+    r"\b(?:taper\w*|wean\w*|discontinu\w*|withdraw\w*|come off|coming off|get(?:ting)? off"
+    r"|stop(?:s|ped|ping)?\b(?!\s+\w+ing\b))",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_stopping(text: str) -> bool:
+    """``text`` speaks of stopping a treatment: "how do I taper it off?", "Avoid abrupt discontinuation of
+    baclofen (can precipitate withdrawal including seizures)"."""
+    return bool(_STOPPING.search(text))
+
+
 # How a stage is written out in a rewritten question.
 _STAGE_WORD = {"start": "starting", "maximum": "maximum"}
 

@@ -1628,6 +1628,24 @@ def test_how_long_is_led_by_the_duration_its_section_gives(assistant) -> None:
     check_honest(until, assistant.store)
 
 
+@pytest.mark.parametrize("question", ["how do I taper baclofen off?", "baclofen - how to wean?"])
+def test_how_to_stop_a_drug_is_led_by_what_the_sources_say_of_stopping_it(assistant, question: str) -> None:
+    # Led by the dosing protocol ("Start at 10 mg/day", "Increase weekly by 10 mg/day"), a taper question read as
+    # a schedule the sources never give; what they say of stopping baclofen is one caution.
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.reason
+    assert answer.statements[0].text.startswith("Avoid abrupt discontinuation of baclofen")
+    assert not any("mg" in s.text for s in answer.statements), [s.text for s in answer.statements]
+    check_honest(answer, assistant.store)
+
+
+def test_stopping_another_verb_is_no_question_of_stopping_the_drug(assistant) -> None:
+    # "stop going up" asks where the increases end: the dosing protocol answers it.
+    answer = assistant.ask("baclofen, when do I stop going up?")
+    assert not answer.abstained, answer.reason
+    assert any("mg/day" in s.text for s in answer.statements)
+
+
 def test_a_lead_from_a_short_list_brings_the_rest_of_its_list(assistant) -> None:
     # The first check of the MS article's initial assessment led, and the other article's lifestyle lines, which
     # scored closer than the step's other two checks, filled the answer; the step is quoted whole now.

@@ -449,3 +449,22 @@ def test_what_a_statement_leaves_out(text: str, left_out: list[str]) -> None:
     from assistant.composer import _LEAVES_OUT
 
     assert [m.group("what") for m in _LEAVES_OUT.finditer(text)] == left_out
+
+
+@pytest.mark.parametrize(
+    ("text", "stopping"),
+    [
+        ("how do I taper it off?", True),
+        ("Weaning schedule?", True),
+        ("Avoid abrupt discontinuation of baclofen (can precipitate withdrawal including seizures)", True),
+        ("can she just stop it?", True),
+        ("getting off gabapentin - how?", True),
+        ("when do I stop increasing?", False),  # stops the increases, not the drug
+        ("Start at 10 mg/day", False),
+        ("a stopwatch test", False),
+    ],
+)
+def test_what_speaks_of_stopping_a_treatment(text: str, stopping: bool) -> None:
+    from assistant.vocabulary import speaks_of_stopping
+
+    assert speaks_of_stopping(text) is stopping
