@@ -1446,7 +1446,8 @@ class Assistant:
             if written_for & groups and self._for_any_treatment(c.text, groups):
                 return ""
         context = scored.question.context
-        shown = sorted({w for w in words(context) if stem(w) in subjects}, key=lambda w: context.find(w))
+        found = {as_written(w, context) for w in words(context) if stem(w) in subjects}
+        shown = sorted(found, key=context.find)
         if not shown:
             return ""
         named = " or ".join(SPECIAL_POPULATIONS[g] for g in sorted(groups))
