@@ -792,12 +792,13 @@ def duration_leads(
 
 def stopping_leads(
     pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
-) -> list[tuple[Candidate, float]]:
+) -> list[tuple[Candidate, float]] | None:
     """For a question of how to stop a treatment it names or carries ("how do I taper baclofen off?"), the most
     probable statement about that treatment that speaks of stopping it leads ("Avoid abrupt discontinuation of
     baclofen (can precipitate withdrawal including seizures)"), and the doses that say nothing of stopping
     ("Increase weekly by 10 mg/day") are left out: read under that question they would be a taper the sources
-    never give. When no statement about it speaks of stopping, the answer stays as chosen."""
+    never give. None when no statement about it speaks of stopping: the sources say nothing of stopping it, and
+    its doses would be read as a way off it. When the question names no treatment, the answer stays as chosen."""
     subjects = set(treatments_asked(pool, carried=True))
     if not chosen or not subjects:
         return chosen
@@ -808,7 +809,7 @@ def stopping_leads(
         if fine and p > 0 and names_treatment(c, subjects) and speaks_of_stopping(c.text)
     ]
     if not found:
-        return chosen
+        return None
     first = sorted(found, key=lambda x: -x[1])[0]
     rest = [
         (c, p) for c, p in chosen if c is not first[0] and not (DOSE.search(c.text) and not speaks_of_stopping(c.text))

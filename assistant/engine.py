@@ -1291,7 +1291,16 @@ class Assistant:
         elif asks_how_long(view.ask) and not view.dose_wanted:
             chosen = duration_leads(scored.pool, scored.probabilities, chosen)
         elif speaks_of_stopping(view.ask) and not view.dose_wanted:
-            chosen = stopping_leads(scored.pool, scored.probabilities, chosen)
+            stopping = stopping_leads(scored.pool, scored.probabilities, chosen)
+            if stopping is None:
+                # "how do I come off it?" after a gabapentin answer: nothing retrieved on gabapentin speaks of
+                # stopping it, and its starting doses are no way off it.
+                drugs = treatments_asked(scored.pool, carried=True)
+                shown = sorted({as_written(w, view.context) for w in words(view.context) if stem(w) in drugs})
+                return declined(
+                    f"The indexed sources say nothing of stopping {' or '.join(shown) or 'it'}.", decision.probability
+                )
+            chosen = stopping
         lines = treatment_lines(view.ask)
         if len(lines) == 1 and not view.dose_wanted and not found:
             chosen = line_leads(scored.pool, scored.probabilities, chosen, min(lines))
@@ -1578,6 +1587,11 @@ class Assistant:
                 spoken,
                 answer.statements[0].heading,
             )
+            if last is not None and last.focus and turn.continues and turn.asked and turn.asked == last.asked:
+                # A turn that asks the last question again for another patient ("and if kidney function is
+                # poor?") names who, not what: "it" still stands for what it stood for ("how do I come off it?"
+                # after a gabapentin answer and that turn is about gabapentin, not the kidney its lead names).
+                focus = last.focus
             # Where each statement stands (its article and headings), for the next turn's "it".
             items = answer.trace.pool.items if answer.trace is not None else []
             where = {(c.passage.chunk.id, c.text): (c.passage.chunk.article_id, c.heading) for c in items}

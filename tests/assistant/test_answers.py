@@ -1639,6 +1639,29 @@ def test_how_to_stop_a_drug_is_led_by_what_the_sources_say_of_stopping_it(assist
     check_honest(answer, assistant.store)
 
 
+def test_how_to_stop_a_drug_the_sources_say_nothing_of_stopping_is_declined(assistant) -> None:
+    # After gabapentin and a turn on poor kidneys, "how do I come off it?" read "it" as the kidney and quoted
+    # tizanidine's starting dose; on gabapentin, its starting doses would read as a way off it. The sources say
+    # nothing of stopping gabapentin or duloxetine.
+    conversation = Conversation()
+    assistant.ask("gabapentin for tingling toes - how to initiate?", conversation)
+    assistant.ask("and if kidney function is poor?", conversation)
+    off = assistant.ask("how do I come off it?", conversation)
+    assert off.abstained and "nothing of stopping gabapentin" in off.reason.lower(), off.reason
+    duloxetine = assistant.ask("duloxetine - can I just stop it?")
+    assert duloxetine.abstained and "nothing of stopping duloxetine" in duloxetine.reason, duloxetine.reason
+
+
+def test_a_turn_for_another_patient_leaves_it_standing_for_the_drug(assistant) -> None:
+    # "and if kidney function is poor?" is led by "Assess for liver disease, kidney disease, ...": the next "it"
+    # stood for the kidney ("how fast do I go up on kidney?").
+    conversation = Conversation()
+    assistant.ask("gabapentin for tingling toes - how to initiate?", conversation)
+    assistant.ask("and if kidney function is poor?", conversation)
+    up = assistant.ask("how fast do I go up on it?", conversation)
+    assert "kidney?" not in up.standalone_query and "gabapentin" in up.standalone_query.lower(), up.standalone_query
+
+
 def test_stopping_another_verb_is_no_question_of_stopping_the_drug(assistant) -> None:
     # "stop going up" asks where the increases end: the dosing protocol answers it.
     answer = assistant.ask("baclofen, when do I stop going up?")
