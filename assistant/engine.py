@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -228,6 +228,11 @@ def as_written(phrase: str, text: str) -> str:
     """``phrase``, words found in ``text`` in lower case, as ``text`` writes them ("HEPA filters")."""
     found = re.search(r"\b" + r"\W+".join(re.escape(w) for w in phrase.split()) + r"\b", text, re.IGNORECASE)
     return found.group(0) if found else phrase
+
+
+def _written_as(stems: Collection[str], text: str) -> list[str]:
+    """The words of ``text`` whose stems are ``stems``, as ``text`` writes them, in its order ("Duloxetine")."""
+    return sorted({as_written(w, text) for w in words(text) if stem(w) in stems}, key=text.find)
 
 
 def asked_in_own_words(question: QuestionView) -> str:
@@ -1295,8 +1300,7 @@ class Assistant:
             if stopping is None:
                 # "how do I come off it?" after a gabapentin answer: nothing retrieved on gabapentin speaks of
                 # stopping it, and its starting doses are no way off it.
-                drugs = treatments_asked(scored.pool, carried=True)
-                shown = sorted({as_written(w, view.context) for w in words(view.context) if stem(w) in drugs})
+                shown = _written_as(treatments_asked(scored.pool, carried=True), view.context)
                 return declined(
                     f"The indexed sources say nothing of stopping {' or '.join(shown) or 'it'}.", decision.probability
                 )
@@ -1454,9 +1458,7 @@ class Assistant:
                 return ""
             if written_for & groups and self._for_any_treatment(c.text, groups):
                 return ""
-        context = scored.question.context
-        found = {as_written(w, context) for w in words(context) if stem(w) in subjects}
-        shown = sorted(found, key=context.find)
+        shown = _written_as(subjects, scored.question.context)
         if not shown:
             return ""
         named = " or ".join(SPECIAL_POPULATIONS[g] for g in sorted(groups))
