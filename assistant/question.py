@@ -221,12 +221,11 @@ _ONLY_ASKING = re.compile(r"^(?:(?:and|so|but)\s+)?(?:what|anything|something)(?
 
 def set_aside(text: str) -> list[re.Match[str]]:
     """The clauses of ``text`` that set something aside ("other than medications"), the thing as group 1."""
-    before = [
-        m for m in _BEFORE_PLURAL.finditer(text) if not any(n.start() == m.start() for n in _SET_ASIDE.finditer(text))
-    ]
+    aside = list(_SET_ASIDE.finditer(text))
+    taken = {m.start() for m in aside}
     found = [
         m
-        for m in [*_SET_ASIDE.finditer(text), *before]
+        for m in [*aside, *(m for m in _BEFORE_PLURAL.finditer(text) if m.start() not in taken)]
         if not _TELL_APART.search(text[: m.start()])
         and (not m.group(0).lower().startswith("before") or _doing_first(text, m.start()))
     ]
