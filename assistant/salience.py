@@ -130,9 +130,12 @@ def clipped_by_meaning(
     fixes: list[tuple[str, str]] = []
     for typed in dict.fromkeys(re.findall(r"\b[A-Za-z][a-z]{2,}\b", text)):
         word = typed.lower()
-        if word in STOPWORDS or lexicon.variant(word) is not None:
-            continue
         base = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+        # A word the corpus writes in another form is matched as that form, unless the form only begins with it
+        # and goes on ("neuro" of "neurology"): a clip, whose meaning is its whole word's.
+        form = lexicon.variant(word)
+        if word in STOPWORDS or (form is not None and not lexicon.begins(base, form)):
+            continue
         keys = lexicon.completions(base)[:MAX_CLIP_READINGS]
         forms = [f for f in dict.fromkeys(written(k) for k in keys) if f]
         if not forms:
@@ -320,6 +323,11 @@ class Lexicon:
         if not total or 1 - share / total < CLIPPED_SHARE:
             return None
         return None if _english_reads_otherwise(base, best) else best
+
+    @staticmethod
+    def begins(base: str, word: str, rest: int = MIN_CLIPPED_REST) -> bool:
+        """``base`` is the start of the corpus word ``word``, which goes on for at least ``rest`` letters more."""
+        return word.startswith(base) and len(word) >= len(base) + rest
 
     def completions(self, base: str, rest: int = MIN_CLIPPED_REST) -> list[str]:
         """The corpus words (stems) that begin with ``base`` and are at least ``rest`` letters longer, the most

@@ -100,6 +100,15 @@ def test_a_clip_english_writes_as_a_word_is_read_by_its_meaning(embeddings) -> N
         [("labs", "laboratory")],
     )
     assert clipped_by_meaning("Labs after a fall?", corpus, written, alike, 0.7)[0] == "Laboratory after a fall?"
+    # A clip that the letters already match to a longer corpus word ("neuro" of "neurological") is read as a word too:
+    # matched by its letters alone, it would count in a word search and not in what the question means.
+    nerves = Lexicon({"neurolog": 4, "neuropathi": 6, "numb": 9, "referr": 3}, 40)
+    assert nerves.variant("neuro") == "neurolog"
+    nerve_forms = {"neurolog": "neurological", "neuropathi": "neuropathic"}.get
+    text, fixes = clipped_by_meaning("numb feet - when to refer to neuro?", nerves, nerve_forms, alike, 0.7)
+    assert fixes == [("neuro", "neurological")] and text == "numb feet - when to refer to neurological?"
+    # A word the corpus writes in another form that does not merely go on from it stays as typed ("numbness").
+    assert clipped_by_meaning("numbness in feet?", nerves, nerve_forms, alike, 0.7) == ("numbness in feet?", [])
     # A word that only frames the question is left as typed; so is one near in meaning to no word it begins, and
     # one that begins no corpus word at all, however near in meaning ("quinine" to "tonic").
     for text in ("labels on the box?", "quinine for cramps?"):
