@@ -338,6 +338,21 @@ def _on_the_subject(
     return [(c, p) for c, p in chosen if c.passage.chunk.article_id in naming]
 
 
+def _for_anyone_first(
+    chosen: list[tuple[Candidate, float]], written: Sequence[frozenset[int]]
+) -> list[tuple[Candidate, float]]:
+    """``chosen`` (each line written for the patient groups ``written`` gives) led by its first line written for no
+    group, when its lead is written for one: asked about no group, a line for one ("Muscle cramps are common in
+    cirrhosis", under "For Patients with Liver Disease") answers the question for other patients than those asked
+    about. It stays in the answer, after the lead; an answer all of whose lines are written for groups stays."""
+    if not written or not written[0]:
+        return chosen
+    first = next((i for i, w in enumerate(written) if not w), None)
+    if first is None:
+        return chosen
+    return [chosen[first], *chosen[:first], *chosen[first + 1 :]]
+
+
 @dataclass
 class Scored:
     """What one turn's scoring found: the question view, its candidates and their probabilities."""
@@ -917,10 +932,12 @@ class Assistant:
         the lead is written for the group already, or none is, the answer stays."""
         assert self.model is not None
         pool = scored.pool
-        if not groups or not chosen:
+        if not chosen:
             return chosen
         written = self._written_for(scored)
         at = {id(c): i for i, c in enumerate(pool.items)}
+        if not groups:
+            return _for_anyone_first(chosen, [written[at[id(c)]] for c, _ in chosen])
         if written[at[id(chosen[0][0])]] & groups:
             return chosen
         ok, keep = quotable(pool, scored.probabilities, self.model, limit)

@@ -1978,3 +1978,20 @@ def test_a_lead_written_for_the_patient_brings_the_rest_of_its_list(assistant) -
     # Nor does the line that only says back who the patient is lead: one that names something more does.
     assert quoted[0] != "Muscle cramps are common in cirrhosis", quoted
     check_honest(answer, assistant.store)
+
+
+def test_a_turn_about_no_patient_group_is_not_led_by_a_line_written_for_one(assistant) -> None:
+    # Asked of patients at large, the line under "For Patients with Liver Disease" ("Muscle cramps are common in
+    # cirrhosis") scored closest by its words; it answers for other patients than those asked about.
+    answer = assistant.ask("what bloods for a pt with frequent cramps?")
+    assert not answer.abstained, answer.reason
+    lead = answer.statements[0]
+    assert not lead.heading.endswith("For Patients with Liver Disease"), lead.text
+    assert lead.text == "Check potassium, calcium, and magnesium levels"
+    check_honest(answer, assistant.store)
+    # A turn about the group is still led by what is written for it.
+    conversation = Conversation()
+    assistant.ask("patient with cirrhosis and cramps", conversation)
+    liver = assistant.ask("anything to monitor?", conversation)
+    assert not liver.abstained, liver.reason
+    assert liver.statements[0].heading.endswith("For Patients with Liver Disease"), liver.statements[0].text
