@@ -36,7 +36,9 @@ from assistant.vocabulary import (
     gives_frequency,
     may_name_a_stage,
     speaks_of_stopping,
+    states_caution,
     states_failure_criterion,
+    states_mechanism,
     treatment_lines,
 )
 from corpus.text import STOPWORDS, stem, terms, words
@@ -815,6 +817,68 @@ def stopping_leads(
         (c, p) for c, p in chosen if c is not first[0] and not (DOSE.search(c.text) and not speaks_of_stopping(c.text))
     ]
     return [first, *rest]
+
+
+def mechanism_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    """For a question of how a treatment it names or carries works ("how does baclofen work?"), the most probable
+    statement about that treatment that says how it works leads ("Mechanism: GABA-B receptor agonist that reduces
+    muscle tone and painful spasms"), and the doses that say nothing of it are left out: they answer another
+    question, and scored closer only by naming the drug. When no statement about it says how it works, or the
+    question names no treatment, the answer stays as chosen: "how does duloxetine work for numbness?" may ask
+    whether it helps, which its line says ("Duloxetine for neuropathic pain, numbness, and tingling")."""
+    subjects = set(treatments_asked(pool, carried=True))
+    if not chosen or not subjects:
+        return chosen
+    ok = eligible(pool) & adds_something(pool)
+    found = [
+        (c, float(p))
+        for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
+        if fine and p > 0 and names_treatment(c, subjects) and states_mechanism(c.text)
+    ]
+    if not found:
+        return chosen
+    first = sorted(found, key=lambda x: -x[1])[0]
+    rest = [
+        (c, p) for c, p in chosen if c is not first[0] and not (DOSE.search(c.text) and not states_mechanism(c.text))
+    ]
+    return [first, *rest]
+
+
+# A statement about every treatment ("Monitor for sedation with all agents, especially when combining medications").
+_EVERY_TREATMENT = re.compile(r"\ball (?:agents|medications|medicines|drugs|treatments)\b", re.IGNORECASE)
+
+
+def caution_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    """For a question of the harms of a treatment it names or carries ("baclofen side effects?"), the statements
+    that caution against one, about that treatment or about every one ("Monitor for sedation with all agents"),
+    lead, the most probable first ("Avoid abrupt discontinuation of baclofen (can precipitate withdrawal including
+    seizures)"), and the doses that caution against nothing are left out: they scored closer only by naming the
+    drug. When no statement about it cautions, or the question names no treatment, the answer stays as chosen."""
+    subjects = set(treatments_asked(pool, carried=True))
+    if not chosen or not subjects:
+        return chosen
+    ok = eligible(pool) & adds_something(pool)
+    found = [
+        (c, float(p))
+        for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
+        if fine
+        and p > 0
+        and states_caution(c.text)
+        and (names_treatment(c, subjects) or _EVERY_TREATMENT.search(c.text))
+    ]
+    if not any(names_treatment(c, subjects) for c, _ in found):
+        return chosen
+    leads = sorted(found, key=lambda x: -x[1])[: len(chosen)]
+    rest = [
+        (c, p)
+        for c, p in chosen
+        if not any(c is x for x, _ in leads) and not (DOSE.search(c.text) and not states_caution(c.text))
+    ]
+    return [*leads, *rest][: len(chosen) if len(chosen) > len(leads) else len(leads)]
 
 
 def _lines_of(c: Candidate) -> set[int]:

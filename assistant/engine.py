@@ -34,6 +34,7 @@ from assistant.composer import (
     DETAILED,
     NAMED_SECTION,
     adds_something,
+    caution_leads,
     compose,
     dose_subjects,
     doses_for_subject,
@@ -45,6 +46,7 @@ from assistant.composer import (
     figure_leads,
     in_reading_order,
     line_leads,
+    mechanism_leads,
     names_treatment,
     not_led_by_a_resource,
     not_set_aside,
@@ -117,9 +119,11 @@ from assistant.verify import verify
 from assistant.vocabulary import (
     ACTION_TERMS,
     AGE_GROUP_WORDS,
+    asks_about_harms,
     asks_for_another,
     asks_for_dose,
     asks_how_common,
+    asks_how_it_works,
     asks_how_long,
     asks_when_failed,
     gives_dose,
@@ -1322,6 +1326,10 @@ class Assistant:
                     f"The indexed sources say nothing of stopping {' or '.join(shown) or 'it'}.", decision.probability
                 )
             chosen = stopping
+        elif asks_how_it_works(view.ask) and not view.dose_wanted:
+            chosen = mechanism_leads(scored.pool, scored.probabilities, chosen)
+        elif asks_about_harms(view.ask) and not view.dose_wanted:
+            chosen = caution_leads(scored.pool, scored.probabilities, chosen)
         lines = treatment_lines(view.ask)
         if len(lines) == 1 and not view.dose_wanted and not found:
             chosen = line_leads(scored.pool, scored.probabilities, chosen, min(lines))

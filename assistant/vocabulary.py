@@ -447,6 +447,59 @@ def speaks_of_stopping(text: str) -> bool:
     return bool(_STOPPING.search(text))
 
 
+# How a treatment works, asked ("how does baclofen work?", "how do they act?", "mechanism?", "mode of action?", "what
+# class of drug is it?") and stated ("Mechanism: GABA-B receptor agonist ...", "Alpha-2 adrenergic agonist that
+# reduces spasticity"): English's own words for the question, and pharmacology's closed class of nouns for what a
+# drug does at its target.
+_HOW_IT_WORKS = re.compile(
+    r"\bhow\s+(?:does|do|did|would|will)\s+(?:[\w/-]+\s+){1,4}?(?:work|act)\b"
+    r"|\bmechanisms?\b|\bmode of action\b"
+    r"|\bwhat\s+(?:class|kind|type|sort)\s+of\s+(?:drug|medication|medicine|agent)\b",
+    re.IGNORECASE,
+)
+_MECHANISM = re.compile(
+    r"\b(?:mechanisms?|mode of action|acts? (?:on|by|as)|works? by|agonists?|antagonists?|inhibitors?|blockers?"
+    r"|modulators?|analogues?|analogs?)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how_it_works(question: str) -> bool:
+    """``question`` asks how a treatment works: "how does baclofen work?", "mechanism of action?"."""
+    return bool(_HOW_IT_WORKS.search(question))
+
+
+def states_mechanism(text: str) -> bool:
+    """``text`` says how a treatment works: "Mechanism: GABA-B receptor agonist that reduces muscle tone"."""
+    return bool(_MECHANISM.search(text))
+
+
+# The harms of a treatment, asked ("baclofen side effects?", "adverse effects?", "toxicity?"; not a risk, which is
+# as often a patient's risk of a disease: "Who is at risk for narcolepsy?") and cautioned against ("Avoid abrupt
+# discontinuation of baclofen (can precipitate withdrawal ...)", "Monitor for hypotension and liver function
+# abnormalities", "Use benzodiazepines cautiously due to risk of dependence ..."): English's closed class of words
+# for a caution.
+_HARMS_ASKED = re.compile(
+    r"\bside[\s-]?effects?\b|\badverse\b|\btoxicit\w*|\bharms?\b",
+    re.IGNORECASE,
+)
+_CAUTION = re.compile(
+    r"\b(?:side[\s-]?effects?|adverse|toxicit\w*|risks? of|withdrawal|dependen\w+|caution\w*|avoid\w*|monitor for"
+    r"|interactions?|contraindicat\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_harms(question: str) -> bool:
+    """``question`` asks what harm a treatment may do: "baclofen side effects?", "any toxicity?"."""
+    return bool(_HARMS_ASKED.search(question))
+
+
+def states_caution(text: str) -> bool:
+    """``text`` cautions against a harm of a treatment: "Monitor for hypotension and liver function abnormalities"."""
+    return bool(_CAUTION.search(text))
+
+
 # How a stage is written out in a rewritten question.
 _STAGE_WORD = {"start": "starting", "maximum": "maximum"}
 

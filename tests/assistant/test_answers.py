@@ -1995,3 +1995,40 @@ def test_a_turn_about_no_patient_group_is_not_led_by_a_line_written_for_one(assi
     liver = assistant.ask("anything to monitor?", conversation)
     assert not liver.abstained, liver.reason
     assert liver.statements[0].heading.endswith("For Patients with Liver Disease"), liver.statements[0].text
+
+
+@pytest.mark.parametrize("question", ["how does baclofen work?", "baclofen - how does it act?"])
+def test_how_a_drug_works_is_led_by_what_the_sources_say_of_it(assistant, question: str) -> None:
+    # The dosing lines named baclofen in their headings and scored closer; they say nothing of how it works.
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.reason
+    assert answer.statements[0].text.startswith("Mechanism: GABA-B receptor agonist"), answer.statements[0].text
+    assert not any(s.text.startswith(("Increase weekly", "Start at 10 mg/day")) for s in answer.statements)
+    check_honest(answer, assistant.store)
+    # So is a follow-up whose "it" stands for the drug.
+    conversation = Conversation()
+    assistant.ask("tizanidine for MS spasticity?", conversation)
+    follow = assistant.ask("how does it work?", conversation)
+    assert follow.statements[0].text == "Alpha-2 adrenergic agonist that reduces spasticity", follow.statements[0].text
+    # Where the sources say nothing of how a drug works, the answer is what they say of it, not a decline.
+    gabapentin = assistant.ask("how does gabapentin work?")
+    assert not gabapentin.abstained, gabapentin.reason
+
+
+def test_the_harms_of_a_drug_are_led_by_the_sources_cautions_on_it(assistant) -> None:
+    from assistant.vocabulary import DOSE
+
+    # Baclofen's dosing lines named it in their headings and scored closer; they caution against nothing.
+    answer = assistant.ask("baclofen side effects?")
+    assert not answer.abstained, answer.reason
+    assert answer.statements[0].text.startswith("Avoid abrupt discontinuation of baclofen"), answer.statements[0].text
+    assert not any(DOSE.search(s.text) for s in answer.statements), [s.text for s in answer.statements]
+    check_honest(answer, assistant.store)
+    # A follow-up whose "it" stands for the drug: tizanidine's caution leads (the rest of its short list follows it).
+    conversation = Conversation()
+    assistant.ask("tizanidine for spasticity in MS?", conversation)
+    follow = assistant.ask("adverse effects?", conversation)
+    assert follow.statements[0].text == "Monitor for hypotension and liver function abnormalities", follow.statements[
+        0
+    ].text
+    check_honest(follow, assistant.store)

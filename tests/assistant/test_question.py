@@ -468,3 +468,71 @@ def test_what_speaks_of_stopping_a_treatment(text: str, stopping: bool) -> None:
     from assistant.vocabulary import speaks_of_stopping
 
     assert speaks_of_stopping(text) is stopping
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("how does baclofen work?", True),
+        ("how do these two act?", True),
+        ("tizanidine: mechanism of action?", True),
+        ("what kind of drug is duloxetine?", True),
+        ("how well does it work?", False),  # how much it helps, not how
+        ("how long does it take to work?", False),
+        ("does it work for numbness?", False),
+    ],
+)
+def test_what_asks_how_a_treatment_works(text: str, asks: bool) -> None:
+    from assistant.vocabulary import asks_how_it_works
+
+    assert asks_how_it_works(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("Mechanism: GABA-B receptor agonist that reduces muscle tone and painful spasms", True),
+        ("Alpha-2 adrenergic agonist that reduces spasticity", True),
+        ("A selective serotonin reuptake inhibitor", True),
+        ("Start at 10 mg/day", False),
+        ("Monitor for sedation with all agents", False),
+    ],
+)
+def test_what_says_how_a_treatment_works(text: str, states: bool) -> None:
+    from assistant.vocabulary import states_mechanism
+
+    assert states_mechanism(text) is states
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("baclofen side effects?", True),
+        ("adverse effects of tizanidine?", True),
+        ("any toxicity to worry about?", True),
+        ("does it do harm long term?", True),
+        ("risk factors for night cramps?", False),  # causes, not harms of a treatment
+        ("Who is at risk for narcolepsy?", False),  # the patient's risk of a disease
+        ("baclofen dose?", False),
+    ],
+)
+def test_what_asks_about_the_harms_of_a_treatment(text: str, asks: bool) -> None:
+    from assistant.vocabulary import asks_about_harms
+
+    assert asks_about_harms(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "cautions"),
+    [
+        ("Avoid abrupt discontinuation of baclofen (can precipitate withdrawal including seizures)", True),
+        ("Monitor for hypotension and liver function abnormalities", True),
+        ("Use benzodiazepines cautiously due to risk of dependence and cognitive effects", True),
+        ("Start at 2 mg daily, gradually increase to 8-36 mg/day in divided doses", False),
+        ("Alpha-2 adrenergic agonist that reduces spasticity", False),
+    ],
+)
+def test_what_cautions_against_a_harm(text: str, cautions: bool) -> None:
+    from assistant.vocabulary import states_caution
+
+    assert states_caution(text) is cautions
