@@ -1092,11 +1092,11 @@ def treatments_asked(pool: Pool, carried: bool = False) -> list[str]:
     return sorted(_asked_treatments(pool, carried)[0])
 
 
-def _about_treatment_asked(pool: Pool) -> Callable[[Candidate], bool] | None:
-    """Whether a statement is about the treatment the question names (``_asked_treatments``) and no other, or
-    None when the question names none. A statement is about it by its words or its section, and not when it
-    names another ("Baclofen + gabapentin/pregabalin" is a next step)."""
-    subjects, treatments = _asked_treatments(pool)
+def _about_treatment_asked(pool: Pool, carried: bool = False) -> Callable[[Candidate], bool] | None:
+    """Whether a statement is about the treatment the question names (``_asked_treatments``; with ``carried``, or
+    the conversation is about) and no other, or None when there is none. A statement is about it by its words or
+    its section, and not when it names another ("Baclofen + gabapentin/pregabalin" is a next step)."""
+    subjects, treatments = _asked_treatments(pool, carried)
     if not subjects:
         return None
 
@@ -1160,11 +1160,12 @@ def other_treatment_leads(
     instead of baclofen?"), a lead about that treatment ("Start baclofen 10 mg/day ...": in its words or under
     its own section) gives way to the most probable statement that is not ("Consider tizanidine as an
     alternative", or "Baclofen + gabapentin/pregabalin", which names another). The treatment is a specific word
-    of the question that statements open with or that heads a section; when the question names none, or nothing
-    else was retrieved, the answer stays as chosen."""
+    of the question that statements open with or that heads a section, or the one the conversation is about ("other
+    options?" after pregabalin's lines); when there is none, or nothing else was retrieved, the answer stays as
+    chosen."""
     if not chosen:
         return chosen
-    about = _about_treatment_asked(pool)
+    about = _about_treatment_asked(pool, carried=True)
     if about is None or not about(chosen[0][0]):
         return chosen
     ok = eligible(pool) & adds_something(pool)

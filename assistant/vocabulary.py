@@ -370,8 +370,8 @@ def treatment_lines(text: str) -> set[int]:
 
 # A question that asks for something other than what it names: instead of it, after it fails or is not borne
 # ("what can I use instead of baclofen?", "baclofen not helping, next drug?", "if it fails, what next?", "and if
-# it doesn't help after a month?", "useless, now what?"). Not "is tizanidine an alternative?", which asks about
-# what it names, nor "how will I know it has failed?", which asks how to tell.
+# it doesn't help after a month?", "useless, now what?", "other options?", "alternatives?"). Not "is tizanidine
+# an alternative?", which asks about what it names, nor "how will I know it has failed?", which asks how to tell.
 _FAILURE = (
     r"\b(?:fails?|failed|failing|doesn'?t work|does not work|isn'?t working|not working|not helping|not helped"
     r"|doesn'?t help|does not help|didn'?t help|did not help|not improving|no improvement|no better"
@@ -381,7 +381,8 @@ _FAILURE = (
 )
 _ANOTHER = re.compile(
     r"\binstead\b|\balternatives? (?:to|for)\b|\bother than\b|\bwhat else\b|\bwhat next\b|\bnext\s*\?"
-    r"|\b(?:now|then) what\b|\bwhat now\b"
+    r"|\b(?:now|then) what\b|\bwhat now\b|^\W*(?:and\s+|any\s+)*alternatives?\W*$"
+    r"|\bother (?:options?|drugs?|agents?|treatments?|therap\w+|choices?|medications?|medicines?)\b"
     r"|\bnext (?:drug|step|option|agent|med|medication|choice|line)s?\b|" + _FAILURE,
     re.IGNORECASE,
 )

@@ -2032,3 +2032,22 @@ def test_the_harms_of_a_drug_are_led_by_the_sources_cautions_on_it(assistant) ->
         0
     ].text
     check_honest(follow, assistant.store)
+
+
+def test_other_options_after_a_drug_are_not_led_by_that_drug(assistant) -> None:
+    from assistant.vocabulary import asks_for_another
+
+    # "Other options?" asks for something else, as "instead of it" does; "is it an alternative?" does not.
+    assert asks_for_another("other options?") and asks_for_another("any alternatives?")
+    assert asks_for_another("any other drugs worth a try?")
+    assert not asks_for_another("is tizanidine an alternative?") and not asks_for_another("options?")
+    # After pregabalin's lines, the follow-up was answered with the same pregabalin lines, led by the same one: the
+    # drug it is about came from the conversation, not from its own words.
+    conversation = Conversation()
+    assistant.ask("pregabalin for fibromyalgia-like pain in MS", conversation)
+    other = assistant.ask("other options?", conversation)
+    assert not other.abstained, other.reason
+    lead = other.statements[0]
+    assert not lead.text.lower().startswith("pregabalin"), lead.text
+    assert "Pregabalin" not in lead.heading.split(" > ")[-1], lead.heading
+    check_honest(other, assistant.store)
