@@ -938,10 +938,14 @@ class Assistant:
         pool = scored.pool
         if not chosen:
             return chosen
+        if not groups:
+            # (Only the lead's groups are read, then, if it has one, the other chosen lines': the rest of the pool's
+            # headings are not embedded for this.)
+            if not self.scopes.written_for_each([chosen[0][0]])[0]:
+                return chosen
+            return _for_anyone_first(chosen, self.scopes.written_for_each([c for c, _ in chosen]))
         written = self._written_for(scored)
         at = {id(c): i for i, c in enumerate(pool.items)}
-        if not groups:
-            return _for_anyone_first(chosen, [written[at[id(c)]] for c, _ in chosen])
         if written[at[id(chosen[0][0])]] & groups:
             return chosen
         ok, keep = quotable(pool, scored.probabilities, self.model, limit)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from assistant.composer import LABEL
-from assistant.features import SPECIAL_POPULATIONS, Pool
+from assistant.features import SPECIAL_POPULATIONS, Candidate, Pool
 from assistant.followup import topic_words
 from assistant.question import OLDER_FROM, ages_in_years, without_ages
 from assistant.vocabulary import measured_words
@@ -186,8 +186,12 @@ class Scopes:
 
     def written_for(self, pool: Pool) -> list[frozenset[int]]:
         """For each candidate, the groups it is written for by a heading over it or by its label."""
+        return self.written_for_each(pool.items)
+
+    def written_for_each(self, items: Sequence[Candidate]) -> list[frozenset[int]]:
+        """For each of ``items``, the groups it is written for by a heading over it or by its label."""
         scopes: list[list[str]] = []
-        for c in pool.items:
+        for c in items:
             # A group heading is a short phrase; a longer heading ("What are the treatments for ...?") is not
             # embedded at all, which keeps this cheap on large corpora.
             parts = [h.strip() for h in c.heading.split(" > ") if 0 < len(h.split()) <= MAX_SCOPE_WORDS]
