@@ -792,72 +792,22 @@ def duration_leads(
     return chosen
 
 
-def stopping_leads(
-    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
-) -> list[tuple[Candidate, float]] | None:
-    """For a question of how to stop a treatment it names or carries ("how do I taper baclofen off?"), the most
-    probable statement about that treatment that speaks of stopping it leads ("Avoid abrupt discontinuation of
-    baclofen (can precipitate withdrawal including seizures)"), and the doses that say nothing of stopping
-    ("Increase weekly by 10 mg/day") are left out: read under that question they would be a taper the sources
-    never give. None when no statement about it speaks of stopping: the sources say nothing of stopping it, and
-    its doses would be read as a way off it. When the question names no treatment, the answer stays as chosen."""
-    subjects = set(treatments_asked(pool, carried=True))
-    if not chosen or not subjects:
-        return chosen
-    ok = eligible(pool) & adds_something(pool)
-    found = [
-        (c, float(p))
-        for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
-        if fine and p > 0 and names_treatment(c, subjects) and speaks_of_stopping(c.text)
-    ]
-    if not found:
-        return None
-    first = sorted(found, key=lambda x: -x[1])[0]
-    rest = [
-        (c, p) for c, p in chosen if c is not first[0] and not (DOSE.search(c.text) and not speaks_of_stopping(c.text))
-    ]
-    return [first, *rest]
-
-
-def mechanism_leads(
-    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
-) -> list[tuple[Candidate, float]]:
-    """For a question of how a treatment it names or carries works ("how does baclofen work?"), the most probable
-    statement about that treatment that says how it works leads ("Mechanism: GABA-B receptor agonist that reduces
-    muscle tone and painful spasms"), and the doses that say nothing of it are left out: they answer another
-    question, and scored closer only by naming the drug. When no statement about it says how it works, or the
-    question names no treatment, the answer stays as chosen: "how does duloxetine work for numbness?" may ask
-    whether it helps, which its line says ("Duloxetine for neuropathic pain, numbness, and tingling")."""
-    subjects = set(treatments_asked(pool, carried=True))
-    if not chosen or not subjects:
-        return chosen
-    ok = eligible(pool) & adds_something(pool)
-    found = [
-        (c, float(p))
-        for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
-        if fine and p > 0 and names_treatment(c, subjects) and states_mechanism(c.text)
-    ]
-    if not found:
-        return chosen
-    first = sorted(found, key=lambda x: -x[1])[0]
-    rest = [
-        (c, p) for c, p in chosen if c is not first[0] and not (DOSE.search(c.text) and not states_mechanism(c.text))
-    ]
-    return [first, *rest]
-
-
 # A statement about every treatment ("Monitor for sedation with all agents, especially when combining medications").
 _EVERY_TREATMENT = re.compile(r"\ball (?:agents|medications|medicines|drugs|treatments)\b", re.IGNORECASE)
 
 
-def caution_leads(
-    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
-) -> list[tuple[Candidate, float]]:
-    """For a question of the harms of a treatment it names or carries ("baclofen side effects?"), the statements
-    that caution against one, about that treatment or about every one ("Monitor for sedation with all agents"),
-    lead, the most probable first ("Avoid abrupt discontinuation of baclofen (can precipitate withdrawal including
-    seizures)"), and the doses that caution against nothing are left out: they scored closer only by naming the
-    drug. When no statement about it cautions, or the question names no treatment, the answer stays as chosen."""
+def _led_by_lines_that(
+    pool: Pool,
+    probabilities: np.ndarray,
+    chosen: list[tuple[Candidate, float]],
+    says: Callable[[str], bool],
+    every: bool = False,
+) -> list[tuple[Candidate, float]] | None:
+    """``chosen`` led by the most probable statement about the treatment the question names or carries whose text
+    ``says`` what is asked (with ``every``, by all such, about it or about every treatment, the most probable
+    first, in as many lines as were chosen), without the doses that do not: they scored closer only by naming the
+    drug. None when no statement about the treatment says it; ``chosen`` as it is when the question names no
+    treatment."""
     subjects = set(treatments_asked(pool, carried=True))
     if not chosen or not subjects:
         return chosen
@@ -867,18 +817,53 @@ def caution_leads(
         for c, p, fine in zip(pool.items, probabilities, ok, strict=True)
         if fine
         and p > 0
-        and states_caution(c.text)
-        and (names_treatment(c, subjects) or _EVERY_TREATMENT.search(c.text))
+        and says(c.text)
+        and (names_treatment(c, subjects) or (every and _EVERY_TREATMENT.search(c.text)))
     ]
     if not any(names_treatment(c, subjects) for c, _ in found):
-        return chosen
-    leads = sorted(found, key=lambda x: -x[1])[: len(chosen)]
+        return None
+    leads = sorted(found, key=lambda x: -x[1])[: len(chosen) if every else 1]
     rest = [
         (c, p)
         for c, p in chosen
-        if not any(c is x for x, _ in leads) and not (DOSE.search(c.text) and not states_caution(c.text))
+        if not any(c is x for x, _ in leads) and not (DOSE.search(c.text) and not says(c.text))
     ]
-    return [*leads, *rest][: len(chosen) if len(chosen) > len(leads) else len(leads)]
+    return [*leads, *rest][: len(chosen)] if every else [*leads, *rest]
+
+
+def stopping_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]] | None:
+    """For a question of how to stop a treatment it names or carries ("how do I taper baclofen off?"), the most
+    probable statement about that treatment that speaks of stopping it leads ("Avoid abrupt discontinuation of
+    baclofen (can precipitate withdrawal including seizures)"), and the doses that say nothing of stopping
+    ("Increase weekly by 10 mg/day") are left out: read under that question they would be a taper the sources
+    never give. None when no statement about it speaks of stopping: the sources say nothing of stopping it, and
+    its doses would be read as a way off it. When the question names no treatment, the answer stays as chosen."""
+    return _led_by_lines_that(pool, probabilities, chosen, speaks_of_stopping)
+
+
+def mechanism_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    """For a question of how a treatment it names or carries works ("how does baclofen work?"), the most probable
+    statement about that treatment that says how it works leads ("Mechanism: GABA-B receptor agonist that reduces
+    muscle tone and painful spasms"), and the doses that say nothing of it are left out. When no statement about
+    it says how it works, or the question names no treatment, the answer stays as chosen: "how does duloxetine
+    work for numbness?" may ask whether it helps, which its line says ("Duloxetine for neuropathic pain, numbness,
+    and tingling")."""
+    return _led_by_lines_that(pool, probabilities, chosen, states_mechanism) or chosen
+
+
+def caution_leads(
+    pool: Pool, probabilities: np.ndarray, chosen: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    """For a question of the harms of a treatment it names or carries ("baclofen side effects?"), the statements
+    that caution against one, about that treatment or about every one ("Monitor for sedation with all agents"),
+    lead, the most probable first ("Avoid abrupt discontinuation of baclofen (can precipitate withdrawal including
+    seizures)"), and the doses that caution against nothing are left out. When no statement about it cautions, or
+    the question names no treatment, the answer stays as chosen."""
+    return _led_by_lines_that(pool, probabilities, chosen, states_caution, every=True) or chosen
 
 
 def _lines_of(c: Candidate) -> set[int]:
