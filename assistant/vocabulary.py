@@ -451,7 +451,8 @@ def speaks_of_stopping(text: str) -> bool:
 # How a treatment works, asked ("how does baclofen work?", "how do they act?", "mechanism?", "mode of action?", "what
 # class of drug is it?") and stated ("Mechanism: GABA-B receptor agonist ...", "Alpha-2 adrenergic agonist that
 # reduces spasticity"): English's own words for the question, and pharmacology's closed class of nouns for what a
-# drug does at its target.
+# drug does at its target (not "blockers", which names classes in lists of drugs: "diuretics, statins, and
+# beta-blockers").
 _HOW_IT_WORKS = re.compile(
     r"\bhow\s+(?:does|do|did|would|will)\s+(?:[\w/-]+\s+){1,4}?(?:work|act)\b"
     r"|\bmechanisms?\b|\bmode of action\b"
@@ -459,8 +460,8 @@ _HOW_IT_WORKS = re.compile(
     re.IGNORECASE,
 )
 _MECHANISM = re.compile(
-    r"\b(?:mechanisms?|mode of action|acts? (?:on|by|as)|works? by|agonists?|antagonists?|inhibitors?|blockers?"
-    r"|modulators?|analogues?|analogs?)\b",
+    r"\b(?:mechanisms?|mode of action|acts? (?:on|by|as)|works? by|agonists?|antagonists?|inhibitors?|modulators?"
+    r"|analogues?|analogs?)\b",
     re.IGNORECASE,
 )
 

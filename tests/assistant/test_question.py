@@ -496,6 +496,7 @@ def test_what_asks_how_a_treatment_works(text: str, asks: bool) -> None:
         ("A selective serotonin reuptake inhibitor", True),
         ("Start at 10 mg/day", False),
         ("Monitor for sedation with all agents", False),
+        ("Review medications, especially diuretics, statins, and beta-blockers", False),  # a list of classes
     ],
 )
 def test_what_says_how_a_treatment_works(text: str, states: bool) -> None:
