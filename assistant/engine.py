@@ -933,7 +933,8 @@ class Assistant:
         when her feet are numb), the most probable such that scores as a quoted statement must, before the
         description of numbness at large that came closer. An article about the group itself (a kidney
         disease's, for a question naming the kidney) has no section for it: its sections are the answer. When
-        the lead is written for the group already, or none is, the answer stays."""
+        the lead is written for the group already, or none is, the answer stays. For a turn about no group, the
+        first chosen line written for none leads (``_for_anyone_first``)."""
         assert self.model is not None
         pool = scored.pool
         if not chosen:
