@@ -421,6 +421,7 @@ class Assistant:
         self._lexicon_source: Any = None
         self._scopes: Scopes | None = None
         self._heads: frozenset[str] | None = None
+        self._title_words: frozenset[str] = frozenset()
         self._heads_source: Any = None
         self._word_vectors: dict[str, np.ndarray] = {}
 
@@ -500,8 +501,15 @@ class Assistant:
         if self._heads is None or self._heads_source is not index:
             titles = [t for a, t in self.store.titles().items() if a not in self.exclude]
             self._heads = title_heads(titles, HEAD_SHARE, HEAD_MIN_TITLES) | NAMING_HEADS
+            self._title_words = frozenset(stem(w) for t in titles for w in words(t) if w not in STOPWORDS)
             self._heads_source = index
         return self._heads
+
+    def naming_words(self) -> frozenset[str]:
+        """The stems of the words of the indexed articles' titles: the words that name conditions here
+        ("familial", "aortic"), read with ``condition_heads``."""
+        self.condition_heads()
+        return self._title_words
 
     def _written_for(self, scored: Scored) -> list[frozenset[int]]:
         """The groups each candidate of the turn is written for: read once per turn, where several rules ask."""
@@ -654,7 +662,8 @@ class Assistant:
         limit = self.model.answerable.thresholds.get("qualifier_absent")
         off = None
         if limit is not None and len(pool.items):
-            off = other_condition(pool, question.text, limit, lexicon.variant if lexicon is not None else None)
+            variant = lexicon.variant if lexicon is not None else None
+            off = other_condition(pool, question.text, limit, variant, self.naming_words())
         population: dict[str, float] = {}
         spoken_of = (pool.vectors @ self.scopes.populations.T).max(axis=0) if len(pool.items) else None
         # How much a population the question names matters to it: its closeness to the nearest of
@@ -739,7 +748,16 @@ class Assistant:
         brief = select(pool, probabilities, self.model, BRIEF)
         at = {id(c): i for i, c in enumerate(pool.items)}
         evidence = turn_features(
-            question, pool, passages, lexicon, population, lead, [at[id(c)] for c, _ in brief], topical, unretrieved
+            question,
+            pool,
+            passages,
+            lexicon,
+            population,
+            lead,
+            [at[id(c)] for c, _ in brief],
+            topical,
+            unretrieved,
+            self.naming_words(),
         )
         evidence.readings = readings
         timings["score"] = (time.perf_counter() - t1) * 1000
@@ -848,6 +866,7 @@ class Assistant:
             first.passage.chunk.article_title,
             scored.pool.around_terms[at[id(first)]],
             lexicon.variant if lexicon is not None else None,
+            self.naming_words(),
         )[1]
         return [], f"The closest sources are about another condition of a similar name: they do not mention '{word}'."
 

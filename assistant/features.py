@@ -392,6 +392,7 @@ def turn_features(
     quoted: Sequence[int] = (),
     topical: dict[str, float] | None = None,
     unretrieved: dict[str, float] | None = None,
+    naming: frozenset[str] = frozenset(),
 ) -> TurnEvidence:
     """The turn features (TURN_FEATURES) of a question over its retrieved passages and candidates.
 
@@ -399,7 +400,8 @@ def turn_features(
     to the question (computed by the engine, which holds the model); ``lead`` is the statement the answer
     would lead with; ``quoted`` the indices (in ``pool``) of the statements it would quote; ``topical`` gives, for
     each of ``unknown_words``, how far the question's meaning moves without it (computed by the engine too);
-    ``unretrieved`` the same for ``unretrieved_words``, times the word's weight.
+    ``unretrieved`` the same for ``unretrieved_words``, times the word's weight; ``naming`` the stems of the
+    words of the corpus's titles (``qualifier_absent``).
     """
     values = dict.fromkeys(TURN_FEATURES, 0.0)
     if len(pool.items):
@@ -461,7 +463,11 @@ def turn_features(
     if lead is not None and quoted:
         said = set().union(*(pool.around_terms[i] for i in quoted))
         value, word = qualifier_absent(
-            question.text, lead.passage.chunk.article_title, said, lexicon.variant if lexicon is not None else None
+            question.text,
+            lead.passage.chunk.article_title,
+            said,
+            lexicon.variant if lexicon is not None else None,
+            naming,
         )
         if value > 0:
             values["qualifier_absent"] = value
@@ -522,8 +528,15 @@ def _designated(tokens: tuple[str, ...], word: str) -> bool:
     return False
 
 
+def _stems(word: str) -> set[str]:
+    """The stems of a word and of its hyphenated parts."""
+    return {stem(p) for p in (word, *word.split("-"))}
+
+
 @lru_cache(maxsize=4096)
-def _qualifiers(text: str, title: str) -> tuple[tuple[str, str, float, bool], ...]:
+def _qualifiers(
+    text: str, title: str, naming: frozenset[str] = frozenset()
+) -> tuple[tuple[str, str, float, bool], ...]:
     """The words of ``text`` that qualify the name ``title`` gives (see ``qualifier_absent``), each with the form
     a reason shows, its value, and whether it is a subtype designator (which no statement can name away)."""
     title_tokens, named_by, initials = _title_words(title)
@@ -536,8 +549,20 @@ def _qualifiers(text: str, title: str) -> tuple[tuple[str, str, float, bool], ..
         have = {stem(p) for w in low for p in (w, *w.split("-"))}
         if sum(1 for forms in named_by if forms & have) < max(1, len(named_by) / 2):
             continue
+        # A qualifier is a word of the name: among the title's words or next to them, and on through words that
+        # name conditions in the corpus's titles ("familial thoracic aortic aneurysm" against "Aneurysm"). A word
+        # beyond one that names nothing says who saw it or where ("Cardiologist mentioned Marfan syndrome",
+        # "Pediatrician suspects cystic fibrosis").
+        named = [i for i, w in enumerate(low) if w in initials or _stems(w) & title_words]
+        if not named:
+            continue
+        first, last = named[0] - 1, named[-1] + 1
+        while first > 0 and _stems(low[first]) & naming:
+            first -= 1
+        while last < len(low) - 1 and _stems(low[last]) & naming:
+            last += 1
         for i, w in enumerate(low):
-            if stem(w) in title_words or w in initials:
+            if stem(w) in title_words or w in initials or not first <= i <= last:
                 continue
             if SUBTYPE_DESIGNATOR.fullmatch(w):
                 # "type 2" where the title has "type 1A", "ataxia 11" where it has "ataxia type 2": another
@@ -555,31 +580,40 @@ def _qualifiers(text: str, title: str) -> tuple[tuple[str, str, float, bool], ..
 
 
 def qualifier_absent(
-    text: str, title: str, said: set[str] | frozenset[str], variant: Callable[[str], str | None] | None = None
+    text: str,
+    title: str,
+    said: set[str] | frozenset[str],
+    variant: Callable[[str], str | None] | None = None,
+    naming: frozenset[str] = frozenset(),
 ) -> tuple[float, str]:
     """How specific the most specific word of ``text`` is that qualifies the name the source is titled by, when
     the source never does: a phrase of the question that has at least half of the title's words has a word the
-    title lacks and ``said`` (the stemmed words of the statements an answer would quote, with their headings and
-    titles) does not name. The source is then about another condition of that name: "oculopharyngeal muscular
-    dystrophy" answered from "Facioscapulohumeral muscular dystrophy". A subtype designator ("type 2") where the
-    title has another ("type 1A") counts 1. An acronym the title's initials spell and a word in capitals are
-    not qualifiers; a possessive's "'s" is dropped."""
+    title lacks, among the title's words or next to them (and on through ``naming``, the stems of the words of
+    the corpus's titles), and ``said`` (the stemmed words of the statements an answer would quote, with their
+    headings and titles) does not name. The source is then about another
+    condition of that name: "oculopharyngeal muscular dystrophy" answered from "Facioscapulohumeral muscular
+    dystrophy". A subtype designator ("type 2") where the title has another ("type 1A") counts 1. An acronym the
+    title's initials spell and a word in capitals are not qualifiers; a possessive's "'s" is dropped."""
     best, word = 0.0, ""
-    for w, shown, value, designator in _qualifiers(text, title):
+    for w, shown, value, designator in _qualifiers(text, title, naming):
         if value > best and (designator or not names_word(w, said, variant)):
             best, word = value, shown
     return best, word
 
 
 def other_condition(
-    pool: Pool, text: str, limit: float, variant: Callable[[str], str | None] | None = None
+    pool: Pool,
+    text: str,
+    limit: float,
+    variant: Callable[[str], str | None] | None = None,
+    naming: frozenset[str] = frozenset(),
 ) -> np.ndarray:
     """Which candidates come from a source about another condition of the name ``text`` asks about
     (``qualifier_absent`` of the candidate alone at least ``limit``): "Tibial muscular dystrophy is most common
     in Finland" answers nothing about facioscapulohumeral muscular dystrophy."""
     return np.array(
         [
-            qualifier_absent(text, c.passage.chunk.article_title, around, variant)[0] >= limit
+            qualifier_absent(text, c.passage.chunk.article_title, around, variant, naming)[0] >= limit
             for c, around in zip(pool.items, pool.around_terms, strict=True)
         ],
         dtype=bool,

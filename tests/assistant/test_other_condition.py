@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.features import qualifier_absent
-from corpus.text import terms
+from assistant.model import load_model
+from corpus.text import stem, terms
 from tests.conftest import assistant_over_medquad
 
 ARTICLES = ("gard-0000043", "ghr-0000334", "ghr-0000981", "ghr-0000602")
@@ -146,3 +147,70 @@ def test_a_qualifier_the_source_lacks_is_found(question: str, title: str, statem
 )
 def test_no_qualifier_is_found_where_the_source_is_about_it(question: str, title: str, statement: str) -> None:
     assert qualifier_absent(question, title, terms(f"{statement} {title}")) == (0.0, "")
+
+
+@pytest.mark.parametrize(
+    ("question", "title", "statement", "far"),
+    [
+        # Who saw it, with a word between them and the name: the situation, not a kind of the condition.
+        (
+            "Our cardiologist mentioned Marfan syndrome after the echo - what are the signs?",
+            "Marfan syndrome",
+            "Marfan syndrome affects the connective tissue.",
+            "cardiologist",
+        ),
+        (
+            "Pediatric neurologist suspects Rett syndrome in a girl of two, how is it inherited?",
+            "Rett syndrome",
+            "Most cases of Rett syndrome are not inherited.",
+            "neurologist",
+        ),
+    ],
+)
+def test_a_word_apart_from_the_name_is_no_qualifier(question: str, title: str, statement: str, far: str) -> None:
+    # Next to the name, it would be one (how the same words read as a kind of the condition).
+    limit = load_model().answerable.thresholds["qualifier_absent"]
+    assert qualifier_absent(f"{far} {title}?", title, terms(f"{statement} {title}"))[0] >= limit
+    value, found = qualifier_absent(question, title, terms(f"{statement} {title}"))
+    assert found != far and value < limit
+
+
+# Two articles on keratoconus, and two on Marfan syndrome and a syndrome named after it.
+NAMED = ("gard-0003368", "gard-0003369", "ghr-0000627", "gard-0003802")
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, NAMED)
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("Ophthalmologist found keratoconus in my son. How does it progress?", "gard-0003368"),
+        ("Our cardiologist mentioned Marfan syndrome after the echo - what are the signs?", "ghr-0000627"),
+    ],
+)
+def test_who_found_the_condition_does_not_make_it_another(named, question: str, article: str) -> None:
+    # Before, "ophthalmologist" and "cardiologist" were read as qualifiers of the name and the question declined.
+    answer = named.ask(question)
+    assert not answer.abstained, answer.reason
+    assert answer.citations[0].article_id == article
+
+
+def test_a_long_name_runs_on_through_words_that_name_conditions() -> None:
+    # "familial abdominal aortic aneurysm" is a kind of aneurysm its source need not be about: the words before
+    # "aneurysm" name conditions in the corpus's titles, so the name runs on through them.
+    question = "Which gene causes familial abdominal aortic aneurysm?"
+    said = terms("Aneurysm. Aortic aneurysms can rupture.")
+    naming = frozenset(stem(w) for w in ("familial", "abdominal", "aortic", "aneurysm", "marfan", "syndrome"))
+    limit = load_model().answerable.thresholds["qualifier_absent"]
+    value, found = qualifier_absent(question, "Aneurysm", said, None, naming)
+    assert found in {"familial", "abdominal"} and value >= limit
+    # Without the corpus's titles, only the word next to the title's is read, and the source says it.
+    assert qualifier_absent(question, "Aneurysm", said) == (0.0, "")
+    # A word that names no condition ends the name: who saw it is not a kind of it.
+    value, found = qualifier_absent(
+        "Cardiologist suspects Marfan syndrome, signs?", "Marfan syndrome", said, None, naming
+    )
+    assert found != "cardiologist" and value < limit
