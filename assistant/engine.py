@@ -69,6 +69,7 @@ from assistant.features import (
     absent_candidates,
     candidate_pool,
     corpus_weights,
+    names_title,
     names_word,
     other_condition,
     passage_words,
@@ -501,13 +502,16 @@ class Assistant:
         if self._heads is None or self._heads_source is not index:
             titles = [t for a, t in self.store.titles().items() if a not in self.exclude]
             self._heads = title_heads(titles, HEAD_SHARE, HEAD_MIN_TITLES) | NAMING_HEADS
-            self._title_words = frozenset(stem(w) for t in titles for w in words(t) if w not in STOPWORDS)
+            self._title_words = frozenset(
+                stem(w) for t in titles for w in words(t) if w not in STOPWORDS and Lexicon.specificity(w) > 0
+            )
             self._heads_source = index
         return self._heads
 
     def naming_words(self) -> frozenset[str]:
-        """The stems of the words of the indexed articles' titles: the words that name conditions here
-        ("familial", "aortic"), read with ``condition_heads``."""
+        """The stems of the words of the indexed articles' titles that are not everyday English: the words that
+        name conditions here ("familial", "aortic"; not "say" of "Barber Say syndrome"), read with
+        ``condition_heads``."""
         self.condition_heads()
         return self._title_words
 
@@ -608,8 +612,21 @@ class Assistant:
         # one weighing less than the rule's threshold cannot reach it and is not embedded.
         floor = self.model.answerable.thresholds.get("rare_absent", 0.0)
         weighed = {w: v for w, v in corpus_weights(question, lexicon).items() if v >= floor}
-        without = {w: for_meaning(without_word(question.context, w)) for w in weighed}
-        texts = list(dict.fromkeys([*question.texts_to_embed(), *variants, *without.values()]))
+        # The move is measured on what the question is about, its topic words without the words that frame the
+        # ask: in "What are the symptoms of X of the cornea?" the frame outweighs any one word of the name, and
+        # taking the name's rarest word off hardly moves the whole question, though it is half of what it asks.
+        about = " ".join(topic_words(question.context)) if weighed else ""
+        without = {w: for_meaning(without_word(about, w)) for w in weighed}
+        texts = list(
+            dict.fromkeys(
+                [
+                    *question.texts_to_embed(),
+                    *variants,
+                    *([for_meaning(about)] if weighed else []),
+                    *(t for t in without.values() if t.strip()),
+                ]
+            )
+        )
         vectors = dict(zip(texts, embed_matrix(self.embeddings, texts), strict=True))
         question.set_vectors(vectors)
         embed_ms = (time.perf_counter() - t0) * 1000
@@ -694,20 +711,25 @@ class Assistant:
         assert context_vector is not None  # set_vectors ran before scoring
         best = float(np.amax(pool.context_sem)) if len(pool.items) else 0.0
 
-        def moved(row: np.ndarray) -> float:
-            """How far the question's meaning moves to ``row`` (the question without a word), less what that
-            brings nearer to the best statement: one the sources say in other words ("charley horse" for a cramp)
-            brings the question nearer to what they say. At most a share of the move: a word whose removal leaves
-            next to nothing ("migraine" of "migraine ppx options?") moves every statement away, not only one that
-            says it in other words."""
-            shift = 1.0 - float(np.dot(row, context_vector))
+        def moved(row: np.ndarray, whole: np.ndarray = context_vector, nearest: float = best) -> float:
+            """How far the question's meaning (``whole``, whose best statement is ``nearest``) moves to ``row``
+            (it without a word), less what that brings nearer to the best statement: one the sources say in other
+            words ("charley horse" for a cramp) brings the question nearer to what they say. At most a share of
+            the move: a word whose removal leaves next to nothing ("migraine" of "migraine ppx options?") moves
+            every statement away, not only one that says it in other words."""
+            shift = 1.0 - float(np.dot(row, whole))
             if len(pool.items):
-                gain = float(np.clip(best - float(np.amax(pool.vectors @ row)), 0.0, None))
+                gain = float(np.clip(nearest - float(np.amax(pool.vectors @ row)), 0.0, None))
                 shift -= min(gain, SAID_OTHERWISE_SHARE * float(np.clip(shift, 0.0, None)))
             return shift
 
-        for w, weight in rare.items():
-            unretrieved[w] = weight * moved(vectors[without[w]])
+        if rare:
+            topic_vector = vectors[for_meaning(about)]
+            nearest = float(np.amax(pool.vectors @ topic_vector)) if len(pool.items) else 0.0
+            for w, weight in rare.items():
+                # A word that is all the question is about leaves nothing: the whole of its meaning moves.
+                left = without[w]
+                unretrieved[w] = weight * (moved(vectors[left], topic_vector, nearest) if left.strip() else 1.0)
         if absent or unknown:
             # A follow-up's own words count too: in "Would you use it in a child?" the child is the point, however
             # little it moves the meaning of the whole conversation's question.
@@ -745,6 +767,14 @@ class Assistant:
                 population[word] = named * shift * POPULATION_SCALE
         ok = eligible(pool) & adds_something(pool)
         lead = pool.items[int(np.argmax(np.where(ok, probabilities, -1.0)))] if ok.any() else None
+        if (
+            unretrieved
+            and lead is not None
+            and names_title(question.context, lead.passage.chunk.article_title, self.condition_heads())
+        ):
+            # The question names what the lead's source is about: a word of it that retrieval did not find says
+            # where or by whom ("Seen in the endocrinology clinic for Graves disease"), not what else is asked.
+            unretrieved = {}
         brief = select(pool, probabilities, self.model, BRIEF)
         at = {id(c): i for i, c in enumerate(pool.items)}
         evidence = turn_features(
@@ -1274,6 +1304,12 @@ class Assistant:
         # checked above, from any it quotes).
         lead_lines = chosen if view.dose_wanted else chosen[:1]
         elsewhere = _named_elsewhere(view, scored.passages, lead_lines)
+        if elsewhere and names_title(
+            view.context, lead_lines[0][0].passage.chunk.article_title, self.condition_heads()
+        ):
+            # The question names what the lead's source is about: its rarer word, which other sources name, says
+            # who sees the patient ("Hepatologist follows me for hemochromatosis"), not another thing asked.
+            elsewhere = None
         if naming is not None and not elsewhere and not {c.passage.chunk.article_id for c, _ in lead_lines} & naming:
             elsewhere = condition_names(view.text, self.condition_heads())[0].shown
         if elsewhere and not found:

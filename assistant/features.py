@@ -528,6 +528,20 @@ def _designated(tokens: tuple[str, ...], word: str) -> bool:
     return False
 
 
+def names_title(text: str, title: str, heads: frozenset[str]) -> bool:
+    """Whether ``text`` names the condition ``title`` is about: it has each of the title's words but the head
+    nouns of conditions' names (``heads``: "syndrome", "disease"), in any of their forms, or the title's initials
+    ("Graves disease" by "Graves' disease", "Rheumatoid Arthritis" by "RA")."""
+    _, named_by, initials = _title_words(title)
+    tokens = words(text)
+    if initials & set(tokens):
+        return True
+    have = {stem(w) for w in tokens}
+    ends = {stem(h) for h in heads}
+    own = [forms for forms in named_by if not forms <= ends]
+    return bool(own) and all(forms & have for forms in own)
+
+
 def _stems(word: str) -> set[str]:
     """The stems of a word and of its hyphenated parts."""
     return {stem(p) for p in (word, *word.split("-"))}
@@ -669,7 +683,9 @@ def unretrieved_words(passages: Sequence[Passage], weights: dict[str, float]) ->
     if not weights:
         return {}  # (the passages' words are not read again for nothing)
     seen = set().union(*(passage_words(p) for p in passages)) if passages else set()
-    absent = [(v, w) for w, v in weights.items() if w not in seen and stem(w) not in seen]
+    # A possessive is its name ("Gilbert's" of "Gilbert syndrome").
+    forms = {w: (w, w[:-2]) if w.endswith("'s") else (w,) for w in weights}
+    absent = [(v, w) for w, v in weights.items() if not any(f in seen or stem(f) in seen for f in forms[w])]
     return {w: v for v, w in sorted(absent, reverse=True)}
 
 

@@ -132,3 +132,107 @@ def test_the_research_of_a_condition_a_source_is_about_is_answered(research) -> 
     answer = research.ask("What research is being done on Pompe disease?")
     assert not answer.abstained
     assert answer.citations[0].article_id == "ninds-0000003"
+
+
+# GARD's pages on five conditions of the cornea, and on two syndromes whose symptom lists name an epibulbar dermoid
+# in one row: the corpus has the word, in passages a question on the cornea's signs does not retrieve.
+CORNEA = (
+    "gard-0000848",
+    "gard-0001583",
+    "gard-0001586",
+    "gard-0000996",
+    "gard-0000302",
+    "gard-0001618",
+    "gard-0002444",
+)
+
+
+@pytest.fixture(scope="module")
+def cornea(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, CORNEA)
+
+
+@pytest.mark.parametrize("question", ["Which signs do dermoids of the cornea cause?", "cornea dermoids: symptoms?"])
+def test_a_condition_whose_rarest_word_no_retrieved_source_has_is_not_answered_from_a_neighbour(
+    cornea, question: str
+) -> None:
+    answer = cornea.ask(question)
+    assert answer.abstained and "'dermoids'" in answer.reason, answer.reason
+    assert answer.statements == [] and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [("Which signs does brittle cornea syndrome cause?", "gard-0000848"), ("cornea guttata - signs?", "gard-0001583")],
+)
+def test_a_condition_of_the_cornea_a_source_is_about_is_answered(cornea, question: str, article: str) -> None:
+    answer = cornea.ask(question)
+    assert not answer.abstained, answer.reason
+    assert answer.citations[0].article_id == article
+
+
+# GARD's hemochromatosis, and NIDDK's biliary atresia, which names the pediatric hepatologist who treats it.
+LIVER = ("gard-0002766", "niddk-0000183")
+
+
+@pytest.fixture(scope="module")
+def liver(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, LIVER)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The specialist is in no retrieved passage: without the question naming the lead's condition, it counted
+        # as what is asked ("No retrieved source mentions 'hepatologist'").
+        "Hepatologist follows me for hemochromatosis - is it inherited?",
+        # Here a retrieved passage of the other article names the specialist, the lead's article does not ("The
+        # closest sources are about something else").
+        "Pediatric hepatologist follows my son for hemochromatosis - is it inherited?",
+    ],
+)
+def test_who_treats_the_condition_named_does_not_make_the_question_about_something_else(liver, question: str) -> None:
+    answer = liver.ask(question)
+    assert not answer.abstained, answer.reason
+    assert {c.article_id for c in answer.citations} == {"gard-0002766"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known: led from 'hereditary hemochromatosis', whose title the question does not name whole, the "
+    "specialist retrieval did not find counts as what is asked (rare_absent)",
+)
+def test_a_specialist_beside_a_short_question_on_a_type_of_the_condition_does_not_decline(
+    tmp_path_factory: pytest.TempPathFactory, embeddings
+) -> None:
+    # With GHR's hereditary hemochromatosis and articles on three other liver diseases beside them.
+    more = (*LIVER, "ghr-0000461", "gard-0000254", "cancergov-0000007_1")
+    answer = assistant_over_medquad(tmp_path_factory, embeddings, more).ask(
+        "hemochromatosis, seen by hepatologist: genes?"
+    )
+    assert not answer.abstained, answer.reason
+
+
+# Two articles on Graves disease; one on hyperthyroidism and one on a mitochondrial syndrome, both of which name
+# endocrinology among the places to turn to.
+THYROID = ("niddk-0000004", "ghr-0000436", "niddk-0000008", "ninds-0000168")
+
+
+@pytest.fixture(scope="module")
+def thyroid(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    return assistant_over_medquad(tmp_path_factory, embeddings, THYROID)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Seen in the endocrinology clinic for Graves disease - what are the treatment choices?",
+        # No retrieved passage names the clinic here: without the question naming the lead's condition, it counted
+        # as what is asked ("No retrieved source mentions 'endocrinology'").
+        "endocrinology clinic, Graves disease: options?",
+    ],
+)
+def test_where_the_patient_was_seen_does_not_decline_a_question_on_the_condition_named(thyroid, question: str) -> None:
+    answer = thyroid.ask(question)
+    assert not answer.abstained, answer.reason
+    assert answer.citations[0].article_id in {"niddk-0000004", "ghr-0000436"}

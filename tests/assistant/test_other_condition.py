@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.features import qualifier_absent
+from assistant.features import names_title, qualifier_absent
 from assistant.model import load_model
 from corpus.text import stem, terms
 from tests.conftest import assistant_over_medquad
@@ -214,3 +214,21 @@ def test_a_long_name_runs_on_through_words_that_name_conditions() -> None:
         "Cardiologist suspects Marfan syndrome, signs?", "Marfan syndrome", said, None, naming
     )
     assert found != "cardiologist" and value < limit
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "named"),
+    [
+        ("Seen in the endocrinology clinic for Graves disease", "Graves' disease", True),
+        ("Hepatologist follows me for hemochromatosis", "Hemochromatosis", True),
+        ("Newborn has Crigler-Najjar - which gene?", "Crigler-Najjar syndrome", True),
+        ("Why is the clinic full of women with RA?", "Rheumatoid Arthritis", True),
+        # Part of a title is not its condition: "cornea" does not name brittle cornea syndrome.
+        ("What are the signs of dermoids of the cornea?", "Brittle cornea syndrome", False),
+        ("Is Ulnar-mammary syndrome inherited?", "Weyers ulnar ray/oligodactyly syndrome", False),
+        # A title of head nouns alone names nothing in particular.
+        ("Which syndrome is it?", "Syndrome", False),
+    ],
+)
+def test_a_question_names_a_title_by_all_its_words_but_the_head_nouns(text: str, title: str, named: bool) -> None:
+    assert names_title(text, title, frozenset({"syndrome", "disease"})) is named
