@@ -221,8 +221,8 @@ def test_a_long_name_runs_on_through_words_that_name_conditions() -> None:
     [
         ("Seen in the endocrinology clinic for Graves disease", "Graves' disease", True),
         ("Hepatologist follows me for hemochromatosis", "Hemochromatosis", True),
-        ("Newborn has Crigler-Najjar - which gene?", "Crigler-Najjar syndrome", True),
-        ("Why is the clinic full of women with RA?", "Rheumatoid Arthritis", True),
+        ("Toddler with Tay-Sachs: which gene?", "Tay-Sachs disease", True),
+        ("Clinic visit for an MS relapse", "Multiple Sclerosis", True),
         # Part of a title is not its condition: "cornea" does not name brittle cornea syndrome.
         ("What are the signs of dermoids of the cornea?", "Brittle cornea syndrome", False),
         ("Is Ulnar-mammary syndrome inherited?", "Weyers ulnar ray/oligodactyly syndrome", False),
