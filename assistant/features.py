@@ -607,9 +607,14 @@ def qualifier_absent(
     headings and titles) does not name. The source is then about another
     condition of that name: "oculopharyngeal muscular dystrophy" answered from "Facioscapulohumeral muscular
     dystrophy". A subtype designator ("type 2") where the title has another ("type 1A") counts 1. An acronym the
-    title's initials spell and a word in capitals are not qualifiers; a possessive's "'s" is dropped."""
+    title's initials spell, a word in capitals and, with ``variant``, a word the corpus has in no form are not
+    qualifiers; a possessive's "'s" is dropped."""
     best, word = 0.0, ""
     for w, shown, value, designator in _qualifiers(text, title, naming):
+        # A word the corpus has in no form, nor any part of it, names no condition of its sources: shorthand
+        # ("dx'd myotonic dystrophy"); a name the corpus lacks is weighed by the rules on such words.
+        if not designator and variant is not None and all(variant(p) is None for p in {w, *w.split("-")} if p):
+            continue
         if value > best and (designator or not names_word(w, said, variant)):
             best, word = value, shown
     return best, word

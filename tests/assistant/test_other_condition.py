@@ -232,3 +232,29 @@ def test_a_long_name_runs_on_through_words_that_name_conditions() -> None:
 )
 def test_a_question_names_a_title_by_all_its_words_but_the_head_nouns(text: str, title: str, named: bool) -> None:
     assert names_title(text, title, frozenset({"syndrome", "disease"})) is named
+
+
+def test_shorthand_the_corpus_has_in_no_form_is_no_qualifier() -> None:
+    # "dx'd" stands next to the name, and no title or statement has it: read as a kind of myotonic dystrophy,
+    # it declined the question. The corpus has it in no form, so it names no condition of the sources.
+    question = "neuro clinic dx'd myotonic dystrophy in my pt, how is it passed on?"
+    said = terms("Myotonic dystrophy is inherited in an autosomal dominant pattern.")
+    corpus = {"neuro", "clinic", "myotonic", "dystrophy", "passed"}
+
+    def variant(word: str) -> str | None:
+        return word if word in corpus else None
+
+    assert qualifier_absent(question, "Myotonic dystrophy", said)[1] == "dx'd"
+    assert qualifier_absent(question, "Myotonic dystrophy", said, variant) == (0.0, "")
+    # A word the corpus has, or a hyphenated one with a part it has, still qualifies the name.
+    corpus |= {"oculopharyngeal", "pitt"}
+    assert (
+        qualifier_absent(
+            "Is oculopharyngeal muscular dystrophy inherited?", "Tibial muscular dystrophy", said, variant
+        )[1]
+        == "oculopharyngeal"
+    )
+    assert (
+        qualifier_absent("Symptoms of Pitt-Hopkins-like syndrome?", "Pitt-Hopkins syndrome", said, variant)[1]
+        == "pitt-hopkins-like"
+    )
