@@ -76,21 +76,30 @@ def measured_words(text: str) -> set[str]:
 
 # A dose as the sources write it: a number with a unit ("10 mg/day", "20-40 g/week", "5%", "20–30 MME/day").
 DOSE = re.compile(r"\d(?:[\d.,–-]*\d)?\s*(?:mg|mcg|µg|g|kg|ml|mL|units?|IU|mmol|mEq|MME|%)(?![A-Za-z])", re.IGNORECASE)
-# A percentage that counts people or change, not an amount given: "38% agreed", "20% of patients", "by 30%".
+# A percentage that counts people, change or odds, not an amount given: "38% agreed", "20% of patients",
+# "by 30%", "a 50% chance".
 _PROPORTION = re.compile(
-    r"%\s*(?:of|in|to|were|was|had|have|reported|agreed|said|more|less|fewer|higher|lower)\b"
+    r"%\s*(?:of|in|to|were|was|had|have|reported|agreed|said|more|less|fewer|higher|lower|chance|risk|likelihood"
+    r"|probability)\b"
     r"|\b(?:by|than|from)\s+\d(?:[\d.,–-]*\d)?\s*%",
     re.IGNORECASE,
 )
+# A percentage followed by a capitalised word: in a table of how often signs occur ("Seizures 50% Short stature
+# 50%"), each is followed by the next sign.
+_TABLE_ROW = re.compile(r"%\s+[A-Z]")
 
 
 def dose_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` gives a dose: each amount with a unit, a percentage only when it is not a proportion."""
+    """Where ``text`` gives a dose: each amount with a unit, a percentage only when it is not a proportion, nor
+    one of a table's frequencies (two or more percentages each followed by the next row's capitalised name)."""
+    table = len(_TABLE_ROW.findall(text)) >= 2
     spans = []
     for found in DOSE.finditer(text):
-        around = text[max(0, found.start() - 8) : found.end() + 12]
-        if not found.group().endswith("%") or not _PROPORTION.search(around):
-            spans.append(found.span())
+        if found.group().endswith("%"):
+            around = text[max(0, found.start() - 8) : found.end() + 12]
+            if table or _PROPORTION.search(around):
+                continue
+        spans.append(found.span())
     return spans
 
 

@@ -42,6 +42,13 @@ def test_subtypes_and_required_words_with_their_corpus_forms() -> None:
         ("Cramps occur in 20% of patients on dialysis", False),
         ("Use fell by 30% after the change", False),
         ("Stretch the calf before bed", False),
+        # Odds, and the frequencies of a table of signs, are no doses either.
+        ("Each child has a 50% chance of inheriting the variant", False),
+        (
+            "Signs and Symptoms Approximate number of patients Short stature 90% Seizures 50% Hearing loss 7.5% Tremor",
+            False,
+        ),
+        ("Lidocaine 5% and capsaicin 0.075% creams are options", True),
     ],
 )
 def test_a_percentage_is_a_dose_only_when_it_is_not_a_proportion(text: str, dose: bool) -> None:
