@@ -95,11 +95,9 @@ def dose_spans(text: str) -> list[tuple[int, int]]:
     table = len(_TABLE_ROW.findall(text)) >= 2
     spans = []
     for found in DOSE.finditer(text):
-        if found.group().endswith("%"):
-            around = text[max(0, found.start() - 8) : found.end() + 12]
-            if table or _PROPORTION.search(around):
-                continue
-        spans.append(found.span())
+        around = text[max(0, found.start() - 8) : found.end() + 12]
+        if not found.group().endswith("%") or not (table or _PROPORTION.search(around)):
+            spans.append(found.span())
     return spans
 
 
