@@ -53,10 +53,10 @@ fit: install
 	  --gold $(SHARED)/evals/clinician-medquad-dev.jsonl --features $(FIT_HOME)/medquad-clinician.jsonl
 	CLINQA_HOME=$(FIT_HOME)/full $(VENV)/bin/clinqa eval --split fit $(FULL) --out $(FIT_HOME)/medquad-report \
 	  --medquad $(SHARED)/corpora/medquad --sample 300,60,30 --seed 13 --features $(FIT_HOME)/medquad.jsonl
-	CLINQA_HOME=$(FIT_HOME)/full $(VENV)/bin/clinqa eval --split fit $(FULL) --out $(FIT_HOME)/seen-report \
-	  --gold evals/gold/medquad-seen.jsonl --features $(FIT_HOME)/medquad-seen.jsonl
+	CLINQA_HOME=$(FIT_HOME)/full $(VENV)/bin/clinqa eval --split fit $(FULL) --out $(FIT_HOME)/who-sees-report \
+	  --gold evals/gold/who-sees.jsonl --features $(FIT_HOME)/who-sees.jsonl
 	$(VENV)/bin/clinqa fit $(FIT_FLAGS) $(FIT_HOME)/seed.jsonl $(FIT_HOME)/clinician.jsonl \
-	  $(FIT_HOME)/medquad-clinician.jsonl $(FIT_HOME)/medquad.jsonl $(FIT_HOME)/medquad-seen.jsonl
+	  $(FIT_HOME)/medquad-clinician.jsonl $(FIT_HOME)/medquad.jsonl $(FIT_HOME)/who-sees.jsonl
 
 lint: install
 	$(VENV)/bin/ruff check .
