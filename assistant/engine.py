@@ -79,7 +79,6 @@ from assistant.features import (
     unretrieved_words,
 )
 from assistant.followup import (
-    MAX_FRAGMENT_WORDS,
     Conversation,
     Rewrite,
     Turn,
@@ -1635,30 +1634,15 @@ class Assistant:
             return answer, patients
 
         answer, patients = answered(turn)
-        own = topic_words(text)
-        naming = self.naming_words()
-        short = len(own) <= MAX_FRAGMENT_WORDS and not any(
-            stem(part) in naming for word in own for part in re.split(r"[-'/]", word)
-        )
-        nothing_close = self._nothing_close(answer)
-        if last is not None and not turn.continues and self.llm is None and (nothing_close or short):
+        if last is not None and not turn.continues and self.llm is None and self._nothing_close(answer):
             # Read on its own, nothing in the sources comes near the question: its words name no topic the corpus
             # has ("top daily amount?" after a baclofen answer), so it is read as asking about the conversation's,
-            # and answered so when that reading is covered (by the same checks as any turn), saying so. A short
-            # question that names nothing the titles of the corpus name is read both ways too, its own words kept,
-            # and as a follow-up when that reading is answered and the standalone one is not ("hepatic checks?"
-            # after a question on a drug: the sources write "liver", and "checks" alone is no topic), or less
-            # closely: "non-drug measures?" after cramps in dialysis asks for those of cramps in dialysis.
-            # ("gout symptoms?" names a condition of the titles: a new question, read as it is.)
-            again = rewrite(
-                text, conversation, salience, self.scopes.only_the_patient, topicless=nothing_close, follows=True
-            )
+            # and answered so when that reading is covered (by the same checks as any turn), saying so.
+            again = rewrite(text, conversation, salience, self.scopes.only_the_patient, topicless=True)
             retried, retried_patients = answered(again)
-            if not retried.abstained and (answer.abstained or _closeness(retried) > _closeness(answer)):
+            if not retried.abstained:
                 answer, patients, turn = retried, retried_patients, again
-                # What it was read as: "non-drug measures? (dialysis leg cramps)", the topic carried with it.
-                shown = again.key_question if again.key_question != text else again.query
-                notices.append(f"Read as a follow-up: '{shown}'.")
+                notices.append(f"Read as a follow-up: '{again.key_question}'.")
         unheld = self._doses_not_for(unread_terms, answer)
         if unheld:
             notices.append(unheld)
@@ -1704,12 +1688,6 @@ class Assistant:
             )
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
-
-
-def _closeness(answer: Answer) -> float:
-    """How close in meaning the sources came to the question ``answer`` answers: its closest statement's."""
-    scored = answer.trace
-    return float(scored.evidence.values.get("best_context_sem", 0.0)) if isinstance(scored, Scored) else 0.0
 
 
 def open_assistant(settings: Settings, progress: Callable[[str], None] | None = None) -> Assistant:

@@ -339,18 +339,16 @@ def rewrite(
     salience: Salience | None = None,
     only_the_patient: Callable[[str], bool] | None = None,
     topicless: bool = False,
-    follows: bool = False,
 ) -> Rewrite:
     """The standalone form of ``question`` given the turns before it (``only_the_patient``: see ``is_followup``).
     With ``topicless``, the caller found that the question's words name no topic of the sources (nothing comes
-    near them): it is a follow-up about what the last answer was about, whatever its words. With ``follows``, the
-    caller found it a follow-up, its own words kept: it carries the conversation's topic."""
+    near them): it is a follow-up about what the last answer was about, whatever its words."""
     question = question.strip()
     last = conversation.last
     # A question that is only a dose's stage, shortened or not, asks for that dose of what was spoken of.
     named = naming_the_dose(question)
     own = [] if topicless else topic_words(named)
-    if last is None or not (topicless or follows or is_followup(question, conversation, only_the_patient)):
+    if last is None or not (topicless or is_followup(question, conversation, only_the_patient)):
         topic = " ".join(salient_words(question, salience)[:MAX_TOPIC_WORDS])
         return Rewrite(question, question, topic, topic_parts=topic_parts(question), asked=question)
     qualifier = qualifier_of(question)

@@ -782,30 +782,6 @@ def test_a_question_whose_words_come_near_nothing_is_read_as_a_follow_up(assista
     check_honest(higher, assistant.store)
 
 
-def test_a_short_question_that_names_no_subject_continues_the_conversation(assistant) -> None:
-    # Alone, "hepatic checks?" is declined: the sources write "liver", and nothing is left of it without "hepatic".
-    assert assistant.ask("hepatic checks?").abstained
-    conversation = Conversation()
-    assistant.ask("MS pt, tizanidine started", conversation)
-    checks = assistant.ask("hepatic checks?", conversation)
-    assert not checks.abstained, checks.reason
-    assert "Read as a follow-up" in checks.notice and "tizanidine" in checks.notice
-    assert "liver function with tizanidine" in checks.statements[0].text
-    check_honest(checks, assistant.store)
-    # Answered alone too, but less closely: read with the conversation's topic, dialysis stays in the answer.
-    conversation = Conversation()
-    assistant.ask("dialysis patient, leg cramps during sessions - which drugs help?", conversation)
-    measures = assistant.ask("non-drug measures?", conversation)
-    assert not measures.abstained, measures.reason
-    assert "Read as a follow-up" in measures.notice and "dialysis" in measures.standalone_query
-    assert any("In dialysis patients" in s.text for s in measures.statements)
-    check_honest(measures, assistant.store)
-    # A short question that names what a title names is a question of its own, read as it is.
-    spasticity = assistant.ask("multiple sclerosis spasticity?", conversation)
-    assert "Read as a follow-up" not in spasticity.notice
-    assert spasticity.standalone_query == "multiple sclerosis spasticity?"
-
-
 def test_a_question_answered_with_a_dose_that_names_a_drug_no_source_has_is_declined(assistant) -> None:
     # No dose word, yet the closest lines give doses: of other drugs, never of the one asked about.
     answer = assistant.ask("upper limit of warfarin per day?")
