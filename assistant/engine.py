@@ -1473,17 +1473,20 @@ class Assistant:
         named = " or ".join(SPECIAL_POPULATIONS[g] for g in sorted(groups))
         return f"The doses below are the sources' usual ones: none is written for {named}."
 
+    def _unsaid_phrases(self, scored: Scored) -> list[str]:
+        """The runs of the question's words that the sources never write and that carry as much of its meaning as
+        a word that declines a turn (``topic_absent``'s threshold), as the question writes them."""
+        assert self.model is not None
+        limit = self.model.answerable.thresholds.get("topic_absent")
+        if limit is None:
+            return []
+        return [as_written(phrase, scored.question.text) for phrase, shift in scored.unsaid.items() if shift >= limit]
+
     def _unsaid(self, scored: Scored) -> str:
         """The notice for an answered turn whose question names, in words the sources never write, something that
         carries as much of its meaning as a word that declines a turn ("tonic water for cramps?": the lines below
         are on cramps, not on tonic water). '' otherwise."""
-        assert self.model is not None
-        limit = self.model.answerable.thresholds.get("topic_absent")
-        if limit is None:
-            return ""
-        missing = [
-            as_written(phrase, scored.question.text) for phrase, shift in scored.unsaid.items() if shift >= limit
-        ]
+        missing = self._unsaid_phrases(scored)
         if not missing:
             return ""
         return (
@@ -1640,7 +1643,14 @@ class Assistant:
             # and answered so when that reading is covered (by the same checks as any turn), saying so.
             again = rewrite(text, conversation, salience, self.scopes.only_the_patient, topicless=True)
             retried, retried_patients = answered(again)
-            if not retried.abstained:
+            # Unless that reading answers none of the question's own words: "cannabis extract?" after a baclofen
+            # answer came near nothing because the sources never mention it, and baclofen's lines are no answer.
+            missing = self._unsaid_phrases(retried.trace) if isinstance(retried.trace, Scored) else []
+            unsaid = {stem(w) for phrase in missing for w in words(phrase)}
+            own = {stem(w) for w in topic_words(text)}
+            if not retried.abstained and own and own <= unsaid:
+                answer.reason = f"The indexed sources do not mention {_quoted_words(missing)}."
+            elif not retried.abstained:
                 answer, patients, turn = retried, retried_patients, again
                 notices.append(f"Read as a follow-up: '{again.key_question}'.")
         unheld = self._doses_not_for(unread_terms, answer)

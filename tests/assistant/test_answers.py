@@ -782,6 +782,20 @@ def test_a_question_whose_words_come_near_nothing_is_read_as_a_follow_up(assista
     check_honest(higher, assistant.store)
 
 
+def test_a_question_that_comes_near_nothing_because_no_source_mentions_it_stays_declined(assistant) -> None:
+    # Read as a follow-up, it was answered with baclofen's lines under a notice that the sources do not mention
+    # what it asks about: none of its own words is answered.
+    conversation = Conversation()
+    assistant.ask("MS pt with spasms on baclofen", conversation)
+    answer = assistant.ask("cannabis extract?", conversation)
+    assert answer.abstained and answer.reason == "The indexed sources do not mention 'cannabis extract'."
+    assert not answer.statements
+    # The conversation goes on about what it was about.
+    most = assistant.ask("top daily amount?", conversation)
+    assert not most.abstained, most.reason
+    assert "80 mg/day" in most.statements[0].text
+
+
 def test_a_question_answered_with_a_dose_that_names_a_drug_no_source_has_is_declined(assistant) -> None:
     # No dose word, yet the closest lines give doses: of other drugs, never of the one asked about.
     answer = assistant.ask("upper limit of warfarin per day?")
